@@ -1,0 +1,176 @@
+import { allocate, type DType, type TypedArray } from '../core/dtype.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { contiguousStrides, formatShape, sizeOf, type Shape } from '../core/shape.js';
+import { copyStrided } from '../kernels/strided.js';
+
+/** Nested JavaScript arrays, as `toArray()` returns them. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * An n-dimensional array over a typed array, with numpy's row-major semantics: `shape`,
+ * `strides` (in elements) and `offset` describe a view, so transpose and slicing copy nothing.
+ * float64 by default.
+ *
+ * Autograd fields (`requiresGrad`, `grad`, `node`) are set by the autograd layer; the tensor
+ * layer only carries them.
+ *
+ * @example
+ * const t = new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
+ * t.toArray(); // [[1, 2], [3, 4]]
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly dtype: DType;
+  /** Whether gradients flow to this tensor (see src/autograd). */
+  requiresGrad = false;
+  /** Accumulated gradient after `backward()`; same shape as this tensor. */
+  grad: Tensor | null = null;
+  /** The graph node that produced this tensor, owned by the autograd layer. */
+  node: unknown = null;
+
+  constructor(
+    readonly data: TypedArray,
+    shape: Shape,
+    dtype?: DType,
+    strides?: readonly number[],
+    readonly offset = 0,
+  ) {
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype ?? dtypeOfArray(data);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    if (strides === undefined && sizeOf(shape) > data.length - offset) {
+      throw new ShapeError('Tensor', `shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length - offset}`, [shape]);
+    }
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** True when the elements lie in row-major order from `offset` with no gaps. */
+  get isContiguous(): boolean {
+    let expect = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      const d = this.shape[i] ?? 1;
+      if (d !== 1 && this.strides[i] !== expect) return false;
+      expect *= d;
+    }
+    return true;
+  }
+
+  /** This tensor in contiguous row-major storage: itself when it already is, else a copy. */
+  contiguous(): Tensor {
+    if (this.isContiguous) return this;
+    const out = allocate(this.dtype, this.size);
+    copyStrided(this.data, this.offset, this.strides, this.shape, out);
+    return new Tensor(out, this.shape, this.dtype);
+  }
+
+  /**
+   * The elements in row-major order: a view of the storage when contiguous, else a copy.
+   * Do not write into it unless you own the tensor.
+   */
+  values(): TypedArray {
+    const c = this.contiguous();
+    return c.offset === 0 && c.data.length === c.size ? c.data : c.data.subarray(c.offset, c.offset + c.size);
+  }
+
+  /** The single element of a one-element tensor, as a number. @example scalar(3).item() // 3 */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError('item', `needs a tensor with one element, got shape ${formatShape(this.shape)}`, [this.shape]);
+    return this.data[this.offset] ?? Number.NaN;
+  }
+
+  /** One element by index, negative indices counting from the end. @example t.get(0, -1) */
+  get(...index: number[]): number {
+    if (index.length !== this.ndim) {
+      throw new ArgumentError('get', 'index', `needs ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${index.length}`);
+    }
+    let pos = this.offset;
+    for (let i = 0; i < index.length; i++) {
+      const d = this.shape[i] ?? 0;
+      const raw = index[i] ?? 0;
+      const k = raw < 0 ? raw + d : raw;
+      if (!Number.isInteger(k) || k < 0 || k >= d) {
+        throw new ArgumentError('get', 'index', `index ${raw} is out of bounds for axis ${i} with size ${d}`);
+      }
+      pos += k * (this.strides[i] ?? 0);
+    }
+    return this.data[pos] ?? Number.NaN;
+  }
+
+  /** Nested arrays, like numpy's `tolist()`. A scalar gives a number. */
+  toArray(): NestedArray {
+    const flat = this.values();
+    const build = (axis: number, start: number): NestedArray => {
+      if (axis === this.ndim) return flat[start] ?? Number.NaN;
+      const d = this.shape[axis] ?? 0;
+      const step = sizeOf(this.shape.slice(axis + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < d; i++) out.push(build(axis + 1, start + i * step));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** numpy's `repr`-like text: `tensor([[1., 2.], [3., 4.]], dtype=float64)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+}
+
+/** The dtype a typed array stores (Uint8Array reads as uint8, not bool). */
+export function dtypeOfArray(data: TypedArray): DType {
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Uint8Array) return 'uint8';
+  throw new DTypeError('Tensor', 'unsupported typed array');
+}
+
+function formatNumber(x: number, dtype: DType): string {
+  if (dtype === 'bool') return x ? 'True' : 'False';
+  if (dtype === 'int32' || dtype === 'uint8') return String(x);
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.`;
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) return String(Number(x.toPrecision(8)));
+  return x.toExponential(7).replace(/\.?0+e/, 'e');
+}
+
+const SUMMARY_EDGE = 3;
+const SUMMARY_THRESHOLD = 1000;
+
+/** Text form with numpy's layout: aligned columns, `...` past 1000 elements. */
+export function formatTensor(t: Tensor): string {
+  const flat = t.values();
+  const summarise = t.size > SUMMARY_THRESHOLD;
+  const cells: string[] = [];
+  for (let i = 0; i < flat.length; i++) cells.push(formatNumber(flat[i] ?? Number.NaN, t.dtype));
+  const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
+  const prefix = 'tensor(';
+  const rec = (axis: number, start: number, indent: string): string => {
+    if (axis === t.ndim) return (cells[start] ?? '').padStart(width);
+    const d = t.shape[axis] ?? 0;
+    const step = sizeOf(t.shape.slice(axis + 1));
+    const parts: string[] = [];
+    for (let i = 0; i < d; i++) {
+      if (summarise && d > 2 * SUMMARY_EDGE && i === SUMMARY_EDGE) {
+        parts.push('...');
+        i = d - SUMMARY_EDGE - 1;
+        continue;
+      }
+      parts.push(rec(axis + 1, start + i * step, indent + ' '));
+    }
+    const sep = axis === t.ndim - 1 ? ', ' : ',' + '\n'.repeat(t.ndim - 1 - axis) + indent + ' ';
+    return `[${parts.join(sep)}]`;
+  };
+  const body = t.ndim === 0 ? (cells[0] ?? '') : rec(0, 0, ' '.repeat(prefix.length));
+  return `${prefix}${body}, dtype=${t.dtype}${t.size === 0 ? `, shape=${formatShape(t.shape)}` : ''})`;
+}
