@@ -1,0 +1,79 @@
+import { Command } from 'commander';
+import type { FloatDType } from '../core/dtype.js';
+import { loadCatData } from '../train/dataset.js';
+import { REFERENCE_SETTINGS, saveSingleNeuron, trainSingleNeuron } from '../train/single-neuron.js';
+import { pyFloat, pyShape } from './format.js';
+import { oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+
+interface TrainOptions {
+  data?: string;
+  train?: string;
+  test?: string;
+  iterations: number;
+  learningRate: number;
+  printEvery: number;
+  dtype: FloatDType;
+  save?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/** `tsgrad train`: the single neuron on the catvnoncat data, printing what the notes print. */
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train the single neuron (logistic regression) on the cat / non-cat images')
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5')
+    .option('--train <file>', 'training set HDF5 file (with --test)')
+    .option('--test <file>', 'test set HDF5 file (with --train)')
+    .option('--iterations <n>', 'gradient descent iterations', positiveInt('--iterations'), REFERENCE_SETTINGS.iterations)
+    .option('--learning-rate <alpha>', 'learning rate', positiveNumber('--learning-rate'), REFERENCE_SETTINGS.learningRate)
+    .option('--print-every <n>', 'print the cost every n iterations', positiveInt('--print-every'), REFERENCE_SETTINGS.printEvery)
+    .option('--dtype <dtype>', 'float64 or float32', oneOf('--dtype', ['float64', 'float32'] as const), 'float64')
+    .option('--save <file>', 'save the trained parameters and settings to a model file')
+    .option('--json', 'print one JSON object on stdout instead of text')
+    .option('--debug', 'show stack traces on errors')
+    .action(async (opts: TrainOptions, cmd: Command) => {
+      process.exitCode = await runCommand(() => train(opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
+    });
+}
+
+async function train(opts: TrainOptions): Promise<void> {
+  const say = opts.json ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
+  const data = await loadCatData(
+    { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) },
+    opts.dtype,
+  );
+  const [mTrain, ...image] = data.train.x.shape;
+  say(`Number of training examples: m_train = ${mTrain}`);
+  say(`Number of testing examples: m_test = ${data.test.x.shape[0]}`);
+  say(`Height/Width of each image: num_px = ${image[0]}`);
+  say(`Each image is of size: ${pyShape(image)}`);
+  say(`train_set_x shape: ${pyShape(data.train.x.shape)}`);
+  say(`train_set_y shape: ${pyShape(data.train.y.shape)}`);
+  say(`test_set_x shape: ${pyShape(data.test.x.shape)}`);
+  say(`test_set_y shape: ${pyShape(data.test.y.shape)}`);
+  say(`train_set_x_flatten shape: ${pyShape(data.trainX.shape)}`);
+  const r = trainSingleNeuron(
+    data,
+    { iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },
+    (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`),
+  );
+  say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);
+  say(`test accuracy: ${pyFloat(r.testAccuracy)} %`);
+  if (opts.save !== undefined) {
+    await saveSingleNeuron(opts.save, data, r);
+    say(`saved model to ${opts.save}`);
+  }
+  if (opts.json) {
+    const out = {
+      model: 'logistic',
+      settings: r.settings,
+      costs: r.costs,
+      trainAccuracy: r.trainAccuracy,
+      testAccuracy: r.testAccuracy,
+      trainingSeconds: r.trainingSeconds,
+      ...(opts.save !== undefined ? { saved: opts.save } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The catvnoncat data as the notes prepare it: load both HDF5 files, reshape the labels to
+ * (1, m), flatten each image into a column and scale by 1/255.
+ */
+import type { FloatDType } from '../core/dtype.js';
+import { loadLabelledImages, type LabelledImages } from '../data/dataset.js';
+import { locateDataFiles, type LocateOptions } from '../data/locate.js';
+import { astype, div, type Tensor } from '../tensor/index.js';
+
+/**
+ * Images (m, h, w, c) as a (h·w·c, m) matrix, one column per image, pixels divided by 255:
+ * numpy's `x.reshape(x.shape[0], -1).T / 255.`, which `u / 255` reproduces bit for bit.
+ * @example flattenImages(train.x).shape // [12288, 209]
+ */
+export function flattenImages(x: Tensor, dtype: FloatDType = 'float64'): Tensor {
+  const m = x.shape[0] as number;
+  const flat = div(x.reshape([m, -1]).T, 255);
+  return dtype === 'float64' ? flat : astype(flat, dtype);
+}
+
+/** Train and test sets, raw and prepared. */
+export interface CatData {
+  train: LabelledImages;
+  test: LabelledImages;
+  /** (features, m_train), scaled to [0, 1]. */
+  trainX: Tensor;
+  trainY: Tensor;
+  testX: Tensor;
+  testY: Tensor;
+  classes: string[];
+}
+
+/**
+ * Finds and loads the train and test files (see `locateDataFiles` for where it looks).
+ * @example const data = await loadCatData({ data: '../shared/datasets' });
+ */
+export async function loadCatData(where: LocateOptions, dtype: FloatDType = 'float64'): Promise<CatData> {
+  const files = locateDataFiles(where);
+  const train = await loadLabelledImages(files.train);
+  const test = await loadLabelledImages(files.test);
+  return {
+    train,
+    test,
+    trainX: flattenImages(train.x, dtype),
+    trainY: astype(train.y, dtype),
+    testX: flattenImages(test.x, dtype),
+    testY: astype(test.y, dtype),
+    classes: train.classes,
+  };
+}

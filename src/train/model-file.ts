@@ -1,0 +1,133 @@
+/**
+ * Model files: one JSON document holding the architecture, the preprocessing, the training
+ * settings and the parameters. Parameters are stored exactly, as base64 of their
+ * little-endian IEEE-754 bytes. Saving is atomic: write a temporary file beside the target,
+ * then rename it, so a crash never leaves a broken file where a good model was.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FloatDType } from '../core/dtype.js';
+import { ModelFileError } from '../core/errors.js';
+import { formatShape, sizeOf } from '../core/shape.js';
+import { Tensor } from '../tensor/index.js';
+
+export const MODEL_FORMAT = 'tsgrad-model';
+export const MODEL_VERSION = 1;
+
+/** A stored tensor: shape, dtype and the bytes in base64. */
+export interface StoredTensor {
+  shape: number[];
+  dtype: FloatDType;
+  base64: string;
+}
+
+/** The single neuron's file: version 1 of the format. */
+export interface LogisticModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  model: { type: 'logistic'; inputShape: number[]; features: number };
+  dtype: FloatDType;
+  classes: string[];
+  preprocessing: { layout: 'flatten-hwc-columns'; scale: number };
+  training: Record<string, unknown>;
+  parameters: { w: StoredTensor; b: number };
+}
+
+/** Tensor → base64 of its little-endian bytes (exact). */
+export function storeTensor(t: Tensor): StoredTensor {
+  if (t.dtype !== 'float64' && t.dtype !== 'float32') throw new ModelFileError('(memory)', 'parameters', `cannot store dtype ${t.dtype}`);
+  const v = t.values();
+  const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return { shape: [...t.shape], dtype: t.dtype, base64: bytes.toString('base64') };
+}
+
+/** Stored tensor → Tensor, checking that the byte count fits the shape and dtype. */
+export function restoreTensor(file: string, field: string, s: unknown): Tensor {
+  if (typeof s !== 'object' || s === null) throw new ModelFileError(file, field, 'expected an object with shape, dtype and base64');
+  const o = s as Record<string, unknown>;
+  const shape = o['shape'];
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ModelFileError(file, `${field}.shape`, 'expected a list of non-negative integers');
+  }
+  const dtype = o['dtype'];
+  if (dtype !== 'float64' && dtype !== 'float32') throw new ModelFileError(file, `${field}.dtype`, `expected float64 or float32, got ${JSON.stringify(dtype)}`);
+  if (typeof o['base64'] !== 'string') throw new ModelFileError(file, `${field}.base64`, 'expected a base64 string');
+  const bytes = Buffer.from(o['base64'], 'base64');
+  const width = dtype === 'float64' ? 8 : 4;
+  const n = sizeOf(shape as number[]);
+  if (bytes.length !== n * width) {
+    throw new ModelFileError(file, field, `shape ${formatShape(shape as number[])} ${dtype} needs ${n * width} bytes, found ${bytes.length}`);
+  }
+  // Copy into an aligned buffer: Buffer slices may start at any byte.
+  const buf = new ArrayBuffer(bytes.length);
+  new Uint8Array(buf).set(bytes);
+  const data = dtype === 'float64' ? new Float64Array(buf) : new Float32Array(buf);
+  return new Tensor(data, shape as number[], dtype);
+}
+
+/**
+ * Writes `text` to `file` atomically: a temporary sibling is written and flushed, then
+ * renamed over the target. On any failure the temporary file is removed and the old file,
+ * if any, is untouched.
+ * @example await writeFileAtomic('model.json', JSON.stringify(m));
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'wx');
+    await handle.writeFile(text);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(file, undefined, `cannot write the model file${code ? ` (${code})` : ''}: ${(e as Error).message.split('\n')[0] ?? ''}`);
+  }
+}
+
+/** Saves a single-neuron model file (atomically). */
+export async function saveLogisticModel(file: string, m: Omit<LogisticModelFile, 'format' | 'version' | 'parameters'> & { w: Tensor; b: number }): Promise<void> {
+  const { w, b, ...rest } = m;
+  const doc: LogisticModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, ...rest, parameters: { w: storeTensor(w), b } };
+  await writeFileAtomic(file, `${JSON.stringify(doc, null, 1)}\n`);
+}
+
+/**
+ * Reads and validates a single-neuron model file. Never evaluates anything from the file.
+ * @example const { w, b } = await loadLogisticModel('cat.json');
+ */
+export async function loadLogisticModel(file: string): Promise<{ doc: LogisticModelFile; w: Tensor; b: number }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(file, undefined, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new ModelFileError(file, undefined, 'not a tsgrad model file (invalid or truncated JSON)');
+  }
+  if (typeof doc !== 'object' || doc === null) throw new ModelFileError(file, undefined, 'not a tsgrad model file');
+  const o = doc as Record<string, unknown>;
+  if (o['format'] !== MODEL_FORMAT) throw new ModelFileError(file, 'format', `expected "${MODEL_FORMAT}"`);
+  if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${JSON.stringify(o['version'])}, this tsgrad reads version ${MODEL_VERSION}`);
+  const model = o['model'] as Record<string, unknown> | undefined;
+  if (model?.['type'] !== 'logistic') throw new ModelFileError(file, 'model.type', `expected "logistic", got ${JSON.stringify(model?.['type'])}`);
+  const params = o['parameters'] as Record<string, unknown> | undefined;
+  const w = restoreTensor(file, 'parameters.w', params?.['w']);
+  const b = params?.['b'];
+  if (typeof b !== 'number' || !Number.isFinite(b)) throw new ModelFileError(file, 'parameters.b', 'expected a finite number');
+  if (w.ndim !== 2 || w.shape[1] !== 1 || w.shape[0] !== model['features']) {
+    throw new ModelFileError(file, 'parameters.w', `shape ${formatShape(w.shape)} does not fit model.features ${String(model['features'])}`);
+  }
+  return { doc: doc as LogisticModelFile, w, b };
+}
