@@ -1,5 +1,6 @@
-import { allocate, isDType, type DType, type TypedArray } from '../core/dtype.js';
+import { allocate, isDType, type DType, type FloatDType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { RandomState } from '../core/rng.js';
 import { checkShape, formatShape, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -51,6 +52,7 @@ export function fromArray(values: NestedArray | TypedArray | readonly number[], 
   const flat: number[] = [];
   flatten(values, inferred, 0, flat);
   const target = shape ?? inferred;
+  checkShape('fromArray', target);
   if (sizeOf(target) !== flat.length) {
     throw new ShapeError('fromArray', `cannot view ${flat.length} elements as shape ${formatShape(target)}`, [target]);
   }
@@ -75,6 +77,8 @@ function inferShape(v: NestedArray | readonly number[]): number[] {
 
 function flatten(v: unknown, shape: readonly number[], axis: number, out: number[]): void {
   if (axis === shape.length) {
+    // An array deeper than the first element's nesting is ragged, like a short row.
+    if (Array.isArray(v)) throw new ShapeError('fromArray', `ragged nested array: expected a number at depth ${axis}, got an array`, [shape]);
     if (typeof v !== 'number') throw new ArgumentError('fromArray', 'values', `expected a number at depth ${axis}, got ${Array.isArray(v) ? 'an array' : typeof v} (ragged nesting?)`);
     out.push(v);
     return;
@@ -92,6 +96,9 @@ function flatten(v: unknown, shape: readonly number[], axis: number, out: number
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float64'): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (step === 0 || !Number.isFinite(step)) throw new ArgumentError('arange', 'step', `must be a finite non-zero number, got ${step}`);
+  // Without this, arange(Infinity) is a RangeError and arange(NaN) a tensor of shape [NaN].
+  if (!Number.isFinite(lo)) throw new ArgumentError('arange', 'start', `must be a finite number, got ${lo}`);
+  if (!Number.isFinite(hi)) throw new ArgumentError('arange', 'stop', `must be a finite number, got ${hi}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
@@ -108,4 +115,33 @@ export function castTo(t: Tensor, dtype: DType): Tensor {
     out.set(src);
   }
   return new Tensor(out, t.shape, dtype);
+}
+
+/** A generator, or a seed for a fresh one (numpy's legacy `np.random.seed(n)` stream). */
+export type RandomSource = RandomState | number;
+
+function generator(op: string, source: RandomSource): RandomState {
+  if (source instanceof RandomState) return source;
+  if (!Number.isInteger(source)) throw new ArgumentError(op, 'seed', `must be an integer, got ${source}`);
+  return new RandomState(source);
+}
+
+/**
+ * Uniform [0, 1) samples, numpy's `np.random.rand(*shape)` for the same seed and order.
+ * @example rand([2, 3], 1) // np.random.seed(1); np.random.rand(2, 3)
+ */
+export function rand(shape: Shape, source: RandomSource, dtype: FloatDType = 'float64'): Tensor {
+  checkShape('rand', shape);
+  const values = generator('rand', source).randArray(sizeOf(shape));
+  return new Tensor(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype);
+}
+
+/**
+ * Standard normal samples, numpy's `np.random.randn(*shape)` for the same seed and order.
+ * @example randn([3, 2], 1) // np.random.seed(1); np.random.randn(3, 2)
+ */
+export function randn(shape: Shape, source: RandomSource, dtype: FloatDType = 'float64'): Tensor {
+  checkShape('randn', shape);
+  const values = generator('randn', source).randnArray(sizeOf(shape));
+  return new Tensor(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype);
 }
