@@ -7,11 +7,12 @@ const program = new Command('tsgrad')
   .description('gradient-based machine learning from first principles')
   .version('0.1.0')
   .option('--debug', 'show stack traces on errors')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride()
   .addCommand(trainCommand());
 
-for (const sub of program.commands) sub.exitOverride();
+// Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.
+for (const cmd of [program, ...program.commands]) {
+  cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`tsgrad: ${text}`) });
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,8 @@
  * (1, m), flatten each image into a column and scale by 1/255.
  */
 import type { FloatDType } from '../core/dtype.js';
+import { DataError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
 import { loadLabelledImages, type LabelledImages } from '../data/dataset.js';
 import { locateDataFiles, type LocateOptions } from '../data/locate.js';
 import { astype, div, type Tensor } from '../tensor/index.js';
@@ -38,6 +40,9 @@ export async function loadCatData(where: LocateOptions, dtype: FloatDType = 'flo
   const files = locateDataFiles(where);
   const train = await loadLabelledImages(files.train);
   const test = await loadLabelledImages(files.test);
+  if (formatShape(train.x.shape.slice(1)) !== formatShape(test.x.shape.slice(1))) {
+    throw new DataError(files.test, test.name + '_x', `images are ${formatShape(test.x.shape.slice(1))} but the training images are ${formatShape(train.x.shape.slice(1))}`);
+  }
   return {
     train,
     test,
