@@ -1,0 +1,227 @@
+/**
+ * The derivative of every primitive, in one table. `RULES` is typed by the closed set of
+ * primitives in src/tensor/record.ts, so a primitive added there without its rule here does
+ * not compile. Each rule maps the output's gradient `dy` to its inputs' gradients (vector-
+ * Jacobian products), written with tensor ops so it runs wherever tensors run. Composite ops
+ * (mean, relu, softmax, the losses) need no rule: they are built from these.
+ */
+import { isFloat } from '../core/dtype.js';
+import { shapesEqual, type Shape } from '../core/shape.js';
+import {
+  astype,
+  broadcastTo,
+  div,
+  equal,
+  fromArray,
+  greater,
+  greaterEqual,
+  less,
+  log,
+  matmul,
+  mul,
+  neg,
+  pow,
+  reshape,
+  sub,
+  sum,
+  transpose,
+  where,
+  zeros,
+  type Primitive,
+  type PrimitiveAttrs,
+  type Tensor,
+} from '../tensor/index.js';
+
+/** What a rule sees: the op's inputs, its output, its attributes, and which inputs need a gradient. */
+export interface RuleContext<P extends Primitive> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: PrimitiveAttrs[P];
+  readonly needs: readonly boolean[];
+}
+
+/** One primitive's derivative rule, and the symbol graph pictures draw for it. */
+export interface OpDef<P extends Primitive> {
+  readonly symbol: string;
+  /** One gradient per input, the input's shape; null where `needs` is false. */
+  backward(ctx: RuleContext<P>, dy: Tensor): (Tensor | null)[];
+}
+
+/**
+ * Sums `grad` over the axes broadcasting added or stretched, so it takes `shape` again: the
+ * gradient of a broadcast is the sum of the gradients of its copies.
+ * @example unbroadcast(ones([4, 3]), [3]) // [4, 4, 4]
+ * @example unbroadcast(ones([4, 3]), [4, 1]) // [[3], [3], [3], [3]]
+ */
+export function unbroadcast(grad: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(grad.shape, shape)) return grad;
+  const lead = grad.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < grad.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) axes.push(i);
+  }
+  return reshape(sum(grad, { axis: axes, keepdims: true }), shape);
+}
+
+// Input tensors by position; the tensor layer always records binary ops with two inputs.
+function args(ctx: RuleContext<Primitive>): [Tensor, Tensor] {
+  return [ctx.inputs[0] as Tensor, ctx.inputs[1] as Tensor];
+}
+function arg(ctx: RuleContext<Primitive>): Tensor {
+  return ctx.inputs[0] as Tensor;
+}
+
+/** Builds a binary rule from the two partial products; each is unbroadcast to its input's shape. */
+function binary<P extends Primitive>(symbol: string, da: (ctx: RuleContext<P>, dy: Tensor) => Tensor, db: (ctx: RuleContext<P>, dy: Tensor) => Tensor): OpDef<P> {
+  return {
+    symbol,
+    backward(ctx, dy) {
+      const [a, b] = args(ctx);
+      return [ctx.needs[0] ? unbroadcast(da(ctx, dy), a.shape) : null, ctx.needs[1] ? unbroadcast(db(ctx, dy), b.shape) : null];
+    },
+  };
+}
+
+function unary<P extends Primitive>(symbol: string, dx: (ctx: RuleContext<P>, dy: Tensor) => Tensor): OpDef<P> {
+  return { symbol, backward: (ctx, dy) => [ctx.needs[0] ? dx(ctx, dy) : null] };
+}
+
+/** dy as the reduced tensor with the reduced axes kept as size 1, ready to broadcast back. */
+function keepReducedAxes(dy: Tensor, attrs: PrimitiveAttrs['sum'], from: Shape): Tensor {
+  return attrs.keepdims ? dy : reshape(dy, from.map((d, i) => (attrs.axes.includes(i) ? 1 : d)));
+}
+
+/** Gradient of max or min over axes: dy shared equally among the elements that attain it. */
+function extremumRule(symbol: string): OpDef<'max' | 'min'> {
+  return unary(symbol, ({ inputs, output, attrs }, dy) => {
+    const x = inputs[0] as Tensor;
+    const hit = equal(x, keepReducedAxes(output, attrs, x.shape));
+    const count = sum(hit, { axis: attrs.axes, keepdims: true });
+    return div(mul(hit, keepReducedAxes(dy, attrs, x.shape)), count);
+  });
+}
+
+/**
+ * Gradient of a basic slice: dy put back at the positions the slice read, zeros elsewhere.
+ * Per sliced axis that is dy times the transposed 0/1 selection matrix S (S[i, start + i·step]
+ * = 1), a matmul, so the rule stays within tensor ops. Exact for finite dy; an infinite
+ * entry turns its whole row of the result into NaN (0·∞).
+ */
+function sliceGrad(dy: Tensor, attrs: PrimitiveAttrs['slice']): Tensor {
+  const { from, starts, steps, dropAxes } = attrs;
+  const dtype = isFloat(dy.dtype) ? dy.dtype : 'float64';
+  if (dy.size === 0) return zeros(from, dtype);
+  const nd = from.length;
+  // Put dropped (indexed) axes back as size 1.
+  const kept: number[] = [];
+  let j = 0;
+  for (let ax = 0; ax < nd; ax++) kept.push(dropAxes.includes(ax) ? 1 : (dy.shape[j++] as number));
+  let g = reshape(dy, kept);
+  for (let ax = 0; ax < nd; ax++) {
+    const d = from[ax] as number;
+    const n = kept[ax] as number;
+    const start = starts[ax] as number;
+    const step = steps[ax] as number;
+    if (n === d && (d === 1 || (start === 0 && step === 1))) continue; // the whole axis, in order
+    const sel = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) sel[i * d + start + i * step] = 1;
+    const S = fromArray(sel, [n, d], dtype);
+    // Move axis `ax` last, contract it with S, move it back.
+    const perm = [...Array(nd).keys()].filter((a) => a !== ax).concat(ax);
+    const moved = transpose(g, perm);
+    const flat = reshape(matmul(reshape(moved, [-1, n]), S), [...moved.shape.slice(0, -1), d]);
+    const inv = new Array<number>(nd);
+    perm.forEach((p, i) => (inv[p] = i));
+    g = transpose(flat, inv);
+  }
+  return g;
+}
+
+/** The derivative rules. Each one-line comment is the rule's formula. */
+export const RULES: { readonly [P in Primitive]: OpDef<P> } = {
+  // d(a+b) = dy, dy
+  add: binary('+', (_, dy) => dy, (_, dy) => dy),
+  // d(a-b) = dy, -dy
+  sub: binary('−', (_, dy) => dy, (_, dy) => neg(dy)),
+  // d(a·b) = dy·b, dy·a
+  mul: binary('×', (c, dy) => mul(dy, args(c)[1]), (c, dy) => mul(dy, args(c)[0])),
+  // d(a/b) = dy/b, -dy·(a/b)/b
+  div: binary('÷', (c, dy) => div(dy, args(c)[1]), (c, dy) => neg(div(mul(dy, c.output), args(c)[1]))),
+  // d(aᵇ) = dy·b·aᵇ⁻¹ (0 where b = 0), dy·aᵇ·ln a (0 where a = 0 and b ≥ 0)
+  pow: binary(
+    'pow',
+    (c, dy) => {
+      const [a, b] = args(c);
+      return mul(dy, where(equal(b, 0), 0, mul(b, pow(a, sub(b, 1)))));
+    },
+    (c, dy) => {
+      const [a, b] = args(c);
+      return mul(dy, where(mul(equal(a, 0), greaterEqual(b, 0)), 0, mul(c.output, log(a))));
+    },
+  ),
+  // d max(a,b) = dy·[a>b], dy·[b>a]; a tie splits dy in half (as PyTorch)
+  maximum: binary(
+    'max',
+    (c, dy) => mul(dy, where(greater(args(c)[0], args(c)[1]), 1, where(equal(args(c)[0], args(c)[1]), 0.5, 0))),
+    (c, dy) => mul(dy, where(greater(args(c)[1], args(c)[0]), 1, where(equal(args(c)[0], args(c)[1]), 0.5, 0))),
+  ),
+  // d min(a,b) = dy·[a<b], dy·[b<a]; a tie splits dy in half
+  minimum: binary(
+    'min',
+    (c, dy) => mul(dy, where(less(args(c)[0], args(c)[1]), 1, where(equal(args(c)[0], args(c)[1]), 0.5, 0))),
+    (c, dy) => mul(dy, where(less(args(c)[1], args(c)[0]), 1, where(equal(args(c)[0], args(c)[1]), 0.5, 0))),
+  ),
+  // d(-x) = -dy
+  neg: unary('−', (_, dy) => neg(dy)),
+  // d eˣ = dy·eˣ
+  exp: unary('exp', (c, dy) => mul(dy, c.output)),
+  // d ln x = dy/x
+  log: unary('log', (c, dy) => div(dy, arg(c))),
+  // d|x| = dy·sign(x), sign(0) = 0
+  abs: unary('abs', (c, dy) => mul(dy, sub(greater(arg(c), 0), less(arg(c), 0)))),
+  // d√x = dy/(2√x)
+  sqrt: unary('√', (c, dy) => div(dy, mul(c.output, 2))),
+  // d tanh x = dy·(1 - tanh²x)
+  tanh: unary('tanh', (c, dy) => mul(dy, sub(1, mul(c.output, c.output)))),
+  // d σ(x) = dy·σ(x)·(1 - σ(x))
+  sigmoid: unary('σ', (c, dy) => mul(dy, mul(c.output, sub(1, c.output)))),
+  // d where(c, a, b) = where(c, dy, 0), where(c, 0, dy)
+  where: binary(
+    'where',
+    (c, dy) => where(c.attrs.condition, dy, 0),
+    (c, dy) => where(c.attrs.condition, 0, dy),
+  ),
+  // d Σx = dy broadcast back over the summed axes
+  sum: unary('Σ', (c, dy) => broadcastTo(keepReducedAxes(dy, c.attrs, arg(c).shape), arg(c).shape)),
+  // d max x = dy at the maxima (shared equally among ties), 0 elsewhere
+  max: extremumRule('max'),
+  // d min x = dy at the minima (shared equally among ties), 0 elsewhere
+  min: extremumRule('min'),
+  // d(a@b) = dy@bᵀ, aᵀ@dy
+  matmul: {
+    symbol: '@',
+    backward: ({ inputs, needs }, dy) => {
+      const [a, b] = inputs as [Tensor, Tensor];
+      return [needs[0] ? matmul(dy, transpose(b)) : null, needs[1] ? matmul(transpose(a), dy) : null];
+    },
+  },
+  // d reshape(x) = reshape(dy, x.shape)
+  reshape: unary('reshape', (c, dy) => reshape(dy, c.attrs.from)),
+  // d transpose(x, p) = transpose(dy, p⁻¹)
+  transpose: unary('ᵀ', (c, dy) => {
+    const inv = new Array<number>(c.attrs.perm.length);
+    c.attrs.perm.forEach((p, i) => (inv[p] = i));
+    return transpose(dy, inv);
+  }),
+  // d x[s] = Sᵀ dy: dy placed at the sliced positions, zeros elsewhere
+  slice: unary('[ ]', (c, dy) => sliceGrad(dy, c.attrs)),
+  // d broadcastTo(x) = dy summed over the broadcast axes
+  broadcastTo: unary('broadcast', (c, dy) => unbroadcast(dy, c.attrs.from)),
+  // d cast(x) = dy cast back to x's dtype
+  cast: unary('cast', (c, dy) => (isFloat(arg(c).dtype) ? astype(dy, arg(c).dtype) : dy)),
+};
+
+/** The symbol of a primitive in graph pictures. @example opSymbol('mul') // '×' */
+export function opSymbol(op: Primitive): string {
+  return RULES[op].symbol;
+}
