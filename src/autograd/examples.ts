@@ -2,7 +2,7 @@
  * The notes' two worked computation graphs, built with tensors that record them, for
  * `tsgrad graph`, `tsgrad gradcheck` and the tests.
  */
-import { add, dot, log, mul, neg, scalar, sigmoid, slice, sub, type Tensor } from '../tensor/index.js';
+import { add, log, mul, neg, scalar, sigmoid, slice, sub, sum, type Tensor } from '../tensor/index.js';
 import { label, variable } from './graph.js';
 
 /** J = 3(a + b·c) and its named intermediate values u = b·c, v = a + u. */
@@ -28,6 +28,28 @@ export function jGraph(a0 = 7, b0 = 4, c0 = 2): JGraph {
   const v = label(add(a, u), 'v');
   const J = label(mul(3, v), 'J');
   return { a, b, c, u, v, J };
+}
+
+/** The notes' numeric check of dJ/dv: how far J moves when v moves by `h`. */
+export interface NudgeCheck {
+  v: number;
+  J: number;
+  /** v + h and J at it. */
+  vNudged: number;
+  JNudged: number;
+  /** (J(v + h) - J(v)) / h, ≈ dJ/dv. */
+  slope: number;
+}
+
+/**
+ * Nudges v by `h` (the notes: 15 → 15.001) and recomputes J = 3v downstream of it.
+ * @example jNudge(jGraph()).slope // ≈ 3
+ */
+export function jNudge(g: JGraph, h = 0.001): NudgeCheck {
+  const v = g.v.item();
+  const J = g.J.item();
+  const JNudged = mul(3, add(g.v.detach(), h)).item();
+  return { v, J, vNudged: v + h, JNudged, slope: (JNudged - J) / h };
 }
 
 /** J as a plain function of a, b, c (for gradient checks). */
@@ -68,7 +90,7 @@ export function neuronLoss(w: Tensor, x: Tensor, y: Tensor): Tensor {
 
 function neuronForward(w: Tensor, x: Tensor, y: Tensor): { z: Tensor; a: Tensor; L: Tensor } {
   const n = x.shape[0] as number;
-  const z = label(add(dot(slice(w, { end: n }), x), slice(w, n)), 'z');
+  const z = label(add(sum(mul(slice(w, { end: n }), x)), slice(w, n)), 'z');
   const a = label(sigmoid(z), 'a');
   const L = label(neg(add(mul(y, log(a)), mul(sub(1, y), log(sub(1, a))))), 'L');
   return { z, a, L };

@@ -9,8 +9,9 @@
 import type { FloatDType } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { backward, noGrad, requiresGrad, variable } from '../autograd/index.js';
-import { add, log, matmul, mul, scalar, sigmoid, sub, sum, zeros, type Tensor } from '../tensor/index.js';
+import { backward, gradCheck, noGrad, requiresGrad, variable, type GradCheckOptions, type GradCheckReport } from '../autograd/index.js';
+import { RandomState } from '../core/rng.js';
+import { add, fromArray, log, matmul, mul, scalar, sigmoid, sub, sum, zeros, type Tensor } from '../tensor/index.js';
 import {
   accuracy,
   checkOptimizeOptions,
@@ -94,6 +95,19 @@ export function optimizeAutodiff(
     }
   }
   return { params: { w: w.detach(), b: b.item() }, grads, costs };
+}
+
+/**
+ * Gradient check of the cost J(w, b) on data (X, Y), at small random weights w ~ 0.01·N(0, 1)
+ * drawn with `initSeed` and b = 0.1; `samples` limits the coordinates of w compared.
+ * @example checkLogisticGradients(trainX, trainY, { samples: 50 }).maxRelativeError // ~1e-9
+ */
+export function checkLogisticGradients(X: Tensor, Y: Tensor, opts: GradCheckOptions & { initSeed?: number } = {}): GradCheckReport {
+  const n = X.shape[0] as number;
+  const rng = new RandomState(opts.initSeed ?? 1);
+  const w = mul(fromArray(rng.randnArray(n), [n, 1]), 0.01);
+  checkShapes('checkLogisticGradients', w, X, Y);
+  return gradCheck((wv: Tensor, bv: Tensor) => logisticCost(wv, bv, X, Y), [w, scalar(0.1)], { names: ['w', 'b'], ...opts });
 }
 
 /**

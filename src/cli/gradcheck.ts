@@ -1,0 +1,95 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { gradCheck, type GradCheckReport } from '../autograd/index.js';
+import { jFunction, neuronLoss } from '../autograd/examples.js';
+import { formatShape } from '../core/shape.js';
+import { checkLogisticGradients } from '../nn/logistic-autodiff.js';
+import { fromArray, scalar, type Tensor } from '../tensor/index.js';
+import { loadCatData } from '../train/dataset.js';
+import { EXIT, oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+
+const MODELS = ['logistic', 'neuron', 'j'] as const;
+type Model = (typeof MODELS)[number];
+
+interface GradCheckCliOptions {
+  model: Model;
+  data?: string;
+  train?: string;
+  test?: string;
+  samples: number;
+  epsilon: number;
+  threshold: number;
+  seed: number;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/**
+ * `tsgrad gradcheck`: autodiff's gradients against central differences; exits 1 when the
+ * largest relative error reaches the threshold (a wrong gradient is a bug in tsgrad).
+ */
+export function gradcheckCommand(): Command {
+  return new Command('gradcheck')
+    .description('check autodiff gradients against central differences (the notes\' gradient checking)')
+    .option('--model <name>', "logistic (the single neuron's cost on the cat data), neuron (the worked neuron) or j (J = 3(a + b·c))", oneOf('--model', MODELS), 'logistic')
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (model logistic)')
+    .option('--train <file>', 'training set HDF5 file (with --test)')
+    .option('--test <file>', 'test set HDF5 file (with --train)')
+    .option('--samples <n>', 'coordinates of each input to check, chosen at random (all when fewer)', positiveInt('--samples'), 50)
+    .option('--epsilon <e>', 'finite-difference step ε', positiveNumber('--epsilon'), 1e-7)
+    .option('--threshold <t>', 'largest relative error that passes', positiveNumber('--threshold'), 1e-7)
+    .option('--seed <n>', 'seed of the random weights and coordinates', seedOption, 1)
+    .option('--json', 'print one JSON object on stdout instead of text')
+    .option('--debug', 'show stack traces on errors')
+    .action(async (opts: GradCheckCliOptions, cmd: Command) => {
+      process.exitCode = await runCommand(() => check(opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
+    });
+}
+
+function seedOption(v: string): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || n > 2 ** 32 - 1) throw new InvalidArgumentError(`--seed must be an integer in 0..2**32-1, got '${v}'`);
+  return n;
+}
+
+async function run(opts: GradCheckCliOptions): Promise<{ what: string; report: GradCheckReport }> {
+  const settings = { epsilon: opts.epsilon, threshold: opts.threshold, samples: opts.samples, seed: opts.seed };
+  if (opts.model === 'j') {
+    return { what: 'J = 3(a + b·c) at a = 7, b = 4, c = 2', report: gradCheck(jFunction, [scalar(7), scalar(4), scalar(2)], { ...settings, names: ['a', 'b', 'c'] }) };
+  }
+  if (opts.model === 'neuron') {
+    const f = (w: Tensor, x: Tensor): Tensor => neuronLoss(w, x, scalar(1));
+    const report = gradCheck(f, [fromArray([2, -3, -3]), fromArray([-1, -2])], { ...settings, names: ['w', 'x'] });
+    return { what: 'the worked neuron L(w, x) at w = [2, -3, -3], x = [-1, -2], y = 1', report };
+  }
+  const where = { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
+  const data = await loadCatData(where, 'float64');
+  const [n, m] = data.trainX.shape as [number, number];
+  return {
+    what: `the single neuron's cost J(w, b) on ${m} training images (${n} features), w ~ 0.01·N(0, 1), b = 0.1`,
+    report: checkLogisticGradients(data.trainX, data.trainY, { ...settings, initSeed: opts.seed }),
+  };
+}
+
+async function check(opts: GradCheckCliOptions): Promise<number> {
+  const t0 = performance.now();
+  const { what, report } = await run(opts);
+  const seconds = (performance.now() - t0) / 1000;
+  if (opts.json) {
+    const inputs = report.inputs.map((c) => ({ name: c.name, shape: c.shape, checked: c.coordinates.length, relativeError: c.relativeError, passed: c.passed }));
+    process.stdout.write(`${JSON.stringify({ model: opts.model, inputs, maxRelativeError: report.maxRelativeError, epsilon: report.epsilon, threshold: report.threshold, passed: report.passed, seconds })}\n`);
+    return report.passed ? EXIT.ok : EXIT.internal;
+  }
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  say(`gradient check: ${what}, float64`);
+  say(`central differences (J(θ+ε) - J(θ-ε)) / 2ε, ε = ${report.epsilon}; relative error ‖g - g̃‖ / (‖g‖ + ‖g̃‖)`);
+  const rows = report.inputs.map((c) => {
+    const size = c.shape.reduce((p, d) => p * d, 1);
+    return [c.name, formatShape(c.shape), `${c.coordinates.length} of ${size}`, c.relativeError.toExponential(2)];
+  });
+  const head = ['input', 'shape', 'checked', 'relative error'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  for (const r of [head, ...rows]) say(r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+  const verdict = report.passed ? `< ${report.threshold}: passed` : `>= ${report.threshold}: FAILED`;
+  say(`largest relative error: ${report.maxRelativeError.toExponential(2)} ${verdict} (${seconds.toFixed(2)} s)`);
+  return report.passed ? EXIT.ok : EXIT.internal;
+}
