@@ -73,7 +73,8 @@ async function graph(opts: GraphOptions): Promise<void> {
   const dot = graphToDot(b.root, { title: b.title, direction: opts.direction ?? b.direction });
   if (opts.out !== undefined) await writeFile(opts.out, opts.out.toLowerCase().endsWith('.dot') ? dot : await renderDot(dot));
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ example: opts.example, title: b.title, nodes: rows, notes: b.notes, ...(opts.out !== undefined ? { wrote: opts.out } : {}) })}\n`);
+    const nodes = b.named.map((t) => ({ name: nameOf(t), value: t.toArray(), grad: t.grad?.toArray() ?? null }));
+    process.stdout.write(`${JSON.stringify({ example: opts.example, title: b.title, nodes, notes: b.notes, ...(opts.out !== undefined ? { wrote: opts.out } : {}) })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
