@@ -22,7 +22,9 @@ export const BINARY = {
   sub: (a: number, b: number) => a - b,
   mul: (a: number, b: number) => a * b,
   div: (a: number, b: number) => a / b,
-  pow: (a: number, b: number) => a ** b,
+  // C's pow (numpy's): 1 ** y = 1 for every y, NaN included, and (-1) ** ±inf = 1;
+  // JavaScript's ** gives NaN for both.
+  pow: (a: number, b: number) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
   // numpy's maximum/minimum propagate NaN; Math.max does too, and orders -0 < +0 like numpy.
   maximum: (a: number, b: number) => Math.max(a, b),
   minimum: (a: number, b: number) => Math.min(a, b),

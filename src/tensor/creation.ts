@@ -79,7 +79,7 @@ function flatten(v: unknown, shape: readonly number[], axis: number, out: number
   if (axis === shape.length) {
     // An array deeper than the first element's nesting is ragged, like a short row.
     if (Array.isArray(v)) throw new ShapeError('fromArray', `ragged nested array: expected a number at depth ${axis}, got an array`, [shape]);
-    if (typeof v !== 'number') throw new ArgumentError('fromArray', 'values', `expected a number at depth ${axis}, got ${Array.isArray(v) ? 'an array' : typeof v} (ragged nesting?)`);
+    if (typeof v !== 'number') throw new ArgumentError('fromArray', 'values', `expected a number at depth ${axis}, got ${typeof v}`);
     out.push(v);
     return;
   }

@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { broadcastShapes, broadcastStrides, contiguousStrides, formatShape, normalizeAxes, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, formatShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
 import { record } from './record.js';
 import { Tensor } from './tensor.js';
 
@@ -35,7 +35,8 @@ function resolveShape(x: Tensor, shape: Shape): number[] {
  */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const p = perm === undefined ? x.shape.map((_, i) => x.ndim - 1 - i) : perm.map((a) => (a < 0 ? a + x.ndim : a));
-  if (p.length !== x.ndim || normalizeAxes('transpose', p, x.ndim).length !== x.ndim) {
+  // Validate the axes as given: an axis below -ndim must not pass as a normalised negative one.
+  if (p.length !== x.ndim || !p.every((a) => Number.isInteger(a) && a >= 0 && a < x.ndim) || new Set(p).size !== x.ndim) {
     throw new ArgumentError('transpose', 'perm', `axes [${(perm ?? []).join(', ')}] do not match a tensor of ${x.ndim} dimension(s)`);
   }
   const shape = p.map((a) => x.shape[a] as number);
