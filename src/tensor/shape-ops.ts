@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { broadcastShapes, broadcastStrides, contiguousStrides, formatShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
+import { broadcastShapes, broadcastStrides, checkShape, contiguousStrides, formatShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
 import { record } from './record.js';
 import { Tensor } from './tensor.js';
 
@@ -22,6 +22,9 @@ function resolveShape(x: Tensor, shape: Shape): number[] {
     if (!Number.isInteger(d) || d < -1) throw new ArgumentError('reshape', 'shape', `dimensions must be integers >= -1, got [${shape.join(', ')}]`);
   }
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (free === 1 && known === 0) {
+    throw new ShapeError('reshape', `cannot infer -1 when another dimension is 0: size ${x.size} into ${formatShape(shape)}`, [x.shape, shape]);
+  }
   const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   if (sizeOf(out) !== x.size || !out.every(Number.isInteger)) {
     throw new ShapeError('reshape', `cannot reshape array of size ${x.size} into shape ${formatShape(shape)}`, [x.shape, shape]);
@@ -118,6 +121,7 @@ export function cols(x: Tensor, start: number, end: number): Tensor {
  * @example broadcastTo(fromArray([1, 2]), [3, 2])
  */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  checkShape('broadcastTo', shape);
   const b = broadcastShapes('broadcastTo', x.shape, shape);
   if (!shapesEqual(b, shape)) {
     throw new ShapeError('broadcastTo', `cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`, [x.shape, shape]);

@@ -161,3 +161,12 @@ describe('flatten', () => {
     expectTensor(flatten(zeros([2, 0])), [0], 'float64', []);
   });
 });
+
+describe('shape checks found in review', () => {
+  it('refuses -1 next to a zero dimension, as numpy does', () => {
+    expectError(() => reshape(zeros([0, 3]), [0, -1]), ShapeError, { op: 'reshape' });
+  });
+  it('refuses negative target dimensions in broadcastTo', () => {
+    expectError(() => broadcastTo(zeros([1]), [-1]), ArgumentError, { op: 'broadcastTo', argument: 'shape' });
+  });
+});
