@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './run.js';
+import { gradcheckCommand } from './gradcheck.js';
+import { graphCommand } from './graph.js';
 import { trainCommand } from './train.js';
 
 const program = new Command('tsgrad')
   .description('gradient-based machine learning from first principles')
   .version('0.1.0')
   .option('--debug', 'show stack traces on errors')
-  .addCommand(trainCommand());
+  .addCommand(trainCommand())
+  .addCommand(graphCommand())
+  .addCommand(gradcheckCommand());
 
 // Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.
 for (const cmd of [program, ...program.commands]) {

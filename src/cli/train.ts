@@ -13,6 +13,7 @@ interface TrainOptions {
   learningRate: number;
   printEvery: number;
   dtype: FloatDType;
+  autodiff?: boolean;
   save?: string;
   json?: boolean;
   debug?: boolean;
@@ -29,6 +30,7 @@ export function trainCommand(): Command {
     .option('--learning-rate <alpha>', 'learning rate', positiveNumber('--learning-rate'), REFERENCE_SETTINGS.learningRate)
     .option('--print-every <n>', 'print the cost every n iterations', positiveInt('--print-every'), REFERENCE_SETTINGS.printEvery)
     .option('--dtype <dtype>', 'float64 or float32', oneOf('--dtype', ['float64', 'float32'] as const), 'float64')
+    .option('--autodiff', "compute the gradients by reverse-mode autodiff instead of the notes' hand-derived propagate")
     .option('--save <file>', 'save the trained parameters and settings to a model file')
     .option('--json', 'print one JSON object on stdout instead of text')
     .option('--debug', 'show stack traces on errors')
@@ -55,7 +57,7 @@ async function train(opts: TrainOptions): Promise<void> {
   say(`train_set_x_flatten shape: ${pyShape(data.trainX.shape)}`);
   const r = trainSingleNeuron(
     data,
-    { iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },
+    { engine: opts.autodiff ? 'autodiff' : 'plain', iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },
     (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`),
   );
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);

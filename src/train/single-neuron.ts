@@ -4,7 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FloatDType } from '../core/dtype.js';
-import { model, type CostRecord } from '../nn/logistic.js';
+import { model, type CostRecord, type ModelOptions, type ModelResult } from '../nn/logistic.js';
+import { modelAutodiff } from '../nn/logistic-autodiff.js';
 import type { Tensor } from '../tensor/index.js';
 import type { CatData } from './dataset.js';
 import { saveLogisticModel } from './model-file.js';
@@ -12,7 +13,19 @@ import { saveLogisticModel } from './model-file.js';
 /** The reference settings of ../shared/datasets/README.md. */
 export const REFERENCE_SETTINGS = { iterations: 2000, learningRate: 0.005, printEvery: 100 } as const;
 
+/**
+ * How gradients are computed: `plain`, the notes' hand-derived `propagate` with tensor ops;
+ * `autodiff`, the same cost differentiated by the autograd layer.
+ */
+export type SingleNeuronEngine = 'plain' | 'autodiff';
+
+const ENGINES: Record<SingleNeuronEngine, (XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts: ModelOptions) => ModelResult> = {
+  plain: model,
+  autodiff: modelAutodiff,
+};
+
 export interface SingleNeuronSettings {
+  engine?: SingleNeuronEngine;
   iterations: number;
   learningRate: number;
   printEvery: number;
@@ -39,7 +52,7 @@ export function trainSingleNeuron(
   onCost?: (iteration: number, cost: number) => void,
 ): SingleNeuronResult {
   const t0 = performance.now();
-  const d = model(data.trainX, data.trainY, data.testX, data.testY, {
+  const d = ENGINES[settings.engine ?? 'plain'](data.trainX, data.trainY, data.testX, data.testY, {
     numIterations: settings.iterations,
     learningRate: settings.learningRate,
     recordEvery: settings.printEvery,
@@ -58,6 +71,7 @@ export async function saveSingleNeuron(file: string, data: CatData, r: SingleNeu
     classes: data.classes,
     preprocessing: { layout: 'flatten-hwc-columns', scale: 255 },
     training: {
+      engine: r.settings.engine ?? 'plain',
       iterations: r.settings.iterations,
       learningRate: r.settings.learningRate,
       init: 'zeros',
