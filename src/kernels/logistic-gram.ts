@@ -1,0 +1,226 @@
+/**
+ * The single neuron's gradient descent in the span of the samples: plain typed-array kernels.
+ *
+ * Why it is exact: from w = w0, every step w -= (α/m) X (A - Y) adds a combination of the
+ * columns of X (the samples), so w = w0 + X c at every iteration, with c (one number per
+ * sample) starting at 0 and following c -= (α/m)(A - Y). The scores need only
+ * z = Xᵀw + b = Xᵀw0 + G c + b with the Gram matrix G = XᵀX (m x m). With 209 samples of
+ * 12288 features, one iteration costs 209² instead of 2·12288·209 multiply-adds; X is read
+ * once to build G and once at the end to recover w.
+ *
+ * Layouts: "pixels" are uint8 samples one after another (sample j's n features at
+ * u[j·n .. j·n+n-1], the raw images' (m, h, w, c) order) standing for X = pixels / scale;
+ * "columns" are a float (n, m) matrix X, row-major, one sample per column.
+ */
+import type { FloatArray } from '../core/dtype.js';
+import { pairwiseSum } from './reduce.js';
+
+/** z = G c for the m x m Gram matrix, with c and z owned by the operator (c starts at 0). */
+export interface GramOperator {
+  readonly m: number;
+  /** The coefficients, written by the descent loop. */
+  readonly c: Float64Array;
+  /** The product, valid after `apply()`. */
+  readonly z: Float64Array;
+  apply(): void;
+}
+
+/**
+ * The plain TypeScript operator over a full row-major m x m matrix.
+ * @example const op = jsGramOperator(G, m); op.c[0] = 1; op.apply(); // op.z = first column of G
+ */
+export function jsGramOperator(G: Float64Array, m: number): GramOperator {
+  const c = new Float64Array(m);
+  const z = new Float64Array(m);
+  return {
+    m,
+    c,
+    z,
+    apply() {
+      for (let i = 0; i < m; i++) {
+        const row = i * m;
+        let s = 0;
+        for (let j = 0; j < m; j++) s += (G[row + j] as number) * (c[j] as number);
+        z[i] = s;
+      }
+    },
+  };
+}
+
+/**
+ * out (m x m) = U Uᵀ / scale², U the m x n uint8 pixels. Sums are exact integers (below 2⁵³),
+ * so each entry is the exact Gram entry rounded once. Plain loops, two rows by two.
+ * @example gramFromPixels(new Uint8Array([1, 2, 3, 4]), 2, 2, 1, out) // out = [5, 11, 11, 25]
+ */
+export function gramFromPixels(u: Uint8Array, m: number, n: number, scale: number, out: Float64Array): void {
+  const s2 = scale * scale;
+  for (let i = 0; i < m; i += 2) {
+    const i1 = Math.min(i + 1, m - 1);
+    const a0 = i * n;
+    const a1 = i1 * n;
+    for (let j = i; j < m; j += 2) {
+      const j1 = Math.min(j + 1, m - 1);
+      const b0 = j * n;
+      const b1 = j1 * n;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < n; k++) {
+        const x0 = u[a0 + k] as number;
+        const x1 = u[a1 + k] as number;
+        const y0 = u[b0 + k] as number;
+        const y1 = u[b1 + k] as number;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      // Clamped indices at an odd edge rewrite an entry with the same value.
+      setSymmetric(out, m, i, j, s00 / s2);
+      setSymmetric(out, m, i, j1, s01 / s2);
+      setSymmetric(out, m, i1, j, s10 / s2);
+      setSymmetric(out, m, i1, j1, s11 / s2);
+    }
+  }
+}
+
+function setSymmetric(out: Float64Array, m: number, i: number, j: number, v: number): void {
+  out[i * m + j] = v;
+  out[j * m + i] = v;
+}
+
+/**
+ * out (m x m) = Xᵀ X for a float (n, m) row-major X, as a sum of the outer products of its
+ * rows (each row of X is contiguous, one feature across all samples).
+ * @example gramFromColumns(new Float64Array([1, 2, 3, 4]), 2, 2, out) // X=[[1,2],[3,4]]: out = [10, 14, 14, 20]
+ */
+export function gramFromColumns(x: FloatArray, n: number, m: number, out: Float64Array): void {
+  out.fill(0);
+  for (let k = 0; k < n; k++) {
+    const row = k * m;
+    for (let i = 0; i < m; i++) {
+      const xi = x[row + i] as number;
+      const o = i * m;
+      for (let j = i; j < m; j++) out[o + j] = (out[o + j] as number) + xi * (x[row + j] as number);
+    }
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) out[i * m + j] = out[j * m + i] as number;
+}
+
+/**
+ * w += X c for pixels: w[k] += (Σ_j u[j,k]·c[j]) / scale.
+ * @example weightsFromPixels(new Uint8Array([2, 4]), 1, 2, new Float64Array([0.5]), 2, w) // w += [0.5, 1]
+ */
+export function weightsFromPixels(u: Uint8Array, m: number, n: number, c: Float64Array, scale: number, w: Float64Array): void {
+  const acc = new Float64Array(n);
+  for (let j = 0; j < m; j++) {
+    const cj = c[j] as number;
+    const row = j * n;
+    for (let k = 0; k < n; k++) acc[k] = (acc[k] as number) + (u[row + k] as number) * cj;
+  }
+  for (let k = 0; k < n; k++) w[k] = (w[k] as number) + (acc[k] as number) / scale;
+}
+
+/** w += X c for a float (n, m) X. @example weightsFromColumns(X, n, m, c, w) */
+export function weightsFromColumns(x: FloatArray, n: number, m: number, c: Float64Array, w: Float64Array): void {
+  for (let k = 0; k < n; k++) {
+    const row = k * m;
+    let s = 0;
+    for (let j = 0; j < m; j++) s += (x[row + j] as number) * (c[j] as number);
+    w[k] = (w[k] as number) + s;
+  }
+}
+
+/**
+ * out = Xᵀ w for pixels: out[j] = (Σ_k u[j,k]·w[k]) / scale, one score per sample.
+ * @example scoresFromPixels(new Uint8Array([2, 4]), 1, 2, new Float64Array([1, 1]), 2, out) // out = [3]
+ */
+export function scoresFromPixels(u: Uint8Array, m: number, n: number, w: FloatArray, scale: number, out: Float64Array): void {
+  for (let j = 0; j < m; j++) {
+    const row = j * n;
+    let s = 0;
+    for (let k = 0; k < n; k++) s += (u[row + k] as number) * (w[k] as number);
+    out[j] = s / scale;
+  }
+}
+
+/** out = Xᵀ w for a float (n, m) X. @example scoresFromColumns(X, n, m, w, out) */
+export function scoresFromColumns(x: FloatArray, n: number, m: number, w: FloatArray, out: Float64Array): void {
+  out.fill(0);
+  for (let k = 0; k < n; k++) {
+    const row = k * m;
+    const wk = w[k] as number;
+    for (let j = 0; j < m; j++) out[j] = (out[j] as number) + (x[row + j] as number) * wk;
+  }
+}
+
+/** Settings of the Gram-space descent (the same as the plain `optimize`). */
+export interface GramDescentOptions {
+  numIterations: number;
+  learningRate: number;
+  recordEvery: number;
+  onCost?: (iteration: number, cost: number) => void;
+  /** Rounding applied where the plain path stores a number: Math.fround for float32. */
+  round?: (x: number) => number;
+  /** Xᵀ w0 when starting from non-zero weights w0 (else zero). */
+  z0?: Float64Array;
+}
+
+/** What the descent ends with. */
+export interface GramDescentResult {
+  costs: { iteration: number; cost: number }[];
+  /** w = w0 + X c. */
+  c: Float64Array;
+  b: number;
+  /** A - Y of the last iteration, for its gradients dw = X dZ / m, db = Σ dZ / m. */
+  dZ: Float64Array;
+  /** The last iteration's db. */
+  db: number;
+}
+
+/**
+ * Full-batch gradient descent on the coefficients c (w = w0 + X c), step for step the notes'
+ * `optimize`: A = σ(G c + Xᵀw0 + b); the cost from A every `recordEvery` iterations (before
+ * that iteration's update); c -= α (A - Y)/m; b -= α Σ(A - Y)/m. Writes `op.c`.
+ * @example const r = gramDescent(jsGramOperator(G, m), y, 0, { numIterations: 2000, learningRate: 0.005, recordEvery: 100 });
+ */
+export function gramDescent(op: GramOperator, y: FloatArray, b0: number, opts: GramDescentOptions): GramDescentResult {
+  const { m, c, z } = op;
+  const r = opts.round ?? ((x: number) => x);
+  const lr = opts.learningRate;
+  const inv = 1 / m;
+  const z0 = opts.z0;
+  const A = new Float64Array(m);
+  const terms = new Float64Array(m);
+  const dZ = new Float64Array(m);
+  const costs: { iteration: number; cost: number }[] = [];
+  let b = b0;
+  let db = 0;
+  for (let it = 0; it < opts.numIterations; it++) {
+    op.apply();
+    for (let j = 0; j < m; j++) {
+      const zj = z0 === undefined ? r(z[j] as number) : r((z[j] as number) + (z0[j] as number));
+      // The notes' sigmoid as the plain path writes it, so A rounds the same way.
+      A[j] = r(1 / (1 + Math.exp(-r(zj + b))));
+    }
+    if (it % opts.recordEvery === 0) {
+      for (let j = 0; j < m; j++) {
+        const a = A[j] as number;
+        const yj = y[j] as number;
+        terms[j] = r(r(yj * r(Math.log(a))) + r(r(1 - yj) * r(Math.log(r(1 - a)))));
+      }
+      const cost = -inv * r(pairwiseSum(terms, 0, m));
+      costs.push({ iteration: it, cost });
+      opts.onCost?.(it, cost);
+    }
+    for (let j = 0; j < m; j++) {
+      const d = r((A[j] as number) - (y[j] as number));
+      dZ[j] = d;
+      c[j] = r((c[j] as number) - r(lr * r(inv * d)));
+    }
+    db = inv * r(pairwiseSum(dZ, 0, m));
+    b = r(b - lr * db);
+  }
+  return { costs, c: Float64Array.from(c), b, dZ, db };
+}

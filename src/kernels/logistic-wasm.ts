@@ -1,0 +1,128 @@
+/**
+ * WebAssembly SIMD versions of the Gram-space kernels of ./logistic-gram.ts: the integer
+ * Gram matrix of uint8 pixels (i32x4.dot_i16x8_s, 8 multiply-adds an instruction) and the
+ * m x m matrix-vector product of each iteration (f64x2). Sources: ./wasm/logistic.as.
+ *
+ * No Node-only API: the module's bytes are embedded as base64 and compiled synchronously
+ * (it is about 1 KiB, under the browsers' 4 KiB limit for synchronous compiles on the main
+ * thread). Engines without WebAssembly or without SIMD get `null` here, and callers fall
+ * back to the plain kernels.
+ */
+import type { GramOperator } from './logistic-gram.js';
+import { LOGISTIC_WASM_BASE64 } from './logistic-wasm-module.js';
+
+// The few parts of the WebAssembly JS API used here (tsgrad compiles without the DOM lib).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+type GramBlockU8 = (u: number, stride: number, rows: number, i0: number, g: number) => void;
+type GemvF64 = (g: number, c: number, z: number, rows: number) => void;
+interface Kernels {
+  memory: WasmMemory;
+  gramBlockU8: GramBlockU8;
+  gemvF64: GemvF64;
+}
+
+const PAGE = 65536;
+// Per int32 lane the kernel adds stride/4 products of at most 255·255.
+const MAX_STRIDE = 4 * Math.floor(0x7fffffff / (255 * 255));
+
+let compiled: { api: WasmApi; module: object } | null | undefined;
+
+function compile(): { api: WasmApi; module: object } | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return compiled;
+  const bytes = decodeBase64(LOGISTIC_WASM_BASE64);
+  try {
+    // validate() is false on engines without SIMD128.
+    if (api.validate(bytes)) compiled = { api, module: new api.Module(bytes) };
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** True when this engine runs the SIMD kernels. @example wasmSimdAvailable() // true on Node 20 */
+export function wasmSimdAvailable(): boolean {
+  return compile() !== null;
+}
+
+// Each call gets its own memory, sized for its data and released with it.
+function instantiate(bytes: number): Kernels | null {
+  const c = compile();
+  if (c === null) return null;
+  const memory = new c.api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+  const { exports } = new c.api.Instance(c.module, { env: { memory } });
+  return { memory, gramBlockU8: exports['gramBlockU8'] as GramBlockU8, gemvF64: exports['gemvF64'] as GemvF64 };
+}
+
+const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+/**
+ * out (m x m) = U Uᵀ / scale² like `gramFromPixels`, in exact integer sums with SIMD.
+ * Returns false (and leaves `out` alone) when wasm SIMD is missing or a row is too long
+ * for int32 sums (over 132,100 pixels).
+ * @example if (!wasmGramFromPixels(u, 209, 12288, 255, G)) gramFromPixels(u, 209, 12288, 255, G);
+ */
+export function wasmGramFromPixels(u: Uint8Array, m: number, n: number, scale: number, out: Float64Array): boolean {
+  // Zero padding changes no dot product: rows to a multiple of 16 bytes, row count to 4.
+  const stride = roundUp(Math.max(n, 1), 16);
+  const rows = roundUp(Math.max(m, 1), 4);
+  if (stride > MAX_STRIDE) return false;
+  const gAt = rows * stride;
+  const k = instantiate(gAt + rows * rows * 8);
+  if (k === null) return false;
+  const mem = new Uint8Array(k.memory.buffer);
+  if (stride === n) mem.set(u.subarray(0, m * n), 0);
+  else for (let j = 0; j < m; j++) mem.set(u.subarray(j * n, j * n + n), j * stride);
+  // One call per block of 4 rows, not one call for all: V8 first runs wasm in its baseline
+  // compiler's code and swaps in optimised code only between calls.
+  for (let i0 = 0; i0 < rows; i0 += 4) k.gramBlockU8(0, stride, rows, i0, gAt);
+  const g = new Float64Array(k.memory.buffer, gAt, rows * rows);
+  const s2 = scale * scale;
+  for (let i = 0; i < m; i++) {
+    for (let j = i; j < m; j++) {
+      const v = (g[i * rows + j] as number) / s2;
+      out[i * m + j] = v;
+      out[j * m + i] = v;
+    }
+  }
+  return true;
+}
+
+/**
+ * The Gram operator z = G c of `jsGramOperator`, with G copied into wasm memory and the
+ * product taken with f64x2 SIMD (each row summed in two interleaved lanes). null without wasm SIMD.
+ * @example const op = wasmGramOperator(G, m) ?? jsGramOperator(G, m);
+ */
+export function wasmGramOperator(G: Float64Array, m: number): GramOperator | null {
+  const rows = roundUp(Math.max(m, 1), 4);
+  const cAt = rows * rows * 8;
+  const zAt = cAt + rows * 8;
+  const k = instantiate(zAt + rows * 8);
+  if (k === null) return null;
+  const g = new Float64Array(k.memory.buffer, 0, rows * rows);
+  for (let i = 0; i < m; i++) g.set(G.subarray(i * m, i * m + m), i * rows);
+  const { gemvF64 } = k;
+  return {
+    m,
+    c: new Float64Array(k.memory.buffer, cAt, m),
+    z: new Float64Array(k.memory.buffer, zAt, m),
+    apply: () => gemvF64(0, cAt, zAt, rows),
+  };
+}

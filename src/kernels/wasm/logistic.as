@@ -1,0 +1,99 @@
+// AssemblyScript source of the WebAssembly SIMD kernels behind src/kernels/logistic-wasm.ts.
+// Compiled by `npm run build:wasm` (src/kernels/wasm/build.mjs) into the base64 module
+// src/kernels/logistic-wasm-module.ts; the file has a .as extension so that tsc, which
+// compiles everything under src/, does not read it as TypeScript.
+//
+// The caller owns the memory layout (the memory is imported) and passes byte addresses.
+// No allocation, no runtime: plain loops over memory.
+
+// The four int32 lanes' total, exact in float64 (a Gram entry may pass 2³¹).
+@inline function hsum(v: v128): f64 {
+  return <f64>i32x4.extract_lane(v, 0) + <f64>i32x4.extract_lane(v, 1) + <f64>i32x4.extract_lane(v, 2) + <f64>i32x4.extract_lane(v, 3);
+}
+
+// acc + Σ x·y over 16 uint8 lanes, widened to int16 for the pairwise int32 dot product:
+// 255·255·2 fits int16·int16 → int32 with room to spare.
+@inline function dot16(acc: v128, xl: v128, xh: v128, yl: v128, yh: v128): v128 {
+  return i32x4.add(acc, i32x4.add(i32x4.dot_i16x8_s(xl, yl), i32x4.dot_i16x8_s(xh, yh)));
+}
+
+/**
+ * Integer Gram block: for rows i0..i0+3 of the uint8 matrix at `u` (rows `stride` bytes
+ * apart, `stride` a multiple of 16) and every column j from i0 to `rows`-1 (`rows` a
+ * multiple of 4), g[i·rows + j] = Σ_k u[i,k]·u[j,k], stored as float64.
+ * Each int32 lane adds stride/4 products of at most 255², so the sums are exact while
+ * stride ≤ 4·⌊(2³¹-1)/255²⌋ = 132,100 bytes.
+ * JavaScript calls it once per block of 4 rows, so V8 swaps in its optimised code after
+ * the first calls (a single long call would run to the end in the baseline compiler's code).
+ */
+export function gramBlockU8(u: usize, stride: i32, rows: i32, i0: i32, g: usize): void {
+  const rb = <usize>stride;
+  const p0 = u + <usize>i0 * rb;
+  const p1 = p0 + rb;
+  const p2 = p1 + rb;
+  const p3 = p2 + rb;
+  for (let j = i0; j < rows; j += 2) {
+    let a00 = i32x4.splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    const q0 = u + <usize>j * rb;
+    const q1 = q0 + rb;
+    for (let k: usize = 0; k < rb; k += 16) {
+      const y0 = v128.load(q0 + k);
+      const y1 = v128.load(q1 + k);
+      const y0l = i16x8.extend_low_i8x16_u(y0), y0h = i16x8.extend_high_i8x16_u(y0);
+      const y1l = i16x8.extend_low_i8x16_u(y1), y1h = i16x8.extend_high_i8x16_u(y1);
+      let x = v128.load(p0 + k);
+      let xl = i16x8.extend_low_i8x16_u(x), xh = i16x8.extend_high_i8x16_u(x);
+      a00 = dot16(a00, xl, xh, y0l, y0h);
+      a01 = dot16(a01, xl, xh, y1l, y1h);
+      x = v128.load(p1 + k);
+      xl = i16x8.extend_low_i8x16_u(x); xh = i16x8.extend_high_i8x16_u(x);
+      a10 = dot16(a10, xl, xh, y0l, y0h);
+      a11 = dot16(a11, xl, xh, y1l, y1h);
+      x = v128.load(p2 + k);
+      xl = i16x8.extend_low_i8x16_u(x); xh = i16x8.extend_high_i8x16_u(x);
+      a20 = dot16(a20, xl, xh, y0l, y0h);
+      a21 = dot16(a21, xl, xh, y1l, y1h);
+      x = v128.load(p3 + k);
+      xl = i16x8.extend_low_i8x16_u(x); xh = i16x8.extend_high_i8x16_u(x);
+      a30 = dot16(a30, xl, xh, y0l, y0h);
+      a31 = dot16(a31, xl, xh, y1l, y1h);
+    }
+    const rowBytes = <usize>rows << 3;
+    const r0 = g + ((<usize>i0 * <usize>rows + <usize>j) << 3);
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    store<f64>(r0, hsum(a00)); store<f64>(r0, hsum(a01), 8);
+    store<f64>(r1, hsum(a10)); store<f64>(r1, hsum(a11), 8);
+    store<f64>(r2, hsum(a20)); store<f64>(r2, hsum(a21), 8);
+    store<f64>(r3, hsum(a30)); store<f64>(r3, hsum(a31), 8);
+  }
+}
+
+/**
+ * Matrix-vector product z = G c for a square float64 matrix G (`rows` x `rows`, row-major,
+ * `rows` a multiple of 4), four rows at a time so each load of c serves four rows.
+ * Each row is summed in two lanes (even and odd k) and the lanes added at the end.
+ */
+export function gemvF64(gp: usize, cp: usize, zp: usize, rows: i32): void {
+  const rowBytes = <usize>rows << 3;
+  for (let i = 0; i < rows; i += 4) {
+    const g0 = gp + <usize>i * rowBytes;
+    const g1 = g0 + rowBytes;
+    const g2 = g1 + rowBytes;
+    const g3 = g2 + rowBytes;
+    let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let k: usize = 0; k < rowBytes; k += 16) {
+      const c = v128.load(cp + k);
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(g0 + k), c));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(g1 + k), c));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(g2 + k), c));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(g3 + k), c));
+    }
+    const o = zp + (<usize>i << 3);
+    store<f64>(o, f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1));
+    store<f64>(o, f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1), 8);
+    store<f64>(o, f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1), 16);
+    store<f64>(o, f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1), 24);
+  }
+}

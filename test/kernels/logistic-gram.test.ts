@@ -1,0 +1,253 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  gramDescent,
+  gramFromColumns,
+  gramFromPixels,
+  jsGramOperator,
+  scoresFromColumns,
+  scoresFromPixels,
+  weightsFromColumns,
+  weightsFromPixels,
+} from '../../src/kernels/logistic-gram.js';
+import { wasmGramFromPixels, wasmGramOperator, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
+import { prng } from './layout.js';
+
+const RUNS = { seed: 42, numRuns: 100 };
+
+// A random problem: m samples of n uint8 pixels (sample-major) and the same as a float
+// (n, m) matrix X = pixels / 255, built here from scratch.
+const problem = fc.record({ m: fc.integer({ min: 1, max: 13 }), n: fc.integer({ min: 1, max: 40 }), seed: fc.nat() });
+
+function pixels(m: number, n: number, seed: number): Uint8Array {
+  const rand = prng(seed);
+  return Uint8Array.from({ length: m * n }, () => Math.floor(rand() * 256));
+}
+
+function columns(u: Uint8Array, m: number, n: number): Float64Array {
+  const x = new Float64Array(n * m);
+  for (let j = 0; j < m; j++) for (let k = 0; k < n; k++) x[k * m + j] = (u[j * n + k] as number) / 255;
+  return x;
+}
+
+function naiveGram(u: Uint8Array, m: number, n: number): Float64Array {
+  const g = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += (u[i * n + k] as number) * (u[j * n + k] as number);
+      g[i * m + j] = s / (255 * 255);
+    }
+  }
+  return g;
+}
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return scale === 0 ? d : d / scale;
+}
+
+describe('gramFromPixels', () => {
+  it('equals the naive integer Gram matrix / 255² exactly', () => {
+    fc.assert(
+      fc.property(problem, ({ m, n, seed }) => {
+        const u = pixels(m, n, seed);
+        const g = new Float64Array(m * m);
+        gramFromPixels(u, m, n, 255, g);
+        expect(Array.from(g)).toEqual(Array.from(naiveGram(u, m, n)));
+      }),
+      RUNS,
+    );
+  });
+  it('works a 2 x 2 case by hand', () => {
+    const g = new Float64Array(4);
+    gramFromPixels(new Uint8Array([1, 2, 3, 4]), 2, 2, 1, g);
+    expect(Array.from(g)).toEqual([5, 11, 11, 25]);
+  });
+});
+
+describe('wasmGramFromPixels', () => {
+  it('runs on Node 20 (WebAssembly SIMD)', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+  });
+  it('equals the plain kernel exactly, padding rows and row counts', () => {
+    fc.assert(
+      fc.property(problem, ({ m, n, seed }) => {
+        const u = pixels(m, n, seed);
+        const plain = new Float64Array(m * m);
+        const simd = new Float64Array(m * m);
+        gramFromPixels(u, m, n, 255, plain);
+        expect(wasmGramFromPixels(u, m, n, 255, simd)).toBe(true);
+        expect(Array.from(simd)).toEqual(Array.from(plain));
+      }),
+      RUNS,
+    );
+  });
+  it('is exact at the int32 edge: rows of 255s as long as allowed', () => {
+    const n = 132_096;
+    const u = new Uint8Array(2 * n).fill(255);
+    const g = new Float64Array(4);
+    expect(wasmGramFromPixels(u, 2, n, 255, g)).toBe(true);
+    expect(Array.from(g)).toEqual([n, n, n, n]);
+  });
+  it('declines rows too long for int32 sums, leaving out untouched', () => {
+    const n = 132_097;
+    const g = new Float64Array(1).fill(-1);
+    expect(wasmGramFromPixels(new Uint8Array(n), 1, n, 255, g)).toBe(false);
+    expect(g[0]).toBe(-1);
+  });
+});
+
+describe('gramFromColumns', () => {
+  it('equals XᵀX to rounding', () => {
+    fc.assert(
+      fc.property(problem, ({ m, n, seed }) => {
+        const u = pixels(m, n, seed);
+        const g = new Float64Array(m * m);
+        gramFromColumns(columns(u, m, n), n, m, g);
+        expect(maxRelDiff(g, naiveGram(u, m, n))).toBeLessThan(1e-14);
+        for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) expect(g[i * m + j]).toBe(g[j * m + i]);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('weights and scores', () => {
+  it('w += X c and Xᵀ w agree between pixels and columns and with the naive sums', () => {
+    fc.assert(
+      fc.property(problem, ({ m, n, seed }) => {
+        const u = pixels(m, n, seed);
+        const x = columns(u, m, n);
+        const rand = prng(seed + 1);
+        const c = Float64Array.from({ length: m }, () => rand() - 0.5);
+        const w0 = Float64Array.from({ length: n }, () => rand() - 0.5);
+        const expectW = Float64Array.from(w0, (v, k) => {
+          let s = v;
+          for (let j = 0; j < m; j++) s += (x[k * m + j] as number) * (c[j] as number);
+          return s;
+        });
+        const wp = Float64Array.from(w0);
+        const wc = Float64Array.from(w0);
+        weightsFromPixels(u, m, n, c, 255, wp);
+        weightsFromColumns(x, n, m, c, wc);
+        expect(maxRelDiff(wp, expectW)).toBeLessThan(1e-13);
+        expect(maxRelDiff(wc, expectW)).toBeLessThan(1e-13);
+
+        const expectZ = Float64Array.from({ length: m }, (_, j) => {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += (x[k * m + j] as number) * (w0[k] as number);
+          return s;
+        });
+        const zp = new Float64Array(m);
+        const zc = new Float64Array(m);
+        scoresFromPixels(u, m, n, w0, 255, zp);
+        scoresFromColumns(x, n, m, w0, zc);
+        expect(maxRelDiff(zp, expectZ)).toBeLessThan(1e-13);
+        expect(maxRelDiff(zc, expectZ)).toBeLessThan(1e-13);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('Gram operators', () => {
+  it('plain and wasm z = G c match the naive product', () => {
+    fc.assert(
+      fc.property(problem, ({ m, seed }) => {
+        const rand = prng(seed);
+        const G = Float64Array.from({ length: m * m }, () => rand() * 2 - 1);
+        const c = Float64Array.from({ length: m }, () => rand() * 2 - 1);
+        const expected = Float64Array.from({ length: m }, (_, i) => {
+          let s = 0;
+          for (let j = 0; j < m; j++) s += (G[i * m + j] as number) * (c[j] as number);
+          return s;
+        });
+        const wasm = wasmGramOperator(G, m);
+        expect(wasm).not.toBeNull();
+        for (const op of [jsGramOperator(G, m), wasm ?? jsGramOperator(G, m)]) {
+          expect(op.m).toBe(m);
+          op.c.set(c);
+          op.apply();
+          expect(maxRelDiff(op.z, expected)).toBeLessThan(1e-14);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+// The notes' gradient descent in weight space, written from scratch over the (n, m) X.
+function naiveDescent(x: Float64Array, y: Float64Array, n: number, m: number, iterations: number, lr: number, every: number) {
+  const w = new Float64Array(n);
+  let b = 0;
+  const costs: number[] = [];
+  for (let it = 0; it < iterations; it++) {
+    const a = new Float64Array(m);
+    for (let j = 0; j < m; j++) {
+      let z = b;
+      for (let k = 0; k < n; k++) z += (w[k] as number) * (x[k * m + j] as number);
+      a[j] = 1 / (1 + Math.exp(-z));
+    }
+    if (it % every === 0) {
+      let s = 0;
+      for (let j = 0; j < m; j++) s += (y[j] as number) * Math.log(a[j] as number) + (1 - (y[j] as number)) * Math.log(1 - (a[j] as number));
+      costs.push(-s / m);
+    }
+    let db = 0;
+    for (let j = 0; j < m; j++) db += (a[j] as number) - (y[j] as number);
+    for (let k = 0; k < n; k++) {
+      let dw = 0;
+      for (let j = 0; j < m; j++) dw += (x[k * m + j] as number) * ((a[j] as number) - (y[j] as number));
+      w[k] = (w[k] as number) - (lr * dw) / m;
+    }
+    b -= (lr * db) / m;
+  }
+  return { w, b, costs };
+}
+
+describe('gramDescent', () => {
+  it('follows gradient descent in weight space: w = X c, same costs and bias', () => {
+    fc.assert(
+      fc.property(problem, fc.integer({ min: 1, max: 60 }), ({ m, n, seed }, iterations) => {
+        const u = pixels(m, n, seed);
+        const x = columns(u, m, n);
+        const rand = prng(seed + 7);
+        const y = Float64Array.from({ length: m }, () => (rand() < 0.5 ? 0 : 1));
+        const expected = naiveDescent(x, y, n, m, iterations, 0.05, 7);
+        const g = new Float64Array(m * m);
+        gramFromPixels(u, m, n, 255, g);
+        for (const op of [jsGramOperator(g, m), wasmGramOperator(g, m) ?? jsGramOperator(g, m)]) {
+          const seen: number[] = [];
+          const r = gramDescent(op, y, 0, { numIterations: iterations, learningRate: 0.05, recordEvery: 7, onCost: (i) => seen.push(i) });
+          expect(r.costs.map((c) => c.iteration)).toEqual(seen);
+          expect(maxRelDiff(r.costs.map((c) => c.cost), expected.costs)).toBeLessThan(1e-12);
+          const w = new Float64Array(n);
+          weightsFromPixels(u, m, n, r.c, 255, w);
+          expect(maxRelDiff(w, expected.w)).toBeLessThan(1e-12);
+          expect(Math.abs(r.b - expected.b)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(expected.b), 1e-3));
+        }
+      }),
+      { seed: 42, numRuns: 60 },
+    );
+  });
+  it('starts from Xᵀw0 when given z0', () => {
+    // One sample, one feature: z = G c + z0 + b with G = [1].
+    const r = gramDescent(jsGramOperator(new Float64Array([1]), 1), new Float64Array([1]), 0, {
+      numIterations: 1,
+      learningRate: 1,
+      recordEvery: 1,
+      z0: new Float64Array([Math.log(3)]),
+    });
+    // A = σ(ln 3) = 3/4: cost -ln(3/4), dZ = -1/4.
+    expect(r.costs[0]?.cost).toBeCloseTo(-Math.log(0.75), 15);
+    expect(r.dZ[0]).toBeCloseTo(-0.25, 15);
+    expect(r.c[0]).toBeCloseTo(0.25, 15);
+    expect(r.b).toBeCloseTo(0.25, 15);
+  });
+});
