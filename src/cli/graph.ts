@@ -4,7 +4,7 @@ import { backward, nameOf } from '../autograd/index.js';
 import { jGraph, jNudge, neuronGraph } from '../autograd/examples.js';
 import type { Tensor } from '../tensor/index.js';
 import { describeTensor, graphToDot, renderDot } from '../viz/graph.js';
-import { oneOf, runCommand } from './run.js';
+import { oneOf, optionError, runCommand } from './run.js';
 
 const EXAMPLES = ['j', 'neuron'] as const;
 type Example = (typeof EXAMPLES)[number];
@@ -71,7 +71,12 @@ async function graph(opts: GraphOptions): Promise<void> {
   const out = nameOf(b.root) ?? 'y';
   const rows = b.named.map((t) => ({ name: nameOf(t) as string, value: describeTensor(t), grad: t.grad === null ? null : describeTensor(t.grad) }));
   const dot = graphToDot(b.root, { title: b.title, direction: opts.direction ?? b.direction });
-  if (opts.out !== undefined) await writeFile(opts.out, opts.out.toLowerCase().endsWith('.dot') ? dot : await renderDot(dot));
+  if (opts.out !== undefined) {
+    const text = opts.out.toLowerCase().endsWith('.dot') ? dot : await renderDot(dot);
+    await writeFile(opts.out, text).catch((e: unknown) => {
+      throw optionError('--out', `cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  }
   if (opts.json) {
     const nodes = b.named.map((t) => ({ name: nameOf(t), value: t.toArray(), grad: t.grad?.toArray() ?? null }));
     process.stdout.write(`${JSON.stringify({ example: opts.example, title: b.title, nodes, notes: b.notes, ...(opts.out !== undefined ? { wrote: opts.out } : {}) })}\n`);
