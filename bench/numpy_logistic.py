@@ -99,6 +99,16 @@ def dot_demo(args):
     return {"n": args.n, "value": float(r), "medianSeconds": times[len(times) // 2]}
 
 
+def blas_library():
+    # Which BLAS numpy runs on (Debian switches libblas.so.3 between reference BLAS and OpenBLAS).
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower()}
+        return ", ".join(sorted(os.path.realpath(p) for p in libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets"))
@@ -114,6 +124,7 @@ def main():
     # ru_maxrss is in KiB on Linux.
     out["maxRssBytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     out["numpy"] = np.__version__
+    out["blas"] = blas_library()
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
 

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: tsgrad against numpy, side by side, in one table.
+ *
+ * - The single neuron (2000 full-batch iterations on catvnoncat, costs every 100), whole
+ *   process against whole process (start, load, train, evaluate): numpy running
+ *   bench/numpy_logistic.py, tsgrad's CLI `node dist/cli/main.js train --json`, and
+ *   bench/single-neuron-fast.ts (load + `modelFast` on the raw pixels), in float64 and float32.
+ * - The notes' dot demo: 100,000 float64 elements, a plain JavaScript loop and tsgrad's `dot`
+ *   against `np.dot` (medians of 101 calls inside one process each).
+ *
+ * Every row is the median of `--runs` (default 5) runs, interleaved so that a busy machine
+ * slows every implementation alike; "numpy ÷ this" divides numpy's median of the same run
+ * by the row's. Peak RSS comes from /usr/bin/time (or the process's own report).
+ *
+ *   npm run bench -- --runs 7 --data ../shared/datasets
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+// Compiled to out/bench/bench/run.js; the project root is three folders up.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+const RUNS = Math.max(1, Number(option('--runs') ?? 5));
+const DATA = resolve(ROOT, option('--data') ?? join('..', 'shared', 'datasets'));
+// The CLI's plain path takes tens of seconds a run: past this, it is run once only.
+const SLOW_SECONDS = 10;
+
+interface CostRecord {
+  iteration: number;
+  cost: number;
+}
+interface TrainOutput {
+  costs: CostRecord[];
+  trainAccuracy: number;
+  testAccuracy: number;
+  maxRssBytes?: number;
+  numpy?: string;
+  blas?: string;
+}
+interface Run {
+  seconds: number;
+  rssBytes: number | undefined;
+  stdout: string;
+}
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs a command once, timing it from spawn to exit, with its peak RSS. */
+function runOnce(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const [file, argv] = TIME === undefined ? [cmd, args] : [TIME, ['-f', '%M', cmd, ...args]];
+  const t0 = performance.now();
+  const r = spawnSync(file, argv, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  const kb = TIME === undefined ? Number.NaN : Number((r.stderr ?? '').trim().split('\n').at(-1));
+  return { seconds, rssBytes: Number.isFinite(kb) ? kb * 1024 : undefined, stdout: r.stdout };
+}
+
+function lastJson<T>(stdout: string): T {
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as T;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** The reference costs and accuracies, read from ../shared/datasets/README.md. */
+function readReference(): { costs: string[]; train: number; test: number } | undefined {
+  const file = join(DATA, 'README.md');
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8').replace(/\s+/g, ' ');
+  const costs = /every 100 iterations: ([0-9. ]+)\)/.exec(text)?.[1]?.trim().split(' ');
+  const train = /train accuracy ([0-9.]+) %/.exec(text)?.[1];
+  const test = /test accuracy ([0-9.]+) %/.exec(text)?.[1];
+  if (costs === undefined || train === undefined || test === undefined) return undefined;
+  return { costs, train: Number(train), test: Number(test) };
+}
+const REFERENCE = readReference();
+
+/** How a run's printed figures compare with the reference (6 decimals) and with numpy's. */
+function describeResult(out: TrainOutput, numpy: TrainOutput | undefined): string {
+  const printed = out.costs.map((c) => c.cost.toFixed(6));
+  const parts: string[] = [];
+  if (REFERENCE !== undefined) {
+    const same = printed.filter((c, i) => c === REFERENCE.costs[i]).length;
+    const acc = out.trainAccuracy === REFERENCE.train && out.testAccuracy === REFERENCE.test;
+    parts.push(`${same}/${REFERENCE.costs.length} costs = ref${acc ? ', acc = ref' : `, acc ${out.trainAccuracy}/${out.testAccuracy} ≠ ref`}`);
+  }
+  if (numpy !== undefined) {
+    const np = numpy.costs.map((c) => c.cost.toFixed(6));
+    const same = printed.length === np.length && printed.every((c, i) => c === np[i]);
+    let maxRel = 0;
+    out.costs.forEach((c, i) => {
+      const n = numpy.costs[i]?.cost ?? Number.NaN;
+      maxRel = Math.max(maxRel, Math.abs(c.cost - n) / Math.abs(n));
+    });
+    parts.push(same ? 'prints = numpy' : `prints ≠ numpy (max rel ${maxRel.toExponential(1)})`);
+  }
+  return parts.join('; ');
+}
+
+// ---------------------------------------------------------------- numpy
+function findPython(): { python: string; version: string } | { missing: string } {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, ['-c', 'import numpy, h5py; print(numpy.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python, version: r.stdout.trim() };
+  }
+  return { missing: 'numpy + h5py not found for /usr/bin/python3 or python3 (apt-get install -y python3-numpy python3-h5py)' };
+}
+const PY = findPython();
+// The machine's OpenBLAS tuning variables are unset for numpy, which then picks its own kernels.
+const NUMPY_ENV: NodeJS.ProcessEnv = { ...process.env };
+delete NUMPY_ENV['OPENBLAS_CORETYPE'];
+delete NUMPY_ENV['OPENBLAS_L2_SIZE'];
+
+// ---------------------------------------------------------------- rows
+interface Row {
+  group: string;
+  name: string;
+  /** The numpy row this one is compared with (its own name for numpy rows). */
+  peer: string;
+  seconds: number[];
+  rss: number[];
+  result: string;
+  note?: string;
+}
+
+interface Job {
+  group: string;
+  name: string;
+  peer: string;
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  slowOnce?: boolean;
+}
+
+const NODE = process.execPath;
+const jobs: Job[] = [];
+for (const dtype of ['float64', 'float32'] as const) {
+  const peer = `numpy ${dtype}`;
+  const group = 'single neuron, whole process';
+  if ('python' in PY) {
+    jobs.push({ group, name: peer, peer, cmd: PY.python, args: ['bench/numpy_logistic.py', '--dtype', dtype, '--data', DATA], env: NUMPY_ENV });
+  }
+  jobs.push({ group, name: `tsgrad ${dtype}: CLI train --json`, peer, cmd: NODE, args: ['dist/cli/main.js', 'train', '--json', '--dtype', dtype, '--data', DATA], slowOnce: true });
+  jobs.push({ group, name: `tsgrad ${dtype}: load + modelFast`, peer, cmd: NODE, args: ['out/bench/bench/single-neuron-fast.js', '--dtype', dtype, '--data', DATA] });
+}
+
+const rows = new Map<string, Row & { outputs: TrainOutput[] }>();
+process.stderr.write(`bench: ${RUNS} interleaved runs of ${jobs.length} processes\n`);
+for (let run = 0; run < RUNS; run++) {
+  for (const job of jobs) {
+    const row = rows.get(job.name) ?? { group: job.group, name: job.name, peer: job.peer, seconds: [], rss: [], result: '', outputs: [] };
+    rows.set(job.name, row);
+    if (job.slowOnce && run > 0 && (row.seconds[0] ?? 0) > SLOW_SECONDS) continue;
+    const r = runOnce(job.cmd, job.args, job.env);
+    const out = lastJson<TrainOutput>(r.stdout);
+    row.seconds.push(r.seconds);
+    const rss = r.rssBytes ?? out.maxRssBytes;
+    if (rss !== undefined) row.rss.push(rss);
+    row.outputs.push(out);
+    process.stderr.write(`  run ${run + 1}: ${job.name}: ${r.seconds.toFixed(3)} s\n`);
+  }
+}
+for (const row of rows.values()) {
+  const numpy = rows.get(row.peer)?.outputs[0];
+  const out = row.outputs[0];
+  row.result = out === undefined ? '' : describeResult(out, row.name === row.peer ? undefined : numpy);
+  if (row.seconds.length < RUNS) row.note = `${row.seconds.length} run: over ${SLOW_SECONDS} s (plain path)`;
+  const inconsistent = row.outputs.some((o) => JSON.stringify(o.costs) !== JSON.stringify(out?.costs));
+  if (inconsistent) row.result += '; runs differ!';
+}
+
+// ---------------------------------------------------------------- dot demo
+interface DotOutput {
+  n: number;
+  loop: { value: number; medianSeconds: number };
+  tsgrad: { value: number; medianSeconds: number };
+  maxRssBytes: number;
+}
+interface NpDotOutput {
+  value: number;
+  medianSeconds: number;
+  maxRssBytes: number;
+}
+const dotRows: Row[] = [];
+{
+  const group = 'dot, 100,000 float64 (median of 101 calls)';
+  const js: DotOutput[] = [];
+  const np: NpDotOutput[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    if ('python' in PY) np.push(lastJson<NpDotOutput>(runOnce(PY.python, ['bench/numpy_logistic.py', '--dot'], NUMPY_ENV).stdout));
+    js.push(lastJson<DotOutput>(runOnce(NODE, ['out/bench/bench/dot.js']).stdout));
+  }
+  const npValue = np[0]?.value;
+  const match = (v: number) => (npValue === undefined ? '' : Math.abs(v - npValue) <= 1e-12 * Math.abs(npValue) ? '= np.dot (1e-12 rel)' : `≠ np.dot: ${v} vs ${npValue}`);
+  if (np.length > 0) {
+    dotRows.push({ group, name: 'np.dot', peer: 'np.dot', seconds: np.map((o) => o.medianSeconds), rss: np.map((o) => o.maxRssBytes), result: `${npValue}` });
+  }
+  dotRows.push({ group, name: 'plain JS loop', peer: 'np.dot', seconds: js.map((o) => o.loop.medianSeconds), rss: js.map((o) => o.maxRssBytes), result: match(js[0]?.loop.value ?? Number.NaN) });
+  dotRows.push({ group, name: 'tsgrad dot', peer: 'np.dot', seconds: js.map((o) => o.tsgrad.medianSeconds), rss: js.map((o) => o.maxRssBytes), result: match(js[0]?.tsgrad.value ?? Number.NaN) });
+}
+
+// ---------------------------------------------------------------- table
+function formatSeconds(s: number): string {
+  if (s >= 1) return `${s.toFixed(3)} s`;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(1)} ms`;
+  return `${(s * 1e6).toFixed(1)} µs`;
+}
+
+const all: Row[] = [...rows.values(), ...dotRows];
+const byName = new Map(all.map((r) => [r.name, r]));
+const table: string[][] = [['benchmark', 'implementation', 'median', 'runs', 'numpy ÷ this', 'peak RSS', 'results']];
+for (const r of all) {
+  const peer = byName.get(r.peer);
+  const ratio = peer === undefined || peer.seconds.length === 0 ? 'n/a' : `${(median(peer.seconds) / median(r.seconds)).toFixed(2)}x`;
+  const rss = r.rss.length === 0 ? '?' : `${(median(r.rss) / (1 << 20)).toFixed(0)} MiB`;
+  table.push([r.group, r.name, formatSeconds(median(r.seconds)), `${r.seconds.length}${r.note ? '*' : ''}`, ratio, rss, r.result]);
+}
+const widths = (table[0] ?? []).map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
+const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+const out: string[] = [];
+out.push(`tsgrad bench: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, ${'python' in PY ? `numpy ${PY.version} (${PY.python})` : PY.missing}`);
+out.push(`data: ${DATA}; numpy without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE`);
+out.push('');
+out.push(line(table[0] ?? []));
+out.push(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const row of table.slice(1)) out.push(line(row));
+for (const r of all) if (r.note !== undefined) out.push(`* ${r.name}: ${r.note}`);
+const blas = rows.get('numpy float64')?.outputs[0]?.blas;
+if (blas !== undefined) out.push(`numpy's BLAS: ${blas}`);
+if (!('python' in PY)) out.push(`numpy is missing: ${PY.missing}; tsgrad's rows only`);
+process.stdout.write(`${out.join('\n')}\n`);
