@@ -66,6 +66,16 @@ describe('the single neuron by autodiff, on the notes\' small case', () => {
     expect(auto.learningRate).toBe(0.01);
     expect(auto.numIterations).toBe(300);
   });
+  it('keeps a float32 model in float32', () => {
+    const X32 = X.astype('float32');
+    const Y32 = Y.astype('float32');
+    const auto = propagateAutodiff(w.astype('float32'), b, X32, Y32);
+    expect(auto.grads.dw.dtype).toBe('float32');
+    expect(relDiff(propagate(w, b, X, Y).grads.dw, auto.grads.dw)).toBeLessThan(1e-6);
+    const d = modelAutodiff(X32, Y32, X32, Y32, { numIterations: 10, learningRate: 0.01 });
+    expect(d.w.dtype).toBe('float32');
+    expect(d.b).toBe(Math.fround(d.b));
+  });
   it('names both shapes when X does not fit w', () => {
     const e = thrown(() => propagateAutodiff(fromArray([[1], [2], [3]]), 0, X, Y), ShapeError);
     expect(e.op).toBe('propagateAutodiff');
