@@ -10,3 +10,6 @@ export { locateDataFiles, type LocateOptions } from './data/locate.js';
 export { flattenImages, loadCatData, type CatData } from './train/dataset.js';
 export { trainSingleNeuron, REFERENCE_SETTINGS, type SingleNeuronResult, type SingleNeuronSettings } from './train/single-neuron.js';
 export { loadLogisticModel, saveLogisticModel, writeFileAtomic } from './train/model-file.js';
+export * from './autograd/index.js';
+export { modelAutodiff, optimizeAutodiff, propagateAutodiff, logisticCost, checkLogisticGradients } from './nn/logistic-autodiff.js';
+export { graphToDot, graphToSvg } from './viz/graph.js';

@@ -33,6 +33,25 @@ export function gemm(m: number, n: number, k: number, a: MatrixOperand, b: Matri
     }
     return;
   }
+  if (brs === 1 && bcs !== 1) {
+    // b is a transposed view (its columns are contiguous): one dot product per output
+    // element walks a row of a and a column of b, both in order.
+    for (let i = 0; i < m; i++) {
+      const pa0 = a.offset + i * ars;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        let pa = pa0;
+        let pb = b.offset + j * bcs;
+        for (let p = 0; p < k; p++) {
+          s += (ad[pa] as number) * (bd[pb] as number);
+          pa += acs;
+          pb += 1;
+        }
+        out[i * n + j] = s;
+      }
+    }
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const orow = i * n;
     for (let p = 0; p < k; p++) {
