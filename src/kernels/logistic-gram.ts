@@ -1,5 +1,6 @@
 /**
- * The single neuron's gradient descent in the span of the samples: plain typed-array kernels.
+ * The single neuron's gradient descent in the span of the samples: plain typed-array kernels
+ * (./logistic-wasm.ts has the WebAssembly SIMD versions).
  *
  * Why it is exact: from w = w0, every step w -= (α/m) X (A - Y) adds a combination of the
  * columns of X (the samples), so w = w0 + X c at every iteration, with c (one number per
@@ -15,36 +16,94 @@
 import type { FloatArray } from '../core/dtype.js';
 import { pairwiseSum } from './reduce.js';
 
-/** z = G c for the m x m Gram matrix, with c and z owned by the operator (c starts at 0). */
-export interface GramOperator {
+/**
+ * Runs iterations of the descent on the coefficients c (w = w0 + X c) over a fixed Gram
+ * matrix, labels and settings. Two implementations do the same arithmetic in the same
+ * order, so they agree bit for bit: `jsGramStepper` here and `wasmGramStepper` (SIMD).
+ */
+export interface GramStepper {
   readonly m: number;
-  /** The coefficients, written by the descent loop. */
+  /** The coefficients, from 0. */
   readonly c: Float64Array;
-  /** The product, valid after `apply()`. */
-  readonly z: Float64Array;
-  apply(): void;
+  /** A of the first iteration of the last `run` (the one whose cost is recorded). */
+  readonly a0: Float64Array;
+  /** A - Y of the last iteration. */
+  readonly dZ: Float64Array;
+  /** Σ(A - Y)/m of the last iteration. */
+  readonly db: number;
+  /** `count` iterations from bias `b`; returns the new bias. */
+  run(count: number, b: number): number;
+}
+
+/** What a stepper is built with besides G and Y. */
+export interface StepperSettings {
+  learningRate: number;
+  /** Round where the plain path stores into float32 tensors (Math.fround). */
+  float32: boolean;
+  /** Xᵀw0 when starting from non-zero weights w0. */
+  z0?: Float64Array;
 }
 
 /**
- * The plain TypeScript operator over a full row-major m x m matrix.
- * @example const op = jsGramOperator(G, m); op.c[0] = 1; op.apply(); // op.z = first column of G
+ * z = G c for the row-major m x m G, each row summed in two interleaved partial sums (even
+ * and odd columns) added at the end: the order of the f64x2 SIMD kernel.
  */
-export function jsGramOperator(G: Float64Array, m: number): GramOperator {
+export function gemv2(G: Float64Array, c: Float64Array, z: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = i * m;
+    let s0 = 0;
+    let s1 = 0;
+    let j = 0;
+    for (; j + 1 < m; j += 2) {
+      s0 += (G[row + j] as number) * (c[j] as number);
+      s1 += (G[row + j + 1] as number) * (c[j + 1] as number);
+    }
+    if (j < m) s0 += (G[row + j] as number) * (c[j] as number);
+    z[i] = s0 + s1;
+  }
+}
+
+/**
+ * The plain TypeScript stepper. One iteration: z = G c; A = σ(z + z0 + b) with the notes'
+ * 1/(1+e⁻ᶻ); dZ = A - Y; c -= α (dZ/m); db = Σ dZ / m (summed in order); b -= α db.
+ * @example const s = jsGramStepper(G, y, { learningRate: 0.005, float32: false }); b = s.run(100, b);
+ */
+export function jsGramStepper(G: Float64Array, y: FloatArray, settings: StepperSettings): GramStepper {
+  const m = y.length;
+  const r = settings.float32 ? Math.fround : (x: number) => x;
+  const lr = settings.learningRate;
+  const inv = 1 / m;
+  const z0 = settings.z0 ?? new Float64Array(m);
   const c = new Float64Array(m);
   const z = new Float64Array(m);
-  return {
+  const a0 = new Float64Array(m);
+  const dZ = new Float64Array(m);
+  const stepper = {
     m,
     c,
-    z,
-    apply() {
-      for (let i = 0; i < m; i++) {
-        const row = i * m;
-        let s = 0;
-        for (let j = 0; j < m; j++) s += (G[row + j] as number) * (c[j] as number);
-        z[i] = s;
+    a0,
+    dZ,
+    db: 0,
+    run(count: number, b: number): number {
+      for (let it = 0; it < count; it++) {
+        gemv2(G, c, z, m);
+        let sum = 0;
+        for (let j = 0; j < m; j++) {
+          const zj = r((z[j] as number) + (z0[j] as number));
+          const a = r(1 / (1 + Math.exp(-r(zj + b))));
+          if (it === 0) a0[j] = a;
+          const d = r(a - (y[j] as number));
+          dZ[j] = d;
+          c[j] = r((c[j] as number) - r(lr * r(inv * d)));
+          sum += d;
+        }
+        stepper.db = inv * r(sum);
+        b = r(b - lr * stepper.db);
       }
+      return b;
     },
   };
+  return stepper;
 }
 
 /**
@@ -155,16 +214,13 @@ export function scoresFromColumns(x: FloatArray, n: number, m: number, w: FloatA
   }
 }
 
-/** Settings of the Gram-space descent (the same as the plain `optimize`). */
+/** Settings of the Gram-space descent (those of the plain `optimize`). */
 export interface GramDescentOptions {
   numIterations: number;
-  learningRate: number;
   recordEvery: number;
   onCost?: (iteration: number, cost: number) => void;
-  /** Rounding applied where the plain path stores a number: Math.fround for float32. */
+  /** Math.fround for a float32 model. */
   round?: (x: number) => number;
-  /** Xᵀ w0 when starting from non-zero weights w0 (else zero). */
-  z0?: Float64Array;
 }
 
 /** What the descent ends with. */
@@ -180,47 +236,33 @@ export interface GramDescentResult {
 }
 
 /**
- * Full-batch gradient descent on the coefficients c (w = w0 + X c), step for step the notes'
- * `optimize`: A = σ(G c + Xᵀw0 + b); the cost from A every `recordEvery` iterations (before
- * that iteration's update); c -= α (A - Y)/m; b -= α Σ(A - Y)/m. Writes `op.c`.
- * @example const r = gramDescent(jsGramOperator(G, m), y, 0, { numIterations: 2000, learningRate: 0.005, recordEvery: 100 });
+ * Full-batch gradient descent in Gram space, step for step the notes' `optimize`: the
+ * stepper runs the iterations, and the cost -1/m Σ(Y log A + (1-Y) log(1-A)) is taken every
+ * `recordEvery` iterations from that iteration's A (before its update).
+ * @example const r = gramDescent(jsGramStepper(G, y, settings), y, 0, { numIterations: 2000, recordEvery: 100 });
  */
-export function gramDescent(op: GramOperator, y: FloatArray, b0: number, opts: GramDescentOptions): GramDescentResult {
-  const { m, c, z } = op;
+export function gramDescent(stepper: GramStepper, y: FloatArray, b0: number, opts: GramDescentOptions): GramDescentResult {
+  const m = stepper.m;
   const r = opts.round ?? ((x: number) => x);
-  const lr = opts.learningRate;
-  const inv = 1 / m;
-  const z0 = opts.z0;
-  const A = new Float64Array(m);
+  const every = opts.recordEvery;
   const terms = new Float64Array(m);
-  const dZ = new Float64Array(m);
   const costs: { iteration: number; cost: number }[] = [];
   let b = b0;
-  let db = 0;
-  for (let it = 0; it < opts.numIterations; it++) {
-    op.apply();
-    for (let j = 0; j < m; j++) {
-      const zj = z0 === undefined ? r(z[j] as number) : r((z[j] as number) + (z0[j] as number));
-      // The notes' sigmoid as the plain path writes it, so A rounds the same way.
-      A[j] = r(1 / (1 + Math.exp(-r(zj + b))));
-    }
-    if (it % opts.recordEvery === 0) {
+  // Runs end where the next recorded iteration starts, so each begins with one.
+  for (let it = 0; it < opts.numIterations; ) {
+    const next = Math.min(opts.numIterations, (Math.floor(it / every) + 1) * every);
+    b = stepper.run(next - it, b);
+    if (it % every === 0) {
       for (let j = 0; j < m; j++) {
-        const a = A[j] as number;
+        const a = stepper.a0[j] as number;
         const yj = y[j] as number;
         terms[j] = r(r(yj * r(Math.log(a))) + r(r(1 - yj) * r(Math.log(r(1 - a)))));
       }
-      const cost = -inv * r(pairwiseSum(terms, 0, m));
+      const cost = (-1 / m) * r(pairwiseSum(terms, 0, m));
       costs.push({ iteration: it, cost });
       opts.onCost?.(it, cost);
     }
-    for (let j = 0; j < m; j++) {
-      const d = r((A[j] as number) - (y[j] as number));
-      dZ[j] = d;
-      c[j] = r((c[j] as number) - r(lr * r(inv * d)));
-    }
-    db = inv * r(pairwiseSum(dZ, 0, m));
-    b = r(b - lr * db);
+    it = next;
   }
-  return { costs, c: Float64Array.from(c), b, dZ, db };
+  return { costs, c: Float64Array.from(stepper.c), b, dZ: Float64Array.from(stepper.dZ), db: stepper.db };
 }

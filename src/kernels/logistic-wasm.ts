@@ -8,7 +8,8 @@
  * thread). Engines without WebAssembly or without SIMD get `null` here, and callers fall
  * back to the plain kernels.
  */
-import type { GramOperator } from './logistic-gram.js';
+import type { FloatArray } from '../core/dtype.js';
+import type { GramStepper, StepperSettings } from './logistic-gram.js';
 import { LOGISTIC_WASM_BASE64 } from './logistic-wasm-module.js';
 
 // The few parts of the WebAssembly JS API used here (tsgrad compiles without the DOM lib).
@@ -22,11 +23,15 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 type GramBlockU8 = (u: number, stride: number, rows: number, i0: number, g: number) => void;
-type GemvF64 = (g: number, c: number, z: number, rows: number) => void;
+type Descend = (
+  g: number, c: number, z: number, z0: number, y: number, a0: number, dz: number, db: number,
+  rows: number, m: number, count: number, lr: number, b: number, f32: number,
+) => number;
 interface Kernels {
   memory: WasmMemory;
   gramBlockU8: GramBlockU8;
-  gemvF64: GemvF64;
+  descend: Descend;
+  expV8: (x: number) => number;
 }
 
 const PAGE = 65536;
@@ -68,7 +73,7 @@ function instantiate(bytes: number): Kernels | null {
   if (c === null) return null;
   const memory = new c.api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
   const { exports } = new c.api.Instance(c.module, { env: { memory } });
-  return { memory, gramBlockU8: exports['gramBlockU8'] as GramBlockU8, gemvF64: exports['gemvF64'] as GemvF64 };
+  return { memory, gramBlockU8: exports['gramBlockU8'] as GramBlockU8, descend: exports['descend'] as Descend, expV8: exports['expV8'] as (x: number) => number };
 }
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
@@ -106,23 +111,43 @@ export function wasmGramFromPixels(u: Uint8Array, m: number, n: number, scale: n
 }
 
 /**
- * The Gram operator z = G c of `jsGramOperator`, with G copied into wasm memory and the
- * product taken with f64x2 SIMD (each row summed in two interleaved lanes). null without wasm SIMD.
- * @example const op = wasmGramOperator(G, m) ?? jsGramOperator(G, m);
+ * `jsGramStepper` in WebAssembly: G, c and the vectors live in wasm memory, z = G c runs with
+ * f64x2 SIMD, and σ uses a port of V8's own exp, so the results equal the plain stepper's
+ * bit for bit. One call runs a whole `run(count)`. null without wasm SIMD.
+ * @example const s = wasmGramStepper(G, y, settings) ?? jsGramStepper(G, y, settings);
  */
-export function wasmGramOperator(G: Float64Array, m: number): GramOperator | null {
+export function wasmGramStepper(G: Float64Array, y: FloatArray, settings: StepperSettings): GramStepper | null {
+  const m = y.length;
   const rows = roundUp(Math.max(m, 1), 4);
-  const cAt = rows * rows * 8;
-  const zAt = cAt + rows * 8;
-  const k = instantiate(zAt + rows * 8);
+  const vec = rows * 8;
+  const at = { c: rows * vec, z: rows * vec + vec, z0: rows * vec + 2 * vec, y: rows * vec + 3 * vec, a0: rows * vec + 4 * vec, dz: rows * vec + 5 * vec, db: rows * vec + 6 * vec };
+  const k = instantiate(at.db + 8);
   if (k === null) return null;
-  const g = new Float64Array(k.memory.buffer, 0, rows * rows);
+  const { buffer } = k.memory;
+  const g = new Float64Array(buffer, 0, rows * rows);
   for (let i = 0; i < m; i++) g.set(G.subarray(i * m, i * m + m), i * rows);
-  const { gemvF64 } = k;
+  new Float64Array(buffer, at.y, m).set(y);
+  if (settings.z0 !== undefined) new Float64Array(buffer, at.z0, m).set(settings.z0);
+  const db = new Float64Array(buffer, at.db, 1);
+  const { descend } = k;
+  const lr = settings.learningRate;
+  const f32 = settings.float32 ? 1 : 0;
   return {
     m,
-    c: new Float64Array(k.memory.buffer, cAt, m),
-    z: new Float64Array(k.memory.buffer, zAt, m),
-    apply: () => gemvF64(0, cAt, zAt, rows),
+    c: new Float64Array(buffer, at.c, m),
+    a0: new Float64Array(buffer, at.a0, m),
+    dZ: new Float64Array(buffer, at.dz, m),
+    get db() {
+      return db[0] as number;
+    },
+    run: (count: number, b: number) => descend(0, at.c, at.z, at.z0, at.y, at.a0, at.dz, at.db, rows, m, count, lr, b, f32),
   };
+}
+
+/**
+ * The wasm kernels' exp, a port of V8's Math.exp, for checking that the two agree.
+ * @example wasmExp()?.(1) // 2.718281828459045
+ */
+export function wasmExp(): ((x: number) => number) | null {
+  return instantiate(0)?.expV8 ?? null;
 }

@@ -16,14 +16,15 @@ import {
   gramDescent,
   gramFromColumns,
   gramFromPixels,
-  jsGramOperator,
+  jsGramStepper,
   scoresFromColumns,
   scoresFromPixels,
   weightsFromColumns,
   weightsFromPixels,
-  type GramOperator,
+  type GramStepper,
+  type StepperSettings,
 } from '../kernels/logistic-gram.js';
-import { wasmGramFromPixels, wasmGramOperator } from '../kernels/logistic-wasm.js';
+import { wasmGramFromPixels, wasmGramStepper } from '../kernels/logistic-wasm.js';
 import { Tensor } from '../tensor/index.js';
 import {
   accuracy,
@@ -92,11 +93,11 @@ function gramOf(op: string, s: Samples, backend: FastBackend): Float64Array {
   return G;
 }
 
-function operatorOf(op: string, G: Float64Array, m: number, backend: FastBackend): GramOperator {
-  const wasm = backend !== 'js' ? wasmGramOperator(G, m) : null;
+function stepperOf(op: string, G: Float64Array, y: FloatArray, settings: StepperSettings, backend: FastBackend): GramStepper {
+  const wasm = backend !== 'js' ? wasmGramStepper(G, y, settings) : null;
   if (wasm !== null) return wasm;
   if (backend === 'wasm') throw new ArgumentError(op, 'backend', 'WebAssembly SIMD is not available in this engine');
-  return jsGramOperator(G, m);
+  return jsGramStepper(G, y, settings);
 }
 
 /** Xᵀw, one score per sample. */
@@ -130,7 +131,16 @@ export function optimizeFast(
   Y: Tensor,
   opts: OptimizeOptions & FastOptions,
 ): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } {
-  const op = 'optimizeFast';
+  const run = descend('optimizeFast', w, b, X, Y, opts);
+  // The last gradients: dw = X dZ / m.
+  const dw = new Float64Array(run.s.n);
+  const inv = 1 / run.s.m;
+  addSpan(run.s, run.r.dZ.map((d) => inv * d), dw);
+  return { params: run.params, grads: { dw: toTensor(dw, [run.s.n, 1], run.params.w.dtype as FloatDType), db: run.r.db }, costs: run.r.costs };
+}
+
+/** optimizeFast without the last gradients (which `model` does not use). */
+function descend(op: string, w: Tensor, b: number, X: Tensor, Y: Tensor, opts: OptimizeOptions & FastOptions) {
   checkOptimizeOptions(op, opts);
   const s = samplesOf(op, 'X', X);
   checkWeights(op, w, s, X);
@@ -142,29 +152,22 @@ export function optimizeFast(
   const fromZero = w0.every((v) => v === 0);
 
   const G = gramOf(op, s, backend);
-  const r = gramDescent(operatorOf(op, G, s.m, backend), y, b, {
+  const settings: StepperSettings = { learningRate: opts.learningRate, float32: round !== undefined, ...(fromZero ? {} : { z0: scores(s, w0) }) };
+  const r = gramDescent(stepperOf(op, G, y, settings, backend), y, b, {
     numIterations: opts.numIterations,
-    learningRate: opts.learningRate,
     recordEvery: opts.recordEvery ?? 100,
     ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
     ...(round !== undefined ? { round } : {}),
-    ...(fromZero ? {} : { z0: scores(s, w0) }),
   });
 
-  // w = w0 + X c; the last gradients dw = X dZ / m.
+  // w = w0 + X c.
   const wOut = w0;
   addSpan(s, r.c, wOut);
-  const dw = new Float64Array(s.n);
-  const inv = 1 / s.m;
-  addSpan(s, r.dZ.map((d) => inv * d), dw);
   if (round !== undefined) {
     for (let k = 0; k < s.n; k++) wOut[k] = round(wOut[k] as number);
   }
-  return {
-    params: { w: toTensor(wOut, [s.n, 1], dtype), b: r.b },
-    grads: { dw: toTensor(dw, [s.n, 1], dtype), db: r.db },
-    costs: r.costs,
-  };
+  const params: LogisticParams = { w: toTensor(wOut, [s.n, 1], dtype), b: r.b };
+  return { s, r, params };
 }
 
 /**
@@ -212,7 +215,7 @@ export function modelFast(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: 
     }
   }
   const w0 = new Tensor(dtype === 'float64' ? new Float64Array(train.n) : new Float32Array(train.n), [train.n, 1], dtype);
-  const { params, costs } = optimizeFast(w0, 0, XTrain, YTrain, {
+  const { params, r } = descend(op, w0, 0, XTrain, YTrain, {
     numIterations,
     learningRate,
     ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
@@ -222,7 +225,7 @@ export function modelFast(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: 
   const YPredictionTest = predictFast(params.w, params.b, XTest);
   const YPredictionTrain = predictFast(params.w, params.b, XTrain);
   return {
-    costs,
+    costs: r.costs,
     YPredictionTest,
     YPredictionTrain,
     w: params.w,

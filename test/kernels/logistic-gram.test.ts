@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  gemv2,
   gramDescent,
   gramFromColumns,
   gramFromPixels,
-  jsGramOperator,
+  jsGramStepper,
   scoresFromColumns,
   scoresFromPixels,
   weightsFromColumns,
   weightsFromPixels,
 } from '../../src/kernels/logistic-gram.js';
-import { wasmGramFromPixels, wasmGramOperator, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
+import { wasmExp, wasmGramFromPixels, wasmGramStepper, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
 import { prng } from './layout.js';
 
 const RUNS = { seed: 42, numRuns: 100 };
@@ -156,8 +157,8 @@ describe('weights and scores', () => {
   });
 });
 
-describe('Gram operators', () => {
-  it('plain and wasm z = G c match the naive product', () => {
+describe('gemv2', () => {
+  it('matches the naive product', () => {
     fc.assert(
       fc.property(problem, ({ m, seed }) => {
         const rand = prng(seed);
@@ -168,13 +169,49 @@ describe('Gram operators', () => {
           for (let j = 0; j < m; j++) s += (G[i * m + j] as number) * (c[j] as number);
           return s;
         });
-        const wasm = wasmGramOperator(G, m);
-        expect(wasm).not.toBeNull();
-        for (const op of [jsGramOperator(G, m), wasm ?? jsGramOperator(G, m)]) {
-          expect(op.m).toBe(m);
-          op.c.set(c);
-          op.apply();
-          expect(maxRelDiff(op.z, expected)).toBeLessThan(1e-14);
+        const z = new Float64Array(m);
+        gemv2(G, c, z, m);
+        expect(maxRelDiff(z, expected)).toBeLessThan(1e-14);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('wasm kernels against the plain ones', () => {
+  it('exp is V8\'s Math.exp bit for bit', () => {
+    const exp = wasmExp();
+    expect(exp).not.toBeNull();
+    const f = exp ?? Math.exp;
+    const rand = prng(1);
+    const xs = [0, -0, 1, -1, 0.5, 1e-300, -1e-300, 5e-324, 709.78, 709.79, -745.1, -745.2, Infinity, -Infinity, Number.NaN];
+    for (let i = 0; i < 200_000; i++) xs.push((rand() - 0.5) * (i % 2 ? 1500 : 40));
+    expect(xs.filter((x) => !Object.is(f(x), Math.exp(x)))).toEqual([]);
+  });
+  it('the stepper equals the plain stepper bit for bit, float64 and float32, with and without z0', () => {
+    fc.assert(
+      fc.property(problem, fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 30 }), ({ m, seed }, float32, withZ0, count) => {
+        const rand = prng(seed);
+        const A = Float64Array.from({ length: m * m }, () => rand());
+        // A Gram matrix: symmetric, positive semi-definite.
+        const G = new Float64Array(m * m);
+        for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) G[i * m + j] = (G[i * m + j] as number) + (A[k * m + i] as number) * (A[k * m + j] as number);
+        const y = Float64Array.from({ length: m }, () => (rand() < 0.5 ? 0 : 1));
+        const settings = { learningRate: 0.1, float32, ...(withZ0 ? { z0: Float64Array.from({ length: m }, () => rand() - 0.5) } : {}) };
+        const plain = jsGramStepper(G, y, settings);
+        const simd = wasmGramStepper(G, y, settings);
+        expect(simd).not.toBeNull();
+        if (simd === null) return;
+        let bPlain = 0.25;
+        let bSimd = 0.25;
+        for (let run = 0; run < 3; run++) {
+          bPlain = plain.run(count, bPlain);
+          bSimd = simd.run(count, bSimd);
+          expect(bSimd).toBe(bPlain);
+          expect(Array.from(simd.c)).toEqual(Array.from(plain.c));
+          expect(Array.from(simd.a0)).toEqual(Array.from(plain.a0));
+          expect(Array.from(simd.dZ)).toEqual(Array.from(plain.dZ));
+          expect(simd.db).toBe(plain.db);
         }
       }),
       RUNS,
@@ -222,9 +259,10 @@ describe('gramDescent', () => {
         const expected = naiveDescent(x, y, n, m, iterations, 0.05, 7);
         const g = new Float64Array(m * m);
         gramFromPixels(u, m, n, 255, g);
-        for (const op of [jsGramOperator(g, m), wasmGramOperator(g, m) ?? jsGramOperator(g, m)]) {
+        const settings = { learningRate: 0.05, float32: false };
+        for (const stepper of [jsGramStepper(g, y, settings), wasmGramStepper(g, y, settings) ?? jsGramStepper(g, y, settings)]) {
           const seen: number[] = [];
-          const r = gramDescent(op, y, 0, { numIterations: iterations, learningRate: 0.05, recordEvery: 7, onCost: (i) => seen.push(i) });
+          const r = gramDescent(stepper, y, 0, { numIterations: iterations, recordEvery: 7, onCost: (i) => seen.push(i) });
           expect(r.costs.map((c) => c.iteration)).toEqual(seen);
           expect(maxRelDiff(r.costs.map((c) => c.cost), expected.costs)).toBeLessThan(1e-12);
           const w = new Float64Array(n);
@@ -238,12 +276,9 @@ describe('gramDescent', () => {
   });
   it('starts from Xᵀw0 when given z0', () => {
     // One sample, one feature: z = G c + z0 + b with G = [1].
-    const r = gramDescent(jsGramOperator(new Float64Array([1]), 1), new Float64Array([1]), 0, {
-      numIterations: 1,
-      learningRate: 1,
-      recordEvery: 1,
-      z0: new Float64Array([Math.log(3)]),
-    });
+    const y = new Float64Array([1]);
+    const stepper = jsGramStepper(new Float64Array([1]), y, { learningRate: 1, float32: false, z0: new Float64Array([Math.log(3)]) });
+    const r = gramDescent(stepper, y, 0, { numIterations: 1, recordEvery: 1 });
     // A = σ(ln 3) = 3/4: cost -ln(3/4), dZ = -1/4.
     expect(r.costs[0]?.cost).toBeCloseTo(-Math.log(0.75), 15);
     expect(r.dZ[0]).toBeCloseTo(-0.25, 15);

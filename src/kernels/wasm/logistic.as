@@ -97,3 +97,100 @@ export function gemvF64(gp: usize, cp: usize, zp: usize, rows: i32): void {
     store<f64>(o, f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1), 24);
   }
 }
+
+// V8's Math.exp, so that A = σ(z) here is bit for bit what the plain path computes: fdlibm's
+// __ieee754_exp (V8 ports it in src/base/ieee754.cc, with exp(1) = e exactly), written with
+// the same constants and the same order of operations.
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e+00;
+const P1: f64 = 1.66666666666666019037e-01;
+const P2: f64 = -2.77777777770155933842e-03;
+const P3: f64 = 6.61375632143793436117e-05;
+const P4: f64 = -1.65339022054652515390e-06;
+const P5: f64 = 4.13813679705723846039e-08;
+const TWO_M1000: f64 = 9.33263618503218878990e-302;
+
+@inline function highWord(x: f64): u32 {
+  return <u32>(reinterpret<u64>(x) >> 32);
+}
+
+@inline function addToExponent(y: f64, k: i32): f64 {
+  return reinterpret<f64>(reinterpret<u64>(y) + (<u64>(<i64>k) << 52));
+}
+
+export function expV8(x: f64): f64 {
+  let hx = highWord(x);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>reinterpret<u64>(x)) != 0) return x + x; // NaN
+      return xsb == 0 ? x : 0.0; // exp(+-inf) = inf, 0
+    }
+    if (x > 7.09782712893383973096e+02) return Infinity;
+    if (x < -7.45133219101941108420e+02) return 0.0;
+  }
+  if (x == 1.0) return 2.718281828459045;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      hi = xsb == 0 ? x - LN2_HI : x + LN2_HI;
+      lo = xsb == 0 ? LN2_LO : -LN2_LO;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(INV_LN2 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * LN2_HI;
+      lo = t * LN2_LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  }
+  const t = x * x;
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) return addToExponent(y, k);
+  return addToExponent(y, k + 1000) * TWO_M1000;
+}
+
+// Math.fround when `f32`, else x: where the plain path stores into a float32 tensor.
+@inline function rnd(x: f64, f32: bool): f64 {
+  return f32 ? <f64><f32>x : x;
+}
+
+/**
+ * `count` iterations of gradient descent on the coefficients c (see logistic-gram.ts), each
+ * z = G c (the product of gemvF64, inlined), A = σ(z + z0 + b), dZ = A - Y,
+ * c -= lr·(dZ/m), b -= lr·Σ dZ/m. Float64 arrays of `rows` entries (padding zero) at
+ * cp, zp, z0p, yp, a0p (A of the first iteration, for its cost), dzp (the last dZ); the last
+ * db is stored at dbp. Returns the new b.
+ */
+export function descend(
+  gp: usize, cp: usize, zp: usize, z0p: usize, yp: usize, a0p: usize, dzp: usize, dbp: usize,
+  rows: i32, m: i32, count: i32, lr: f64, b: f64, f32: bool,
+): f64 {
+  const inv = 1.0 / <f64>m;
+  for (let it = 0; it < count; it++) {
+    gemvF64(gp, cp, zp, rows);
+    let sum: f64 = 0;
+    for (let j = 0; j < m; j++) {
+      const o = <usize>j << 3;
+      const z = rnd(load<f64>(zp + o) + load<f64>(z0p + o), f32);
+      const a = rnd(1.0 / (1.0 + expV8(-rnd(z + b, f32))), f32);
+      if (it == 0) store<f64>(a0p + o, a);
+      const d = rnd(a - load<f64>(yp + o), f32);
+      store<f64>(dzp + o, d);
+      store<f64>(cp + o, rnd(load<f64>(cp + o) - rnd(lr * rnd(inv * d, f32), f32), f32));
+      sum += d;
+    }
+    const db = inv * rnd(sum, f32);
+    store<f64>(dbp, db);
+    b = rnd(b - lr * db, f32);
+  }
+  return b;
+}
