@@ -1,0 +1,242 @@
+/**
+ * Training plots: the cost curve, the learned weights as an image, a grid of the test images
+ * the model gets wrong, and confusion matrices. Each chart is an SVG and a PNG; the charts
+ * draw a `PlotData`, so any model that gives one (src/train/loss-model.ts) gets all of them.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { encodePng } from '../data/image.js';
+import type { Tensor } from '../tensor/index.js';
+import type { CatData } from '../train/dataset.js';
+import { logisticLossModel } from '../train/loss-model.js';
+import { accuracyOf, confusionMatrix, plotData, type PlotData, type PlotSet } from '../train/plot-data.js';
+import type { SingleNeuronResult } from '../train/single-neuron.js';
+import { CHART_CONFIG, escapeXml, percent, renderVegaLite, writeFigure } from './chart.js';
+
+/** The subtitle every training chart carries: the model and its settings. */
+function subtitle(pd: PlotData): string[] {
+  return [pd.model, pd.settings.join(' · ')].filter((s) => s !== '');
+}
+
+function accuracies(pd: PlotData): string {
+  return pd.sets.map((s) => `${s.name} accuracy ${percent(accuracyOf(confusionMatrix(s)))}`).join(', ');
+}
+
+/**
+ * The cost curve: cost J against the gradient descent iteration, as recorded in training.
+ * @example const svg = await costCurveSvg(pd);
+ */
+export async function costCurveSvg(pd: PlotData): Promise<string> {
+  const spec: TopLevelSpec = {
+    title: { text: 'Cost during training', subtitle: [...subtitle(pd), accuracies(pd)] },
+    width: 520,
+    height: 300,
+    data: { values: pd.costs.map((c) => ({ iteration: c.iteration, cost: c.cost })) },
+    layer: [
+      { mark: { type: 'line', color: '#1f77b4', strokeWidth: 2 } },
+      { mark: { type: 'point', filled: true, color: '#1f77b4', size: 30 } },
+    ],
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: 'iteration (gradient descent steps)', axis: { tickMinStep: 1 } },
+      y: { field: 'cost', type: 'quantitative', title: 'cost J (mean cross-entropy, nats)', scale: { zero: true } },
+      tooltip: [{ field: 'iteration' }, { field: 'cost', format: '.6f' }],
+    },
+  };
+  return renderVegaLite(spec);
+}
+
+/**
+ * A float image (h, w, 3) as 8-bit RGB, min-max scaled over all channels: the smallest value
+ * becomes 0 and the largest 255, so weights of any magnitude are visible.
+ * @example const { pixels, min, max } = scaleToBytes(w.reshape([64, 64, 3]));
+ */
+export function scaleToBytes(image: Tensor): { pixels: Uint8Array; min: number; max: number } {
+  const v = image.values();
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const x of v) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const span = max - min;
+  const pixels = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) pixels[i] = span > 0 ? Math.round((255 * ((v[i] as number) - min)) / span) : 128;
+  return { pixels, min, max };
+}
+
+function imageBytes(images: Tensor, i: number): Uint8Array {
+  const [, h, w, c] = images.shape as [number, number, number, number];
+  const size = h * w * c;
+  return Uint8Array.from(images.values().subarray(i * size, (i + 1) * size));
+}
+
+function dataUri(png: Buffer): string {
+  return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+function svgDocument(width: number, height: number, title: string, sub: string[], body: string[]): string {
+  const font = escapeXml(CHART_CONFIG.font);
+  const lines = sub.map((s, i) => `<text x="16" y="${46 + i * 16}" font-size="12" fill="#444">${escapeXml(s)}</text>`);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${font}">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="16" y="26" font-size="15">${escapeXml(title)}</text>`,
+    ...lines,
+    ...body,
+    '</svg>',
+  ].join('\n');
+}
+
+/**
+ * The first weight picture: the raw 64x64 PNG (min-max scaled) and a captioned figure with
+ * it enlarged and the value range written out.
+ */
+export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: string } | null> {
+  const first = pd.weightImages[0];
+  if (first === undefined) return null;
+  const [h, w, c] = first.image.shape as [number, number, number];
+  if (c !== 3 || h === undefined || w === undefined) return null;
+  const { pixels, min, max } = scaleToBytes(first.image);
+  const png = await encodePng(pixels, w, h, 3);
+  const scale = Math.max(1, Math.floor(384 / Math.max(h, w)));
+  const big = await encodePng(pixels, w, h, 3, scale);
+  const sub = [...subtitle(pd), `${first.name} reshaped to ${h}x${w}x${c}, min-max scaled per image: ${min.toPrecision(4)} → black, ${max.toPrecision(4)} → white, 0 → grey ${Math.round((255 * -min) / (max - min || 1))}`];
+  const top = 46 + sub.length * 16;
+  const body = [
+    `<image x="16" y="${top}" width="${w * scale}" height="${h * scale}" style="image-rendering:pixelated" xlink:href="${dataUri(big)}" href="${dataUri(big)}"/>`,
+    `<text x="${16 + (w * scale) / 2}" y="${top + h * scale + 20}" font-size="12" text-anchor="middle">pixel column (x, ${w} px)</text>`,
+    `<text transform="translate(${w * scale + 32} ${top + (h * scale) / 2}) rotate(90)" font-size="12" text-anchor="middle">pixel row (y, ${h} px)</text>`,
+  ];
+  const svg = svgDocument(Math.max(w * scale + 60, 560), top + h * scale + 36, `Learned weights of ${pd.model.split(',')[0]} as an image`, sub, body);
+  return { png, svg };
+}
+
+/** How many misclassified images the grid shows at most. */
+export const MAX_GRID_IMAGES = 48;
+
+/**
+ * A grid of the images `set` gets wrong, each with its index, true label and prediction.
+ * @example const svg = await misclassifiedSvg(pd, pd.sets[1]);
+ */
+export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ svg: string; count: number }> {
+  const wrong = set.labels.map((t, i) => ({ i, t, p: set.probabilities[i] as number })).filter((r) => (r.p > 0.5 ? 1 : 0) !== r.t);
+  const shown = wrong.slice(0, MAX_GRID_IMAGES);
+  const [, h, w] = set.images.shape as [number, number, number, number];
+  const scale = 2;
+  const cellW = Math.max(w * scale, 150) + 16;
+  const cellH = h * scale + 64;
+  const cols = Math.max(1, Math.min(6, shown.length));
+  const rows = Math.max(1, Math.ceil(shown.length / cols));
+  const m = set.labels.length;
+  const sub = [...subtitle(pd), `${wrong.length} of ${m} ${set.name} images misclassified${shown.length < wrong.length ? ` (first ${shown.length} shown)` : ''}; p = the model's P(${pd.classes[1] ?? '1'})`];
+  const top = 46 + sub.length * 16 + 8;
+  const body: string[] = [];
+  for (const [k, r] of shown.entries()) {
+    const x = 16 + (k % cols) * cellW;
+    const y = top + Math.floor(k / cols) * cellH;
+    const png = await encodePng(imageBytes(set.images, r.i), w, h, 3, scale);
+    body.push(`<image x="${x}" y="${y}" width="${w * scale}" height="${h * scale}" xlink:href="${dataUri(png)}" href="${dataUri(png)}"/>`);
+    const name = (c: number): string => escapeXml(pd.classes[c] ?? String(c));
+    body.push(`<text x="${x}" y="${y + h * scale + 16}" font-size="12">#${r.i} true: ${name(r.t)}</text>`);
+    body.push(`<text x="${x}" y="${y + h * scale + 32}" font-size="12" fill="#c0392b">predicted: ${name(r.p > 0.5 ? 1 : 0)}</text>`);
+    body.push(`<text x="${x}" y="${y + h * scale + 48}" font-size="12" fill="#555">p = ${r.p.toFixed(3)}</text>`);
+  }
+  if (shown.length === 0) body.push(`<text x="16" y="${top + 30}" font-size="14">no misclassified ${set.name} images</text>`);
+  const width = Math.max(16 + cols * cellW, 620);
+  const svg = svgDocument(width, top + rows * cellH + 8, `Misclassified ${set.name} images`, sub, body);
+  return { svg, count: wrong.length };
+}
+
+/**
+ * Confusion matrices of every set side by side: rows the true class, columns the predicted.
+ * @example const svg = await confusionSvg(pd);
+ */
+export async function confusionSvg(pd: PlotData): Promise<string> {
+  const values = pd.sets.flatMap((s) => {
+    const m = confusionMatrix(s);
+    const setName = `${s.name} set (${s.labels.length} images, accuracy ${percent(accuracyOf(m))})`;
+    return m.flatMap((row, t) => row.map((count, p) => ({ set: setName, true: pd.classes[t] ?? String(t), predicted: pd.classes[p] ?? String(p), count, share: count / s.labels.length })));
+  });
+  const order = [...pd.classes];
+  const spec: TopLevelSpec = {
+    title: { text: 'Confusion matrix', subtitle: subtitle(pd) },
+    data: { values },
+    facet: { column: { field: 'set', type: 'nominal', title: null, sort: pd.sets.map((s) => s.name) } },
+    spec: {
+      width: 200,
+      height: 200,
+      encoding: {
+        x: { field: 'predicted', type: 'nominal', sort: order, title: 'predicted class', axis: { labelAngle: 0 } },
+        y: { field: 'true', type: 'nominal', sort: order, title: 'true class' },
+      },
+      layer: [
+        {
+          mark: { type: 'rect', stroke: 'white' },
+          encoding: { color: { field: 'share', type: 'quantitative', title: 'share of set', scale: { scheme: 'blues', domain: [0, 1] }, legend: { format: '.0%' } } },
+        },
+        {
+          mark: { type: 'text', fontSize: 18 },
+          encoding: {
+            text: { field: 'count', type: 'quantitative' },
+            color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: 'black' },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { color: 'shared' } },
+  };
+  return renderVegaLite(spec);
+}
+
+/** What `writePlots` wrote. */
+export interface PlotsWritten {
+  files: string[];
+  misclassified: number;
+  confusion: Record<string, number[][]>;
+}
+
+/**
+ * Writes every training plot for `pd` into `dir` (created if missing): cost.svg/.png,
+ * weights.png (64x64) and weights-figure.svg/.png when the model has weight images,
+ * misclassified.svg/.png (test set) and confusion.svg/.png.
+ * @example await writePlots('plots', plotData(model, data));
+ */
+export async function writePlots(dir: string, pd: PlotData): Promise<PlotsWritten> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  files.push(...(await writeFigure(dir, 'cost', await costCurveSvg(pd))));
+  const weights = await weightsImages(pd);
+  if (weights !== null) {
+    const raw = path.join(dir, 'weights.png');
+    await writeFile(raw, weights.png);
+    files.push(raw, ...(await writeFigure(dir, 'weights-figure', weights.svg)));
+  }
+  const test = pd.sets.find((s) => s.name === 'test') ?? pd.sets[0];
+  let misclassified = 0;
+  if (test !== undefined) {
+    const grid = await misclassifiedSvg(pd, test);
+    misclassified = grid.count;
+    files.push(...(await writeFigure(dir, 'misclassified', grid.svg)));
+  }
+  files.push(...(await writeFigure(dir, 'confusion', await confusionSvg(pd))));
+  const confusion = Object.fromEntries(pd.sets.map((s) => [s.name, confusionMatrix(s)]));
+  return { files, misclassified, confusion };
+}
+
+/**
+ * The plots for a single neuron just trained: what `tsgrad train --plot DIR` writes.
+ * @example const r = trainSingleNeuron(data, settings); await writeTrainingPlots('plots', data, r);
+ */
+export async function writeTrainingPlots(dir: string, data: CatData, result: SingleNeuronResult): Promise<PlotsWritten> {
+  const s = result.settings;
+  const model = logisticLossModel(result.w, result.b, {
+    inputShape: data.train.x.shape.slice(1),
+    classes: data.classes,
+    training: {
+      costs: result.costs,
+      settings: { engine: s.engine ?? 'plain', iterations: s.iterations, learningRate: s.learningRate, init: 'zeros', optimizer: 'gradient-descent (full batch)', dtype: s.dtype },
+    },
+  });
+  return writePlots(dir, plotData(model, data));
+}

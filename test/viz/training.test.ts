@@ -1,0 +1,63 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/data/image.js';
+import { fromArray } from '../../src/tensor/index.js';
+import { confusionMatrix } from '../../src/train/plot-data.js';
+import { scaleToBytes, writeTrainingPlots } from '../../src/viz/training.js';
+import { removeTempDirs, tempDir } from '../data/fixtures.js';
+import { expectPng, expectSvg, shortTraining } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+describe('training plots', () => {
+  it('writes the cost curve, weights, misclassified grid and confusion matrix as readable pictures', async () => {
+    const { data, result } = await shortTraining();
+    const dir = join(await tempDir(), 'plots');
+    const written = await writeTrainingPlots(dir, data, result);
+    const names = ['confusion.png', 'confusion.svg', 'cost.png', 'cost.svg', 'misclassified.png', 'misclassified.svg', 'weights-figure.png', 'weights-figure.svg', 'weights.png'];
+    expect((await readdir(dir)).sort()).toEqual(names);
+    expect(written.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(names);
+
+    const settings = 'learning rate 0.005 · 200 iterations';
+    await expectSvg(join(dir, 'cost.svg'), ['Cost during training', 'iteration (gradient descent steps)', 'cost J (mean cross-entropy, nats)', settings]);
+    await expectPng(join(dir, 'cost.png'), { minWidth: 600, minHeight: 400 });
+
+    // The learned weights: exactly 64x64 RGB, spanning the full byte range.
+    const w = await decodeImage(join(dir, 'weights.png'));
+    expect([w.width, w.height, w.channels]).toEqual([64, 64, 3]);
+    expect(Math.min(...w.pixels)).toBe(0);
+    expect(Math.max(...w.pixels)).toBe(255);
+    await expectSvg(join(dir, 'weights-figure.svg'), ['Learned weights', 'pixel column (x, 64 px)', 'pixel row (y, 64 px)', settings]);
+    await expectPng(join(dir, 'weights-figure.png'), { minWidth: 384 });
+
+    const test = data.testY.values();
+    const m = confusionMatrix({ name: 'test', file: '', images: data.test.x, labels: Array.from(test), probabilities: [] });
+    expect(m.flat().reduce((a, b) => a + b, 0)).toBe(50);
+    expect(written.misclassified).toBe((written.confusion['test']?.[0]?.[1] ?? 0) + (written.confusion['test']?.[1]?.[0] ?? 0));
+    expect(written.misclassified).toBeGreaterThan(0);
+    const grid = await expectSvg(join(dir, 'misclassified.svg'), ['Misclassified test images', `${written.misclassified} of 50 test images misclassified`, 'true: ', 'predicted: ']);
+    expect(grid.match(/<image /g)).toHaveLength(written.misclassified);
+    await expectPng(join(dir, 'misclassified.png'), { minWidth: 600 });
+
+    await expectSvg(join(dir, 'confusion.svg'), ['Confusion matrix', 'predicted class', 'true class', 'train set (209 images', 'test set (50 images', 'non-cat', 'cat']);
+    await expectPng(join(dir, 'confusion.png'), { minWidth: 600 });
+    const total = (c: number[][] | undefined): number => (c ?? []).flat().reduce((a, b) => a + b, 0);
+    expect(total(written.confusion['train'])).toBe(209);
+    expect(total(written.confusion['test'])).toBe(50);
+  });
+
+  it('scales weights min-max to bytes; a constant image is mid grey', () => {
+    expect([...scaleToBytes(fromArray([[[-2, 0, 2]]])).pixels]).toEqual([0, 128, 255]);
+    expect(scaleToBytes(fromArray([[[-2, 0, 2]]]))).toMatchObject({ min: -2, max: 2 });
+    expect([...scaleToBytes(fromArray([[[5, 5, 5]]])).pixels]).toEqual([128, 128, 128]);
+  });
+
+  it('counts a confusion matrix with probability > 0.5 as class 1', () => {
+    const set = { name: 'test' as const, file: '', images: fromArray([0]), labels: [0, 0, 1, 1, 1], probabilities: [0.2, 0.5, 0.51, 0.9, 0.1] };
+    expect(confusionMatrix(set)).toEqual([
+      [2, 0],
+      [1, 2],
+    ]);
+  });
+});
