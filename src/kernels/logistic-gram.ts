@@ -47,6 +47,7 @@ export interface StepperSettings {
 /**
  * z = G c for the row-major m x m G, each row summed in two interleaved partial sums (even
  * and odd columns) added at the end: the order of the f64x2 SIMD kernel.
+ * @example gemv2(new Float64Array([1, 2, 3, 4]), new Float64Array([1, 1]), z, 2) // z = [3, 7]
  */
 export function gemv2(G: Float64Array, c: Float64Array, z: Float64Array, m: number): void {
   for (let i = 0; i < m; i++) {

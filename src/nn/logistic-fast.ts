@@ -21,6 +21,7 @@ import {
   scoresFromPixels,
   weightsFromColumns,
   weightsFromPixels,
+  type GramDescentResult,
   type GramStepper,
   type StepperSettings,
 } from '../kernels/logistic-gram.js';
@@ -139,8 +140,14 @@ export function optimizeFast(
   return { params: run.params, grads: { dw: toTensor(dw, [run.s.n, 1], run.params.w.dtype as FloatDType), db: run.r.db }, costs: run.r.costs };
 }
 
+interface Descent {
+  s: Samples;
+  r: GramDescentResult;
+  params: LogisticParams;
+}
+
 /** optimizeFast without the last gradients (which `model` does not use). */
-function descend(op: string, w: Tensor, b: number, X: Tensor, Y: Tensor, opts: OptimizeOptions & FastOptions) {
+function descend(op: string, w: Tensor, b: number, X: Tensor, Y: Tensor, opts: OptimizeOptions & FastOptions): Descent {
   checkOptimizeOptions(op, opts);
   const s = samplesOf(op, 'X', X);
   checkWeights(op, w, s, X);

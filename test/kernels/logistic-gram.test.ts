@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   gemv2,
   gramDescent,
@@ -284,5 +285,28 @@ describe('gramDescent', () => {
     expect(r.dZ[0]).toBeCloseTo(-0.25, 15);
     expect(r.c[0]).toBeCloseTo(0.25, 15);
     expect(r.b).toBeCloseTo(0.25, 15);
+  });
+});
+
+describe('the kernel layer in the browser', () => {
+  it('imports no Node-only module', () => {
+    for (const file of ['logistic-gram.ts', 'logistic-wasm.ts', 'logistic-wasm-module.ts']) {
+      const text = readFileSync(new URL(`../../src/kernels/${file}`, import.meta.url), 'utf8');
+      expect(text).not.toMatch(/from\s+'node:|require\(|process\.|Buffer\./);
+    }
+  });
+  it('falls back to the plain kernels where WebAssembly is missing', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const wasm = await import('../../src/kernels/logistic-wasm.js');
+      expect(wasm.wasmSimdAvailable()).toBe(false);
+      expect(wasm.wasmGramFromPixels(new Uint8Array(4), 2, 2, 255, new Float64Array(4))).toBe(false);
+      expect(wasm.wasmGramStepper(new Float64Array(4), new Float64Array(2), { learningRate: 0.1, float32: false })).toBeNull();
+      expect(wasm.wasmExp()).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

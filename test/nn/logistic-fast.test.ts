@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FloatDType } from '../../src/core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../../src/core/errors.js';
 import { model, optimize, predict, type ModelResult } from '../../src/nn/logistic.js';
@@ -173,6 +173,34 @@ describe('predictFast', () => {
       }),
       { seed: 42, numRuns: 60 },
     );
+  });
+});
+
+describe('without WebAssembly', () => {
+  it('auto falls back to the plain kernels with the same results; wasm refuses', async () => {
+    const { x, y } = images({ m: 6, h: 2, w: 3, seed: 11 });
+    const opts = { numIterations: 50, learningRate: 0.05, recordEvery: 10 };
+    const withWasm = modelFast(x, y, x, y, opts);
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const fast = await import('../../src/nn/logistic-fast.js');
+      const errors = await import('../../src/core/errors.js');
+      const plain = fast.modelFast(x, y, x, y, opts);
+      expect(plain.costs).toEqual(withWasm.costs);
+      expect(plain.w.toArray()).toEqual(withWasm.w.toArray());
+      expect(plain.b).toBe(withWasm.b);
+      try {
+        fast.modelFast(x, y, x, y, { ...opts, backend: 'wasm' });
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(errors.ArgumentError);
+        expect((e as ArgumentError).argument).toBe('backend');
+      }
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });
 
