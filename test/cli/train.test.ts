@@ -49,6 +49,14 @@ describe('tsgrad train', () => {
     expect(r.stdout).toContain('Cost after iteration 0: 0.693147');
   });
 
+  it('trains through autodiff with --autodiff and prints the same costs', () => {
+    const r = tsgrad(['train', '--data', DATASETS, '--iterations', '101', '--autodiff', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { settings: { engine: string }; costs: { cost: number }[] };
+    expect(out.settings.engine).toBe('autodiff');
+    expect(out.costs.map((c) => c.cost.toFixed(6))).toEqual(['0.693147', '0.584508']);
+  });
+
   it('finds the data through TSGRAD_DATA', () => {
     const r = tsgrad(['train', '--iterations', '1', '--json'], { TSGRAD_DATA: DATASETS });
     expect(r.code).toBe(0);
