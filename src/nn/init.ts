@@ -1,0 +1,90 @@
+/**
+ * Weight initialisers by name, drawing from numpy's legacy generator so that a seed gives the
+ * course's weights: W_l = randn(n_l, n_{l-1}) then scaled, layer by layer in order; biases 0.
+ */
+import { ArgumentError } from '../core/errors.js';
+import { RandomState } from '../core/rng.js';
+import { div, fromArray, mul, zeros, type Tensor } from '../tensor/index.js';
+
+/**
+ * How to draw weights:
+ * - `zeros`: all zero (the single neuron's start; a deeper network then never breaks symmetry);
+ * - `scaled:K`: randn · K (the course's 2-layer model uses `scaled:0.01`, its "random" 10);
+ * - `xavier`: randn · √(1/n_{l-1}), as the course writes Xavier;
+ * - `glorot`: randn · √(2/(n_{l-1} + n_l)), Glorot and Bengio's normal variant;
+ * - `he`: randn · √(2/n_{l-1});
+ * - `course`: randn / √n_{l-1}, the course's `initialize_parameters_deep` for the L-layer model.
+ */
+export type Initializer =
+  | { readonly kind: 'zeros' | 'xavier' | 'glorot' | 'he' | 'course' }
+  | { readonly kind: 'scaled'; readonly scale: number };
+
+export const INITIALIZER_NAMES = ['zeros', 'scaled:K', 'xavier', 'glorot', 'he', 'course'] as const;
+
+/**
+ * An initialiser from its name.
+ * @example parseInitializer('scaled:0.01') // { kind: 'scaled', scale: 0.01 }
+ */
+export function parseInitializer(name: string, op = 'initializer'): Initializer {
+  const m = /^scaled:(.+)$/.exec(name);
+  if (m) {
+    const text = (m[1] ?? '').trim();
+    const scale = Number(text);
+    if (text === '' || !Number.isFinite(scale)) throw new ArgumentError(op, 'init', `scaled:K needs a finite number K, got '${name}'`);
+    return { kind: 'scaled', scale };
+  }
+  if (name === 'zeros' || name === 'xavier' || name === 'glorot' || name === 'he' || name === 'course') return { kind: name };
+  throw new ArgumentError(op, 'init', `unknown initializer '${name}', expected one of ${INITIALIZER_NAMES.join(', ')}`);
+}
+
+/** The name `parseInitializer` reads back. @example initializerName({ kind: 'scaled', scale: 0.01 }) // 'scaled:0.01' */
+export function initializerName(init: Initializer): string {
+  return init.kind === 'scaled' ? `scaled:${init.scale}` : init.kind;
+}
+
+/**
+ * One weight matrix (nOut, nIn), drawn from `rng` (nothing is drawn for zeros). Written as
+ * the course's numpy is (`randn(...) * 0.01`, `randn(...) / np.sqrt(n)`), for the same bits.
+ * @example initWeights({ kind: 'course' }, 7, 20, new RandomState(1))
+ */
+export function initWeights(init: Initializer, nOut: number, nIn: number, rng: RandomState): Tensor {
+  if (init.kind === 'zeros') return zeros([nOut, nIn]);
+  const r = fromArray(rng.randnArray(nOut * nIn), [nOut, nIn]);
+  switch (init.kind) {
+    case 'scaled': return mul(r, init.scale);
+    case 'xavier': return mul(r, Math.sqrt(1 / nIn));
+    case 'glorot': return mul(r, Math.sqrt(2 / (nIn + nOut)));
+    case 'he': return mul(r, Math.sqrt(2 / nIn));
+    case 'course': return div(r, Math.sqrt(nIn));
+  }
+}
+
+/** Weights and biases of every layer of a network with these layer sizes. */
+export interface LayerParams {
+  W: Tensor;
+  b: Tensor;
+}
+
+/**
+ * The course's `initialize_parameters_deep`, for any initialiser: `np.random.seed(seed)`, then
+ * for l = 1..L: W_l drawn (n_l, n_{l-1}), b_l zeros (n_l, 1).
+ * @example initializeParameters([12288, 20, 7, 5, 1], { kind: 'course' }, 1)
+ */
+export function initializeParameters(layers: readonly number[], init: Initializer, seed: number | RandomState): LayerParams[] {
+  checkLayerSizes('initializeParameters', layers);
+  const rng = seed instanceof RandomState ? seed : new RandomState(seed);
+  const out: LayerParams[] = [];
+  for (let l = 1; l < layers.length; l++) {
+    const nIn = layers[l - 1] as number;
+    const nOut = layers[l] as number;
+    out.push({ W: initWeights(init, nOut, nIn, rng), b: zeros([nOut, 1]) });
+  }
+  return out;
+}
+
+/** At least an input and an output layer, every size a positive integer. */
+export function checkLayerSizes(op: string, layers: readonly number[]): void {
+  if (layers.length < 2) throw new ArgumentError(op, 'layers', `need at least 2 sizes (input and output), got [${layers.join(', ')}]`);
+  const bad = layers.find((n) => !Number.isSafeInteger(n) || n <= 0);
+  if (bad !== undefined) throw new ArgumentError(op, 'layers', `sizes must be positive integers, got ${bad} in [${layers.join(', ')}]`);
+}

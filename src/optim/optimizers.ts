@@ -1,0 +1,190 @@
+/**
+ * Gradient descent and its refinements, as the course writes their updates. An optimiser
+ * maps parameters and their gradients to new parameters (computed without recording a
+ * graph) and keeps its own state (velocities, squared-gradient averages, the step count) per
+ * parameter position.
+ */
+import { noGrad } from '../autograd/index.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, shapesEqual } from '../core/shape.js';
+import { add, div, mul, sqrt, sub, zeros, type Tensor } from '../tensor/index.js';
+
+export const OPTIMIZER_NAMES = ['gd', 'momentum', 'rmsprop', 'adam'] as const;
+/** `gd` is plain gradient descent (full batch or mini-batch SGD, as the batches are given). */
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** Settings of every optimiser; each reads the ones it uses. */
+export interface OptimizerSettings {
+  learningRate: number;
+  /** Momentum's β (course default 0.9). */
+  beta?: number;
+  /** Adam's β₁ (0.9). */
+  beta1?: number;
+  /** Adam's and RMSProp's β₂ (0.999). */
+  beta2?: number;
+  /** Added to √s before dividing (1e-8). */
+  epsilon?: number;
+}
+
+/** One update rule with its state. */
+export interface Optimizer {
+  readonly name: OptimizerName;
+  /** Current learning rate; a schedule may change it between steps. */
+  learningRate: number;
+  /** Number of steps taken (Adam's t). */
+  readonly steps: number;
+  /**
+   * New values for `params` given `grads` (same shapes, same order on every call).
+   * @example [W1, b1] = opt.step([W1, b1], [dW1, db1]);
+   */
+  step(params: readonly Tensor[], grads: readonly Tensor[]): Tensor[];
+}
+
+function checkRate(op: string, name: string, v: number, lo: 'open' | 'closed'): number {
+  const ok = Number.isFinite(v) && (lo === 'open' ? v > 0 : v >= 0) && v < 1;
+  if (!ok) throw new ArgumentError(op, name, `must be in ${lo === 'open' ? '(0' : '[0'}, 1), got ${v}`);
+  return v;
+}
+
+/** A learning rate must be a finite number > 0. */
+export function checkLearningRate(op: string, lr: number): number {
+  if (!Number.isFinite(lr) || lr <= 0) throw new ArgumentError(op, 'learningRate', `must be a positive number, got ${lr}`);
+  return lr;
+}
+
+/** Shared bookkeeping: shapes checked against the first call, state arrays per position. */
+abstract class Base implements Optimizer {
+  abstract readonly name: OptimizerName;
+  learningRate: number;
+  steps = 0;
+  protected shapes: (readonly number[])[] | null = null;
+  constructor(settings: OptimizerSettings) {
+    this.learningRate = checkLearningRate('optimizer', settings.learningRate);
+  }
+
+  step(params: readonly Tensor[], grads: readonly Tensor[]): Tensor[] {
+    if (params.length !== grads.length) throw new ArgumentError(`${this.name}.step`, 'grads', `${params.length} parameters but ${grads.length} gradients`);
+    this.shapes ??= params.map((p) => p.shape);
+    if (this.shapes.length !== params.length) throw new ArgumentError(`${this.name}.step`, 'params', `expected the same ${this.shapes.length} parameters as on the first step, got ${params.length}`);
+    params.forEach((p, i) => {
+      const g = grads[i] as Tensor;
+      const first = this.shapes?.[i] as readonly number[];
+      if (!shapesEqual(p.shape, g.shape) || !shapesEqual(p.shape, first)) {
+        throw new ShapeError(`${this.name}.step`, `parameter ${i} is ${formatShape(p.shape)} (first step ${formatShape(first)}), its gradient ${formatShape(g.shape)}`, [p.shape, g.shape]);
+      }
+    });
+    this.steps += 1;
+    return noGrad(() => params.map((p, i) => this.update(i, p, grads[i] as Tensor)));
+  }
+
+  /** One parameter's new value; `this.steps` is already t for this step. */
+  protected abstract update(i: number, p: Tensor, g: Tensor): Tensor;
+}
+
+/**
+ * W = W - α dW.
+ * @example new GradientDescent({ learningRate: 0.0075 })
+ */
+export class GradientDescent extends Base {
+  readonly name = 'gd';
+  protected update(_i: number, p: Tensor, g: Tensor): Tensor {
+    return sub(p, mul(this.learningRate, g));
+  }
+}
+
+/**
+ * The course's momentum: v = βv + (1-β)dW; W = W - αv, with v starting at zeros.
+ * @example new Momentum({ learningRate: 0.0007, beta: 0.9 })
+ */
+export class Momentum extends Base {
+  readonly name = 'momentum';
+  readonly beta: number;
+  private v: Tensor[] = [];
+  constructor(settings: OptimizerSettings) {
+    super(settings);
+    this.beta = checkRate('momentum', 'beta', settings.beta ?? 0.9, 'closed');
+  }
+  protected update(i: number, p: Tensor, g: Tensor): Tensor {
+    const v = add(mul(this.beta, this.v[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta, g));
+    this.v[i] = v;
+    return sub(p, mul(this.learningRate, v));
+  }
+}
+
+/**
+ * RMSProp: s = β₂s + (1-β₂)dW²; W = W - α dW / (√s + ε), with s starting at zeros.
+ * @example new RMSProp({ learningRate: 0.0007 })
+ */
+export class RMSProp extends Base {
+  readonly name = 'rmsprop';
+  readonly beta2: number;
+  readonly epsilon: number;
+  private s: Tensor[] = [];
+  constructor(settings: OptimizerSettings) {
+    super(settings);
+    this.beta2 = checkRate('rmsprop', 'beta2', settings.beta2 ?? 0.999, 'closed');
+    this.epsilon = checkEpsilon('rmsprop', settings.epsilon);
+  }
+  protected update(i: number, p: Tensor, g: Tensor): Tensor {
+    const s = add(mul(this.beta2, this.s[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta2, mul(g, g)));
+    this.s[i] = s;
+    return sub(p, div(mul(this.learningRate, g), add(sqrt(s), this.epsilon)));
+  }
+}
+
+/**
+ * Adam with bias correction, as the course: v = β₁v + (1-β₁)dW; v̂ = v/(1-β₁ᵗ);
+ * s = β₂s + (1-β₂)dW²; ŝ = s/(1-β₂ᵗ); W = W - α v̂ / (√ŝ + ε); t counts every step.
+ * @example new Adam({ learningRate: 0.0007 })
+ */
+export class Adam extends Base {
+  readonly name = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  private v: Tensor[] = [];
+  private s: Tensor[] = [];
+  constructor(settings: OptimizerSettings) {
+    super(settings);
+    this.beta1 = checkRate('adam', 'beta1', settings.beta1 ?? 0.9, 'closed');
+    this.beta2 = checkRate('adam', 'beta2', settings.beta2 ?? 0.999, 'closed');
+    this.epsilon = checkEpsilon('adam', settings.epsilon);
+  }
+  protected update(i: number, p: Tensor, g: Tensor): Tensor {
+    const t = this.steps;
+    const v = add(mul(this.beta1, this.v[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta1, g));
+    const s = add(mul(this.beta2, this.s[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta2, mul(g, g)));
+    this.v[i] = v;
+    this.s[i] = s;
+    const vHat = div(v, 1 - this.beta1 ** t);
+    const sHat = div(s, 1 - this.beta2 ** t);
+    return sub(p, div(mul(this.learningRate, vHat), add(sqrt(sHat), this.epsilon)));
+  }
+}
+
+function checkEpsilon(op: string, eps: number | undefined): number {
+  const e = eps ?? 1e-8;
+  if (!Number.isFinite(e) || e <= 0) throw new ArgumentError(op, 'epsilon', `must be a positive number, got ${e}`);
+  return e;
+}
+
+/**
+ * An optimiser by name; an unknown name is an ArgumentError listing the known ones.
+ * @example createOptimizer('adam', { learningRate: 0.0007 })
+ */
+export function createOptimizer(name: string, settings: OptimizerSettings): Optimizer {
+  switch (parseOptimizerName('createOptimizer', name)) {
+    case 'gd': return new GradientDescent(settings);
+    case 'momentum': return new Momentum(settings);
+    case 'rmsprop': return new RMSProp(settings);
+    case 'adam': return new Adam(settings);
+  }
+}
+
+/** Checks an optimiser name at a public boundary. */
+export function parseOptimizerName(op: string, name: string): OptimizerName {
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
+    throw new ArgumentError(op, 'optimizer', `unknown optimizer '${name}', expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+  }
+  return name as OptimizerName;
+}
