@@ -151,6 +151,27 @@ function setSymmetric(out: Float64Array, m: number, i: number, j: number, v: num
 }
 
 /**
+ * The uint8 pixels behind a float (n, m) X when X is exactly pixels / scale (as the notes'
+ * `x.reshape(m, -1).T / 255.` makes it, or that rounded to float32), sample-major for the
+ * integer kernels; null as soon as one entry is not. One pass, stopping at the first miss.
+ * @example pixelsFromColumns(new Float64Array([0, 1]), 1, 2, 255, false) // Uint8Array [0, 255]
+ */
+export function pixelsFromColumns(x: FloatArray, n: number, m: number, scale: number, float32: boolean): Uint8Array | null {
+  const u = new Uint8Array(n * m);
+  for (let k = 0; k < n; k++) {
+    const row = k * m;
+    for (let j = 0; j < m; j++) {
+      const v = x[row + j] as number;
+      const p = Math.round(v * scale);
+      if (!(p >= 0 && p <= 255)) return null;
+      if ((float32 ? Math.fround(p / scale) : p / scale) !== v) return null;
+      u[j * n + k] = p;
+    }
+  }
+  return u;
+}
+
+/**
  * out (m x m) = Xᵀ X for a float (n, m) row-major X, as a sum of the outer products of its
  * rows (each row of X is contiguous, one feature across all samples).
  * @example gramFromColumns(new Float64Array([1, 2, 3, 4]), 2, 2, out) // X=[[1,2],[3,4]]: out = [10, 14, 14, 20]

@@ -6,7 +6,8 @@
  * pixels in exact integer sums when the raw images are given.
  *
  * X may be the raw uint8 images (m, h, w, c), standing for the notes' flattened
- * `x.reshape(m, -1).T / 255`, or an already flattened float (n_x, m) matrix.
+ * `x.reshape(m, -1).T / 255`, or an already flattened float (n_x, m) matrix; one that is
+ * exactly pixels / 255 is recognised and takes the integer path too (one extra pass over X).
  * ./logistic.ts stays the reference; test/nn/logistic-fast.test.ts holds the two together.
  */
 import type { FloatArray, FloatDType } from '../core/dtype.js';
@@ -17,6 +18,7 @@ import {
   gramFromColumns,
   gramFromPixels,
   jsGramStepper,
+  pixelsFromColumns,
   scoresFromColumns,
   scoresFromPixels,
   weightsFromColumns,
@@ -64,7 +66,11 @@ function samplesOf(op: string, arg: string, X: Tensor): Samples {
     throw new DTypeError(op, `${arg} must be uint8 images or a float64/float32 (n_x, m) matrix, got ${X.dtype}`, [X.dtype]);
   }
   if (X.ndim !== 2) throw new ShapeError(op, `${arg} must be (n_x, m), got ${arg}${formatShape(X.shape)}`, [X.shape]);
-  return { kind: 'columns', x: X.values() as FloatArray, n: X.shape[0] as number, m: X.shape[1] as number };
+  const [n, m] = X.shape as [number, number];
+  const x = X.values() as FloatArray;
+  // A flattened X that is exactly pixels / 255 (the notes' preparation) goes the integer way.
+  const u = pixelsFromColumns(x, n, m, PIXEL_SCALE, X.dtype === 'float32');
+  return u === null ? { kind: 'columns', x, n, m } : { kind: 'pixels', u, m, n };
 }
 
 function checkLabels(op: string, Y: Tensor, s: Samples, X: Tensor): FloatArray {

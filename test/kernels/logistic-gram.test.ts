@@ -7,6 +7,7 @@ import {
   gramFromColumns,
   gramFromPixels,
   jsGramStepper,
+  pixelsFromColumns,
   scoresFromColumns,
   scoresFromPixels,
   weightsFromColumns,
@@ -102,6 +103,27 @@ describe('wasmGramFromPixels', () => {
     const g = new Float64Array(1).fill(-1);
     expect(wasmGramFromPixels(new Uint8Array(n), 1, n, 255, g)).toBe(false);
     expect(g[0]).toBe(-1);
+  });
+});
+
+describe('pixelsFromColumns', () => {
+  it('recovers the pixels of X = pixels / 255, in float64 and float32', () => {
+    fc.assert(
+      fc.property(problem, ({ m, n, seed }) => {
+        const u = pixels(m, n, seed);
+        const x = columns(u, m, n);
+        expect(Array.from(pixelsFromColumns(x, n, m, 255, false) ?? [])).toEqual(Array.from(u));
+        expect(Array.from(pixelsFromColumns(Float32Array.from(x), n, m, 255, true) ?? [])).toEqual(Array.from(u));
+      }),
+      RUNS,
+    );
+  });
+  it('declines anything else', () => {
+    for (const bad of [[0.5], [-1 / 255], [256 / 255], [Number.NaN], [1 / 255 + 1e-17 + 1e-16]]) {
+      expect(pixelsFromColumns(Float64Array.from(bad), 1, 1, 255, false)).toBeNull();
+    }
+    // float32-rounded values are not float64 pixels / 255.
+    expect(pixelsFromColumns(new Float64Array([Math.fround(1 / 255)]), 1, 1, 255, false)).toBeNull();
   });
 });
 

@@ -75,6 +75,26 @@ describe('optimizeFast against optimize (float64)', () => {
     );
   });
 
+  it('gives the same from a float X that is not pixels / 255 (the float Gram path)', () => {
+    fc.assert(
+      fc.property(imagesArb, (spec) => {
+        const { x, y } = images(spec);
+        const rand = prng(spec.seed + 5);
+        // Pixels / 255 plus noise: not pixels any more.
+        const X = flattenImages(x).add(new Tensor(Float64Array.from({ length: x.size }, () => (rand() - 0.5) * 1e-3), [x.size / spec.m, spec.m]));
+        const n = X.shape[0] as number;
+        const plain = optimize(zeros([n, 1]), 0, X, y, SETTINGS);
+        for (const backend of BACKENDS) {
+          const fast = optimizeFast(zeros([n, 1]), 0, X, y, { ...SETTINGS, backend });
+          expect(relDiff(fast.costs.map((c) => c.cost), plain.costs.map((c) => c.cost))).toBeLessThan(1e-12);
+          expect(relDiff(fast.params.w, plain.params.w)).toBeLessThan(1e-12);
+          expect(Math.abs(fast.params.b - plain.params.b)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(plain.params.b), 1e-3));
+        }
+      }),
+      { seed: 3, numRuns: 30 },
+    );
+  });
+
   it('starts from non-zero w and b like the plain path', () => {
     fc.assert(
       fc.property(imagesArb, (spec) => {
@@ -269,8 +289,11 @@ describe('the fast path on catvnoncat (full reference run)', () => {
       expect(fromImages.trainAccuracy).toBe(99.04306220095694);
       expect(fromImages.testAccuracy).toBe(70.0);
     }
+    // The flattened X is recognised as pixels / 255: the same integer path, the same bits.
     const fromX = modelFast(data.trainX, data.trainY, data.testX, data.testY, opts);
-    expectSameModel(fromX, plain, 1e-12);
+    expect(fromX.costs).toEqual(byBackend[0]?.costs);
+    expect(fromX.w.toArray()).toEqual(byBackend[0]?.w.toArray());
+    expect(fromX.b).toBe(byBackend[0]?.b);
   });
 
   it('float32: close to the plain float32 path, same predictions', () => {
