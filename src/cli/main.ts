@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from './run.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { graphCommand } from './graph.js';
+import { landscapeCommand } from './landscape.js';
+import { plotCommand } from './plot.js';
+import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
 const program = new Command('tsgrad')
@@ -11,7 +14,10 @@ const program = new Command('tsgrad')
   .option('--debug', 'show stack traces on errors')
   .addCommand(trainCommand())
   .addCommand(graphCommand())
-  .addCommand(gradcheckCommand());
+  .addCommand(gradcheckCommand())
+  .addCommand(plotCommand())
+  .addCommand(landscapeCommand())
+  .addCommand(predictCommand());
 
 // Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.
 for (const cmd of [program, ...program.commands]) {

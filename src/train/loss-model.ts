@@ -158,6 +158,11 @@ export async function loadLossModel(file: string): Promise<LossModel> {
   if (!Array.isArray(inputShape) || inputShape.reduce((p, d) => p * d, 1) !== (w.shape[0] as number)) {
     throw new ModelFileError(file, 'model.inputShape', `${JSON.stringify(inputShape)} does not hold ${w.shape[0]} features`);
   }
+  const prep = doc.preprocessing as { layout?: unknown; scale?: unknown } | undefined;
+  if (prep?.layout !== 'flatten-hwc-columns' || prep.scale !== 255) {
+    // The only preparation tsgrad's data layer does: flatten (h, w, c) into a column, divide by 255.
+    throw new ModelFileError(file, 'preprocessing', `expected {"layout": "flatten-hwc-columns", "scale": 255}, got ${JSON.stringify(prep)}`);
+  }
   if (!Array.isArray(doc.classes) || doc.classes.length !== 2 || !doc.classes.every((c) => typeof c === 'string')) {
     throw new ModelFileError(file, 'classes', 'expected two class names');
   }

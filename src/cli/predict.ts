@@ -1,0 +1,56 @@
+import { Command } from 'commander';
+import { DEFAULT_MAX_PIXELS } from '../data/image.js';
+import { TsgradError } from '../core/errors.js';
+import { loadLossModel } from '../train/loss-model.js';
+import { predictImage, type ImagePrediction } from '../train/predict.js';
+import { EXIT, oneOf, positiveInt, reportError, runCommand } from './run.js';
+
+interface PredictOptions {
+  maxPixels: number;
+  fit: 'fill' | 'cover' | 'contain';
+  json?: boolean;
+  debug?: boolean;
+}
+
+/** `tsgrad predict MODEL IMAGE...`: the class and its probability for each of your own photos. */
+export function predictCommand(): Command {
+  return new Command('predict')
+    .description('classify your own images (JPEG, PNG or WebP, any size) with a saved model: prints file, class and probability')
+    .argument('<model>', 'model file written by tsgrad train --save')
+    .argument('<images...>', 'image files')
+    .option('--max-pixels <n>', 'refuse images with more pixels than this (decompression bombs)', positiveInt('--max-pixels'), DEFAULT_MAX_PIXELS)
+    .option('--fit <how>', "fill: stretch to the model's square input, as the notes do; cover: crop the centre; contain: pad with white", oneOf('--fit', ['fill', 'cover', 'contain'] as const), 'fill')
+    .option('--json', 'print one JSON object per image on stdout instead of text')
+    .option('--debug', 'show stack traces on errors')
+    .action(async (model: string, images: string[], opts: PredictOptions, cmd: Command) => {
+      const debug = opts.debug === true || cmd.optsWithGlobals()['debug'] === true;
+      process.exitCode = await runCommand(() => predict(model, images, opts, debug), debug);
+    });
+}
+
+/** Every image gets a line; a bad image is an error line on stderr and exit 2, the others still print. */
+async function predict(file: string, images: string[], opts: PredictOptions, debug: boolean): Promise<number> {
+  const model = await loadLossModel(file);
+  const results: ImagePrediction[] = [];
+  let code: number = EXIT.ok;
+  const width = Math.max(...images.map((f) => f.length), 4);
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  if (!opts.json) say(`${'file'.padEnd(width)}  ${'class'.padEnd(Math.max(5, ...model.classes.map((c) => c.length)))}  probability`);
+  for (const image of images) {
+    let r: ImagePrediction;
+    try {
+      r = await predictImage(model, image, { maxPixels: opts.maxPixels, fit: opts.fit });
+    } catch (e) {
+      if (!(e instanceof TsgradError)) throw e;
+      code = Math.max(code, reportError(e, debug));
+      continue;
+    }
+    results.push(r);
+    if (opts.json) {
+      say(JSON.stringify({ file: r.file, class: r.className, label: r.label, probability: r.probability, probabilities: Object.fromEntries(model.classes.map((c, i) => [c, r.probabilities[i]])) }));
+    } else {
+      say(`${r.file.padEnd(width)}  ${r.className.padEnd(Math.max(5, ...model.classes.map((c) => c.length)))}  ${r.probability.toFixed(4)}`);
+    }
+  }
+  return code;
+}

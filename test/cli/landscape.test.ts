@@ -1,0 +1,86 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { landscapeCommand } from '../../src/cli/landscape.js';
+import { propagate } from '../../src/nn/logistic.js';
+import { loadLogisticModel } from '../../src/train/model-file.js';
+import { removeTempDirs } from '../data/fixtures.js';
+import { expectPng, expectSvg } from '../viz/helpers.js';
+import { runInProcess } from './command-helper.js';
+import { savedModel } from './model-fixture.js';
+
+afterAll(removeTempDirs);
+
+describe('tsgrad landscape', () => {
+  it("writes the interpolation and the surface; the trained point's loss is the saved model's loss", async () => {
+    const { file, dir, data } = await savedModel();
+    const out = join(dir, 'landscape');
+    const r = await runInProcess(landscapeCommand(), [file, '--out', out, '--grid', '5', '--range', '0.5', '--alpha-points', '9', '--seed', '2', '--no-progress']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['interpolation.csv', 'interpolation.png', 'interpolation.svg', 'landscape.json', 'surface.csv', 'surface.png', 'surface.svg']);
+
+    // The model as loaded back from its file, through the notes' own propagate.
+    const { w, b } = await loadLogisticModel(file);
+    const trainLoss = propagate(w, b, data.trainX, data.trainY).cost;
+    const testLoss = propagate(w, b, data.testX, data.testY).cost;
+    expect(r.stdout).toContain(`loss at the trained parameters: train ${trainLoss}, test ${testLoss}`);
+
+    const doc = JSON.parse(await readFile(join(out, 'landscape.json'), 'utf8')) as {
+      modelFile: string;
+      trained: { train: number; test: number };
+      interpolation: { alpha: number[]; train: number[]; test: number[] };
+      surface: { x: number[]; y: number[]; train: number[][]; seed: number };
+    };
+    expect(doc.modelFile).toBe(file);
+    expect(doc.trained).toEqual({ train: trainLoss, test: testLoss });
+    const one = doc.interpolation.alpha.indexOf(1);
+    expect(one).toBe(6); // -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.25, 1.5
+    expect(doc.interpolation.train[one]).toBe(trainLoss);
+    expect(doc.interpolation.test[one]).toBe(testLoss);
+    expect(doc.surface.x).toEqual([-0.5, -0.25, 0, 0.25, 0.5]);
+    expect(doc.surface.train[2]?.[2]).toBe(trainLoss);
+    expect(doc.surface.seed).toBe(2);
+
+    const surfaceCsv = (await readFile(join(out, 'surface.csv'), 'utf8')).trim().split('\n');
+    expect(surfaceCsv).toHaveLength(26);
+    expect(surfaceCsv).toContain(`0,0,${trainLoss}`);
+    const lineCsv = (await readFile(join(out, 'interpolation.csv'), 'utf8')).trim().split('\n');
+    expect(lineCsv[0]).toBe('alpha,train_loss,test_loss');
+    expect(lineCsv).toContain(`1,${trainLoss},${testLoss}`);
+
+    await expectSvg(join(out, 'interpolation.svg'), ['α (interpolation coefficient: 0 = initial, 1 = trained)', 'loss (mean cross-entropy, nats)', 'initial θ₀', 'trained θ*', 'learning rate 0.005 · 200 iterations']);
+    await expectSvg(join(out, 'surface.svg'), ['x along direction δ (filter-normalised units)', 'y along direction η (filter-normalised units)', 'train loss (nats)', '5 x 5 grid, seed 2', 'biases left out']);
+    await expectPng(join(out, 'interpolation.png'), { minWidth: 600 });
+    await expectPng(join(out, 'surface.png'), { minWidth: 600, minHeight: 600 });
+  });
+
+  it('shows progress on stderr as plain lines off a terminal, and the test surface on request', async () => {
+    const { file, dir } = await savedModel();
+    const out = join(dir, 'landscape-progress');
+    const r = await runInProcess(landscapeCommand(), [file, '--out', out, '--grid', '3', '--alpha-points', '3', '--test-surface', '--biases', '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^landscape \[.*\] 100% \| 26\/26 \|/); // 2 at θ*, 3 x 2 on the line, 9 x 2 on the surfaces
+    expect(r.stderr).not.toContain('\r');
+    const doc = JSON.parse(r.stdout) as { files: string[]; trained: { train: number } };
+    expect(doc.files.map((f) => f.slice(out.length + 1))).toContain('surface-test.png');
+    await expectSvg(join(out, 'surface-test.svg'), ['Test loss surface', 'test loss (nats)', 'biases included']);
+    await expectPng(join(out, 'surface-test.png'));
+  });
+
+  it('refuses bad options with exit 2 and the option named', async () => {
+    for (const [args, text] of [
+      [['--grid', '1'], '--grid must be an integer from 2 to 1000'],
+      [['--range', '-1'], '--range must be a positive number'],
+      [['--alpha-range', '2,1'], '--alpha-range must be two numbers lo,hi with lo < hi'],
+      [['--alpha-range', 'a,b'], '--alpha-range'],
+      [['--alpha-points', '1'], '--alpha-points must be an integer >= 2'],
+      [['--seed', '-3'], '--seed must be an integer'],
+    ] as const) {
+      const r = await runInProcess(landscapeCommand(), ['m.json', '--out', 'x', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(text);
+    }
+  });
+});
