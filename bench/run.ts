@@ -12,11 +12,11 @@
  * slows every implementation alike; "numpy ÷ this" divides numpy's median of the same run
  * by the row's. Peak RSS comes from /usr/bin/time (or the process's own report).
  *
- *   npm run bench -- --runs 7 --data ../shared/datasets
+ *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ function option(name: string): string | undefined {
 }
 const RUNS = Math.max(1, Number(option('--runs') ?? 5));
 const DATA = resolve(ROOT, option('--data') ?? join('..', 'shared', 'datasets'));
+// The CLI to time: this checkout's build by default.
+const CLI = resolve(ROOT, option('--cli') ?? join('dist', 'cli', 'main.js'));
 // The CLI's plain path takes tens of seconds a run: past this, it is run once only.
 const SLOW_SECONDS = 10;
 
@@ -156,10 +158,11 @@ for (const dtype of ['float64', 'float32'] as const) {
   if ('python' in PY) {
     jobs.push({ group, name: peer, peer, cmd: PY.python, args: ['bench/numpy_logistic.py', '--dtype', dtype, '--data', DATA], env: NUMPY_ENV });
   }
-  jobs.push({ group, name: `tsgrad ${dtype}: CLI train --json`, peer, cmd: NODE, args: ['dist/cli/main.js', 'train', '--json', '--dtype', dtype, '--data', DATA], slowOnce: true });
+  jobs.push({ group, name: `tsgrad ${dtype}: CLI train --json`, peer, cmd: NODE, args: [CLI, 'train', '--json', '--dtype', dtype, '--data', DATA], slowOnce: true });
   jobs.push({ group, name: `tsgrad ${dtype}: load + modelFast`, peer, cmd: NODE, args: ['out/bench/bench/single-neuron-fast.js', '--dtype', dtype, '--data', DATA] });
 }
 
+const loadBefore = loadavg()[0] ?? 0;
 const rows = new Map<string, Row & { outputs: TrainOutput[] }>();
 process.stderr.write(`bench: ${RUNS} interleaved runs of ${jobs.length} processes\n`);
 for (let run = 0; run < RUNS; run++) {
@@ -235,7 +238,9 @@ const widths = (table[0] ?? []).map((_, c) => Math.max(...table.map((row) => (ro
 const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
 const out: string[] = [];
 out.push(`tsgrad bench: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, ${'python' in PY ? `numpy ${PY.version} (${PY.python})` : PY.missing}`);
-out.push(`data: ${DATA}; numpy without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE`);
+out.push(`data: ${DATA}; CLI: ${CLI}; numpy without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE`);
+// Other work on the machine slows both sides, numpy's two BLAS threads most.
+out.push(`load average (1 min) ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after, on ${cpus().length} cores`);
 out.push('');
 out.push(line(table[0] ?? []));
 out.push(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
