@@ -157,14 +157,18 @@ function setSymmetric(out: Float64Array, m: number, i: number, j: number, v: num
  * @example pixelsFromColumns(new Float64Array([0, 1]), 1, 2, 255, false) // Uint8Array [0, 255]
  */
 export function pixelsFromColumns(x: FloatArray, n: number, m: number, scale: number, float32: boolean): Uint8Array | null {
+  // Each candidate value once, so the check is a lookup, not a division per entry.
+  const values = new Float64Array(256);
+  for (let p = 0; p < 256; p++) values[p] = float32 ? Math.fround(p / scale) : p / scale;
   const u = new Uint8Array(n * m);
   for (let k = 0; k < n; k++) {
     const row = k * m;
     for (let j = 0; j < m; j++) {
       const v = x[row + j] as number;
-      const p = Math.round(v * scale);
-      if (!(p >= 0 && p <= 255)) return null;
-      if ((float32 ? Math.fround(p / scale) : p / scale) !== v) return null;
+      // Round half up by truncation (NaN, ±Infinity and negatives land on a value that fails
+      // the check below); the lookup then accepts exactly p / scale.
+      const p = (v * scale + 0.5) | 0;
+      if ((p & ~255) !== 0 || values[p] !== v) return null;
       u[j * n + k] = p;
     }
   }

@@ -119,7 +119,7 @@ describe('pixelsFromColumns', () => {
     );
   });
   it('declines anything else', () => {
-    for (const bad of [[0.5], [-1 / 255], [256 / 255], [Number.NaN], [1 / 255 + 1e-17 + 1e-16]]) {
+    for (const bad of [[0.5], [-1 / 255], [-0.4 / 255], [256 / 255], [Number.NaN], [Infinity], [-Infinity], [1e10], [2 ** 32 / 255], [1 / 255 + 1e-16]]) {
       expect(pixelsFromColumns(Float64Array.from(bad), 1, 1, 255, false)).toBeNull();
     }
     // float32-rounded values are not float64 pixels / 255.
