@@ -18,7 +18,7 @@ export interface ProgressOptions {
   /** false: draw nothing (e.g. --no-progress). Default true. */
   enabled?: boolean;
   /** Default process.stderr. */
-  stream?: NodeJS.WriteStream;
+  stream?: NodeJS.WritableStream;
   /** Off a terminal, milliseconds between plain lines. Default 2000. */
   lineEveryMs?: number;
 }
@@ -46,14 +46,20 @@ export function startProgress(label: string, total: number, opts: ProgressOption
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
+  // Started at the first update, so a total that is only known then is the first one shown.
+  let started = false;
   return {
     update(done, newTotal) {
+      if (!started) {
+        bar.start(newTotal ?? total, done);
+        started = true;
+        return;
+      }
       if (newTotal !== undefined && newTotal !== bar.getTotal()) bar.setTotal(newTotal);
       bar.update(done);
     },
     stop() {
-      bar.stop();
+      if (started) bar.stop();
     },
   };
 }
