@@ -26,7 +26,7 @@ export const INITIALIZER_NAMES = ['zeros', 'scaled:K', 'xavier', 'glorot', 'he',
  * @example parseInitializer('scaled:0.01') // { kind: 'scaled', scale: 0.01 }
  */
 export function parseInitializer(name: string, op = 'initializer'): Initializer {
-  const m = /^scaled:(.+)$/.exec(name);
+  const m = /^scaled:(.*)$/.exec(name);
   if (m) {
     const text = (m[1] ?? '').trim();
     const scale = Number(text);

@@ -19,7 +19,7 @@ function checkPair(op: string, a: string, p: Tensor, Y: Tensor): number {
  * J = (1/m)(-Y·log(AL)ᵀ - (1-Y)·log(1-AL)ᵀ), from probabilities AL of shape (1, m).
  * Differentiating it gives the course's dAL = -(Y/AL - (1-Y)/(1-AL)) (times 1/m). It is
  * infinite when a probability rounds to exactly 0 or 1; `binaryCrossEntropyWithLogits` is not.
- * @example courseCost(fromArray([[0.8, 0.9, 0.4]]), fromArray([[1, 1, 1]])).item() // 0.2797765635793422
+ * @example courseCost(fromArray([[0.8, 0.9, 0.4]]), fromArray([[1, 1, 0]])).item() // 0.2797765635793422
  */
 export function courseCost(AL: Tensor, Y: Tensor): Tensor {
   const m = checkPair('courseCost', 'AL', AL, Y);

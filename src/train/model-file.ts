@@ -3,6 +3,8 @@
  * settings and the parameters. Parameters are stored exactly, as base64 of their
  * little-endian IEEE-754 bytes. Saving is atomic: write a temporary file beside the target,
  * then rename it, so a crash never leaves a broken file where a good model was.
+ * Every file has the same envelope (`format`, `version`); `model.type` says what it holds:
+ * `logistic` (the single neuron) or `mlp` (a deep network).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -10,6 +12,8 @@ import path from 'node:path';
 import type { FloatDType } from '../core/dtype.js';
 import { ModelFileError } from '../core/errors.js';
 import { formatShape, sizeOf } from '../core/shape.js';
+import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../nn/activations.js';
+import { Mlp, type OutputKind } from '../nn/mlp.js';
 import { Tensor } from '../tensor/index.js';
 
 export const MODEL_FORMAT = 'tsgrad-model';
@@ -98,11 +102,8 @@ export async function saveLogisticModel(file: string, m: Omit<LogisticModelFile,
   await writeFileAtomic(file, `${JSON.stringify(doc, null, 1)}\n`);
 }
 
-/**
- * Reads and validates a single-neuron model file. Never evaluates anything from the file.
- * @example const { w, b } = await loadLogisticModel('cat.json');
- */
-export async function loadLogisticModel(file: string): Promise<{ doc: LogisticModelFile; w: Tensor; b: number }> {
+/** Reads a model file's JSON and checks its envelope (format and version); never evaluates anything from it. */
+async function readModelDocument(file: string): Promise<object> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -120,6 +121,19 @@ export async function loadLogisticModel(file: string): Promise<{ doc: LogisticMo
   const o = doc as Record<string, unknown>;
   if (o['format'] !== MODEL_FORMAT) throw new ModelFileError(file, 'format', `expected "${MODEL_FORMAT}"`);
   if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${JSON.stringify(o['version'])}, this tsgrad reads version ${MODEL_VERSION}`);
+  return doc;
+}
+
+/**
+ * Reads and validates a single-neuron model file. Never evaluates anything from the file.
+ * @example const { w, b } = await loadLogisticModel('cat.json');
+ */
+export async function loadLogisticModel(file: string): Promise<{ doc: LogisticModelFile; w: Tensor; b: number }> {
+  return logisticFromDocument(file, await readModelDocument(file));
+}
+
+function logisticFromDocument(file: string, doc: object): { doc: LogisticModelFile; w: Tensor; b: number } {
+  const o = doc as Record<string, unknown>;
   const model = o['model'] as Record<string, unknown> | undefined;
   if (model?.['type'] !== 'logistic') throw new ModelFileError(file, 'model.type', `expected "logistic", got ${JSON.stringify(model?.['type'])}`);
   const params = o['parameters'] as Record<string, unknown> | undefined;
@@ -130,4 +144,98 @@ export async function loadLogisticModel(file: string): Promise<{ doc: LogisticMo
     throw new ModelFileError(file, 'parameters.w', `shape ${formatShape(w.shape)} does not fit model.features ${String(model['features'])}`);
   }
   return { doc: doc as LogisticModelFile, w, b };
+}
+
+/** A deep network's file: the same envelope (format, version 1), model type `mlp`. */
+export interface MlpModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  model: { type: 'mlp'; inputShape: number[]; features: number; layers: number[]; hidden: HiddenActivation; output: OutputKind };
+  dtype: FloatDType;
+  classes: string[];
+  preprocessing: { layout: 'flatten-hwc-columns'; scale: number };
+  training: Record<string, unknown>;
+  /** W1, b1, W2, b2, …: each layer's weights (n_l, n_{l-1}) and biases (n_l, 1). */
+  parameters: Record<string, StoredTensor>;
+}
+
+/** Saves a deep network with its architecture, settings and results (atomically). */
+export async function saveMlpModel(file: string, m: Omit<MlpModelFile, 'format' | 'version' | 'parameters' | 'model'> & { inputShape: number[]; net: Mlp }): Promise<void> {
+  const { net, inputShape, ...rest } = m;
+  const { layers, hidden, output } = net.spec;
+  const parameters: Record<string, StoredTensor> = {};
+  for (const p of net.parameters()) parameters[p.name] = storeTensor(p.value);
+  const doc: MlpModelFile = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    model: { type: 'mlp', inputShape, features: layers[0] as number, layers: [...layers], hidden, output },
+    ...rest,
+    parameters,
+  };
+  await writeFileAtomic(file, `${JSON.stringify(doc, null, 1)}\n`);
+}
+
+/**
+ * Reads and validates a deep network's file and rebuilds the network.
+ * @example const { net } = await loadMlpModel('deep.json'); net.predict(X)
+ */
+export async function loadMlpModel(file: string): Promise<{ doc: MlpModelFile; net: Mlp }> {
+  return mlpFromDocument(file, await readModelDocument(file));
+}
+
+function mlpFromDocument(file: string, doc: object): { doc: MlpModelFile; net: Mlp } {
+  const o = doc as Record<string, unknown>;
+  const model = o['model'] as Record<string, unknown> | undefined;
+  if (model?.['type'] !== 'mlp') throw new ModelFileError(file, 'model.type', `expected "mlp", got ${JSON.stringify(model?.['type'])}`);
+  const layers = model['layers'];
+  if (!Array.isArray(layers) || layers.length < 2 || !layers.every((n) => Number.isSafeInteger(n) && n > 0)) {
+    throw new ModelFileError(file, 'model.layers', 'expected a list of at least 2 positive integers');
+  }
+  const sizes = layers as number[];
+  const hidden = model['hidden'];
+  if (typeof hidden !== 'string' || !(HIDDEN_ACTIVATIONS as readonly string[]).includes(hidden)) {
+    throw new ModelFileError(file, 'model.hidden', `expected one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${JSON.stringify(hidden)}`);
+  }
+  const output = model['output'];
+  if (output !== 'sigmoid' && output !== 'softmax') throw new ModelFileError(file, 'model.output', `expected "sigmoid" or "softmax", got ${JSON.stringify(output)}`);
+  const params = o['parameters'];
+  if (typeof params !== 'object' || params === null) throw new ModelFileError(file, 'parameters', 'expected an object of stored tensors');
+  const stored = params as Record<string, unknown>;
+  const pairs = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const W = restoreTensor(file, `parameters.W${l}`, stored[`W${l}`]);
+    const b = restoreTensor(file, `parameters.b${l}`, stored[`b${l}`]);
+    const [nOut, nIn] = [sizes[l] as number, sizes[l - 1] as number];
+    if (W.ndim !== 2 || W.shape[0] !== nOut || W.shape[1] !== nIn) {
+      throw new ModelFileError(file, `parameters.W${l}`, `shape ${formatShape(W.shape)} does not fit model.layers [${sizes.join(', ')}]: expected (${nOut}, ${nIn})`);
+    }
+    if (b.ndim !== 2 || b.shape[0] !== nOut || b.shape[1] !== 1) {
+      throw new ModelFileError(file, `parameters.b${l}`, `shape ${formatShape(b.shape)} does not fit model.layers [${sizes.join(', ')}]: expected (${nOut}, 1)`);
+    }
+    pairs.push({ W, b });
+  }
+  let net: Mlp;
+  try {
+    net = new Mlp({ layers: sizes, hidden: hidden as HiddenActivation, output }, pairs);
+  } catch (e) {
+    throw new ModelFileError(file, 'model', e instanceof Error ? e.message : String(e));
+  }
+  return { doc: doc as MlpModelFile, net };
+}
+
+/** Any model file, by its `model.type`. */
+export type LoadedModel =
+  | ({ type: 'logistic' } & Awaited<ReturnType<typeof loadLogisticModel>>)
+  | ({ type: 'mlp' } & Awaited<ReturnType<typeof loadMlpModel>>);
+
+/**
+ * Reads a model file of any type: the single neuron (`logistic`) or a deep network (`mlp`).
+ * @example const m = await loadModel('model.json'); if (m.type === 'mlp') m.net.predict(X);
+ */
+export async function loadModel(file: string): Promise<LoadedModel> {
+  const doc = await readModelDocument(file);
+  const type = ((doc as Record<string, unknown>)['model'] as Record<string, unknown> | undefined)?.['type'];
+  if (type === 'logistic') return { type, ...logisticFromDocument(file, doc) };
+  if (type === 'mlp') return { type, ...mlpFromDocument(file, doc) };
+  throw new ModelFileError(file, 'model.type', `unknown model type ${JSON.stringify(type)}, expected "logistic" or "mlp"`);
 }
