@@ -138,7 +138,9 @@ export function optimizeFast(
   Y: Tensor,
   opts: OptimizeOptions & FastOptions,
 ): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } {
-  const run = descend('optimizeFast', w, b, X, Y, opts);
+  const op = 'optimizeFast';
+  checkOptimizeOptions(op, opts);
+  const run = descend(op, w, b, samplesOf(op, 'X', X), X, Y, opts);
   // The last gradients: dw = X dZ / m.
   const dw = new Float64Array(run.s.n);
   const inv = 1 / run.s.m;
@@ -152,10 +154,8 @@ interface Descent {
   params: LogisticParams;
 }
 
-/** optimizeFast without the last gradients (which `model` does not use). */
-function descend(op: string, w: Tensor, b: number, X: Tensor, Y: Tensor, opts: OptimizeOptions & FastOptions): Descent {
-  checkOptimizeOptions(op, opts);
-  const s = samplesOf(op, 'X', X);
+/** optimizeFast without the last gradients (which `model` does not use), on prepared samples. */
+function descend(op: string, w: Tensor, b: number, s: Samples, X: Tensor, Y: Tensor, opts: OptimizeOptions & FastOptions): Descent {
   checkWeights(op, w, s, X);
   const y = checkLabels(op, Y, s, X);
   const backend = opts.backend ?? 'auto';
@@ -192,6 +192,10 @@ export function predictFast(w: Tensor, b: number, X: Tensor): Tensor {
   const op = 'predictFast';
   const s = samplesOf(op, 'X', X);
   checkWeights(op, w, s, X);
+  return predictSamples(w, b, s);
+}
+
+function predictSamples(w: Tensor, b: number, s: Samples): Tensor {
   const round = w.dtype === 'float32' ? Math.fround : (x: number) => x;
   const z = scores(s, w.values() as FloatArray);
   const out = new Float64Array(s.m);
@@ -228,15 +232,17 @@ export function modelFast(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: 
     }
   }
   const w0 = new Tensor(dtype === 'float64' ? new Float64Array(train.n) : new Float32Array(train.n), [train.n, 1], dtype);
-  const { params, r } = descend(op, w0, 0, XTrain, YTrain, {
+  const settings = {
     numIterations,
     learningRate,
     ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
     ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
     ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
-  });
-  const YPredictionTest = predictFast(params.w, params.b, XTest);
-  const YPredictionTrain = predictFast(params.w, params.b, XTrain);
+  };
+  checkOptimizeOptions(op, settings);
+  const { params, r } = descend(op, w0, 0, train, XTrain, YTrain, settings);
+  const YPredictionTest = predictSamples(params.w, params.b, test);
+  const YPredictionTrain = predictSamples(params.w, params.b, train);
   return {
     costs: r.costs,
     YPredictionTest,

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Spec as VegaSpec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { ArgumentError } from '../core/errors.js';
 import { interpolationCsv, landscapeJson, surfaceCsv, type Landscape } from '../train/landscape.js';
 import { CHART_CONFIG, renderVega, renderVegaLite, writeFigure } from './chart.js';
 
@@ -94,7 +95,7 @@ export function contourLevels(lo: number, hi: number, count = 16): number[] {
 export async function surfaceSvg(l: Landscape, c: LandscapeCaption, set: 'train' | 'test' = 'train'): Promise<string> {
   const s = l.surface;
   const grid = set === 'train' ? s.train : s.test;
-  if (grid === null) throw new Error(`surfaceSvg: no ${set} surface was computed`);
+  if (grid === null) throw new ArgumentError('surfaceSvg', 'set', `no ${set} surface was computed (computeLandscape's testSurface option)`);
   const n = s.x.length;
   const finite = grid.flat().filter((v) => Number.isFinite(v));
   const lo = Math.min(...finite);

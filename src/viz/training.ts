@@ -88,27 +88,51 @@ function svgDocument(width: number, height: number, title: string, sub: string[]
   ].join('\n');
 }
 
+/** How many weight pictures (first-layer units) the figure shows at most. */
+export const MAX_WEIGHT_IMAGES = 32;
+
 /**
- * The first weight picture: the raw 64x64 PNG (min-max scaled) and a captioned figure with
- * it enlarged and the value range written out.
+ * The weight pictures: the first one as a raw PNG of the input's size (min-max scaled), and a
+ * captioned figure with each enlarged. The single neuron has one picture, w itself; a deep
+ * network has one per first-layer unit, each scaled on its own.
  */
 export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: string } | null> {
-  const first = pd.weightImages[0];
+  const all = pd.weightImages.filter((x) => x.image.ndim === 3 && x.image.shape[2] === 3);
+  const first = all[0];
   if (first === undefined) return null;
+  const shown = all.slice(0, MAX_WEIGHT_IMAGES);
   const [h, w, c] = first.image.shape as [number, number, number];
-  if (c !== 3 || h === undefined || w === undefined) return null;
-  const { pixels, min, max } = scaleToBytes(first.image);
-  const png = await encodePng(pixels, w, h, 3);
-  const scale = Math.max(1, Math.floor(384 / Math.max(h, w)));
-  const big = await encodePng(pixels, w, h, 3, scale);
-  const sub = [...subtitle(pd), `${first.name} reshaped to ${h}x${w}x${c}, min-max scaled per image: ${min.toPrecision(4)} → black, ${max.toPrecision(4)} → white, 0 → grey ${Math.round((255 * -min) / (max - min || 1))}`];
-  const top = 46 + sub.length * 16;
-  const body = [
-    `<image x="16" y="${top}" width="${w * scale}" height="${h * scale}" style="image-rendering:pixelated" xlink:href="${dataUri(big)}" href="${dataUri(big)}"/>`,
-    `<text x="${16 + (w * scale) / 2}" y="${top + h * scale + 20}" font-size="12" text-anchor="middle">pixel column (x, ${w} px)</text>`,
-    `<text transform="translate(${w * scale + 32} ${top + (h * scale) / 2}) rotate(90)" font-size="12" text-anchor="middle">pixel row (y, ${h} px)</text>`,
-  ];
-  const svg = svgDocument(Math.max(w * scale + 60, 560), top + h * scale + 36, `Learned weights of ${pd.model.split(',')[0]} as an image`, sub, body);
+  const one = shown.length === 1;
+  const scale = one ? Math.max(1, Math.floor(384 / Math.max(h, w))) : 2;
+  const cols = Math.min(8, shown.length);
+  const cellW = w * scale + (one ? 0 : 16);
+  const cellH = h * scale + (one ? 0 : 22);
+  const scaled = shown.map((x) => ({ name: x.name, ...scaleToBytes(x.image) }));
+  const png = await encodePng(scaled[0]?.pixels ?? new Uint8Array(0), w, h, 3);
+  const range = (x: { min: number; max: number }): string => `${x.min.toPrecision(4)} → black, ${x.max.toPrecision(4)} → white, 0 → grey ${Math.round((255 * -x.min) / (x.max - x.min || 1))}`;
+  const f0 = scaled[0] as (typeof scaled)[number];
+  const what = one
+    ? `${f0.name} reshaped to ${h}x${w}x${c}, min-max scaled: ${range(f0)}`
+    : `${all.length} first-layer units${all.length > shown.length ? ` (first ${shown.length} shown)` : ''}, each reshaped to ${h}x${w}x${c} and min-max scaled on its own`;
+  const sub = [...subtitle(pd), what];
+  const top = 46 + sub.length * 16 + (one ? 0 : 8);
+  const body: string[] = [];
+  for (const [k, x] of scaled.entries()) {
+    const big = dataUri(await encodePng(x.pixels, w, h, 3, scale));
+    const px = 16 + (k % cols) * cellW;
+    const py = top + Math.floor(k / cols) * cellH;
+    body.push(`<image x="${px}" y="${py}" width="${w * scale}" height="${h * scale}" style="image-rendering:pixelated" xlink:href="${big}" href="${big}"/>`);
+    if (!one) body.push(`<text x="${px}" y="${py + h * scale + 15}" font-size="11">${escapeXml(x.name)}</text>`);
+  }
+  const rows = Math.ceil(scaled.length / cols);
+  const gridW = cols * cellW;
+  const gridH = rows * cellH;
+  if (one) {
+    body.push(`<text x="${16 + gridW / 2}" y="${top + gridH + 20}" font-size="12" text-anchor="middle">pixel column (x, ${w} px)</text>`);
+    body.push(`<text transform="translate(${gridW + 32} ${top + gridH / 2}) rotate(90)" font-size="12" text-anchor="middle">pixel row (y, ${h} px)</text>`);
+  }
+  const title = one ? `Learned weights of ${pd.model.split(',')[0]} as an image` : 'Learned first-layer weights as images';
+  const svg = svgDocument(Math.max(gridW + 60, 560), top + gridH + (one ? 36 : 12), title, sub, body);
   return { png, svg };
 }
 

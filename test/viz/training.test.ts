@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/data/image.js';
 import { fromArray } from '../../src/tensor/index.js';
 import { confusionMatrix } from '../../src/train/plot-data.js';
-import { scaleToBytes, writeTrainingPlots } from '../../src/viz/training.js';
+import { randn } from '../../src/tensor/index.js';
+import { scaleToBytes, weightsImages, writeTrainingPlots } from '../../src/viz/training.js';
 import { removeTempDirs, tempDir } from '../data/fixtures.js';
 import { expectPng, expectSvg, shortTraining } from './helpers.js';
 
@@ -45,6 +46,20 @@ describe('training plots', () => {
     const total = (c: number[][] | undefined): number => (c ?? []).flat().reduce((a, b) => a + b, 0);
     expect(total(written.confusion['train'])).toBe(209);
     expect(total(written.confusion['test'])).toBe(50);
+  });
+
+  it("draws a deep network's first-layer units as a grid of pictures, each scaled on its own", async () => {
+    const units = [0, 1, 2].map((u) => ({ name: `W1 unit ${u + 1}`, image: randn([8, 8, 3], u) }));
+    const pd = { model: 'deep network', settings: ['lr 0.1'], classes: ['non-cat', 'cat'], costs: [], sets: [], weightImages: units };
+    const r = await weightsImages(pd);
+    expect(r).not.toBeNull();
+    const svg = r?.svg ?? '';
+    expect(svg.match(/<image /g)).toHaveLength(3);
+    for (const u of units) expect(svg).toContain(`>${u.name}</text>`);
+    expect(svg).toContain('3 first-layer units, each reshaped to 8x8x3');
+    const first = await decodeImage(r?.png ?? Buffer.alloc(0));
+    expect([first.width, first.height]).toEqual([8, 8]);
+    expect(await weightsImages({ ...pd, weightImages: [] })).toBeNull();
   });
 
   it('scales weights min-max to bytes; a constant image is mid grey', () => {
