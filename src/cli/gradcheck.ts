@@ -5,13 +5,18 @@ import { formatShape } from '../core/shape.js';
 import { checkLogisticGradients } from '../nn/logistic-autodiff.js';
 import { fromArray, scalar, type Tensor } from '../tensor/index.js';
 import { loadCatData } from '../train/dataset.js';
+import { courseLayers, gradCheckMlp, overallRelativeError } from '../train/mlp.js';
 import { EXIT, oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+import { layerList } from './train-mlp.js';
 
-const MODELS = ['logistic', 'neuron', 'j'] as const;
+const MODELS = ['logistic', 'mlp', 'neuron', 'j'] as const;
 type Model = (typeof MODELS)[number];
 
 interface GradCheckCliOptions {
   model: Model;
+  layers?: number[];
+  init?: string;
+  examples?: number;
   data?: string;
   train?: string;
   test?: string;
@@ -30,8 +35,11 @@ interface GradCheckCliOptions {
 export function gradcheckCommand(): Command {
   return new Command('gradcheck')
     .description('check autodiff gradients against central differences (the notes\' gradient checking)')
-    .option('--model <name>', "logistic (the single neuron's cost on the cat data), neuron (the worked neuron) or j (J = 3(a + b·c))", oneOf('--model', MODELS), 'logistic')
-    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (model logistic)')
+    .option('--model <name>', "logistic (the single neuron's cost on the cat data), mlp (a deep network's cost on the cat data), neuron (the worked neuron) or j (J = 3(a + b·c))", oneOf('--model', MODELS), 'logistic')
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (models logistic and mlp)')
+    .option('--layers <sizes>', 'mlp: layer sizes, e.g. 12288,20,7,5,1 (the default)', layerList)
+    .option('--init <name>', 'mlp: weight initializer (default course)')
+    .option('--examples <n>', 'mlp: use the first n training images (default all)', positiveInt('--examples'))
     .option('--train <file>', 'training set HDF5 file (with --test)')
     .option('--test <file>', 'test set HDF5 file (with --train)')
     .option('--samples <n>', 'coordinates of each input to check, chosen at random (all when fewer)', positiveInt('--samples'), 50)
@@ -51,7 +59,11 @@ function seedOption(v: string): number {
   return n;
 }
 
-async function run(opts: GradCheckCliOptions): Promise<{ what: string; report: GradCheckReport }> {
+/**
+ * What was checked. For a deep network, `overall` is the course's criterion (all parameters as
+ * one vector), and it decides whether the check passes.
+ */
+async function run(opts: GradCheckCliOptions): Promise<{ what: string; report: GradCheckReport; overall?: number }> {
   const settings = { epsilon: opts.epsilon, threshold: opts.threshold, samples: opts.samples, seed: opts.seed };
   if (opts.model === 'j') {
     return { what: 'J = 3(a + b·c) at a = 7, b = 4, c = 2', report: gradCheck(jFunction, [scalar(7), scalar(4), scalar(2)], { ...settings, names: ['a', 'b', 'c'] }) };
@@ -60,6 +72,16 @@ async function run(opts: GradCheckCliOptions): Promise<{ what: string; report: G
     const f = (w: Tensor, x: Tensor): Tensor => neuronLoss(w, x, scalar(1));
     const report = gradCheck(f, [fromArray([2, -3, -3]), fromArray([-1, -2])], { ...settings, names: ['w', 'x'] });
     return { what: 'the worked neuron L(w, x) at w = [2, -3, -3], x = [-1, -2], y = 1', report };
+  }
+  if (opts.model === 'mlp') {
+    const data = await loadCatData(dataWhere(opts), 'float64');
+    const layers = opts.layers ?? courseLayers(data.trainX.shape[0] as number);
+    const init = opts.init ?? 'course';
+    const examples = Math.min(opts.examples ?? Infinity, data.trainX.shape[1] as number);
+    const report = gradCheckMlp(data, { ...settings, layers, init, initSeed: opts.seed, examples });
+    const overall = overallRelativeError(report);
+    const what = `the deep network [${layers.join(', ')}]'s cost on ${examples} training images, weights ${init} (seed ${opts.seed}), biases 0`;
+    return { what, report: { ...report, passed: overall < report.threshold }, overall };
   }
   const where = { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
   const data = await loadCatData(where, 'float64');
@@ -70,13 +92,17 @@ async function run(opts: GradCheckCliOptions): Promise<{ what: string; report: G
   };
 }
 
+function dataWhere(opts: GradCheckCliOptions): { data?: string; train?: string; test?: string } {
+  return { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
+}
+
 async function check(opts: GradCheckCliOptions): Promise<number> {
   const t0 = performance.now();
-  const { what, report } = await run(opts);
+  const { what, report, overall } = await run(opts);
   const seconds = (performance.now() - t0) / 1000;
   if (opts.json) {
     const inputs = report.inputs.map((c) => ({ name: c.name, shape: c.shape, checked: c.coordinates.length, relativeError: c.relativeError, passed: c.passed }));
-    process.stdout.write(`${JSON.stringify({ model: opts.model, inputs, maxRelativeError: report.maxRelativeError, epsilon: report.epsilon, threshold: report.threshold, passed: report.passed, seconds })}\n`);
+    process.stdout.write(`${JSON.stringify({ model: opts.model, inputs, maxRelativeError: report.maxRelativeError, ...(overall !== undefined ? { overallRelativeError: overall } : {}), epsilon: report.epsilon, threshold: report.threshold, passed: report.passed, seconds })}\n`);
     return report.passed ? EXIT.ok : EXIT.internal;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -90,6 +116,11 @@ async function check(opts: GradCheckCliOptions): Promise<number> {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   for (const r of [head, ...rows]) say(r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
   const verdict = report.passed ? `< ${report.threshold}: passed` : `>= ${report.threshold}: FAILED`;
-  say(`largest relative error: ${report.maxRelativeError.toExponential(2)} ${verdict} (${seconds.toFixed(2)} s)`);
+  if (overall === undefined) {
+    say(`largest relative error: ${report.maxRelativeError.toExponential(2)} ${verdict} (${seconds.toFixed(2)} s)`);
+  } else {
+    say(`largest relative error of one input: ${report.maxRelativeError.toExponential(2)}`);
+    say(`all parameters as one vector (the course's gradient_check_n): ${overall.toExponential(2)} ${verdict} (${seconds.toFixed(2)} s)`);
+  }
   return report.passed ? EXIT.ok : EXIT.internal;
 }

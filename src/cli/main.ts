@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './run.js';
+import { evaluateCommand } from './evaluate.js';
 import { gradcheckCommand } from './gradcheck.js';
 import { graphCommand } from './graph.js';
 import { landscapeCommand } from './landscape.js';
@@ -13,6 +14,7 @@ const program = new Command('tsgrad')
   .version('0.1.0')
   .option('--debug', 'show stack traces on errors')
   .addCommand(trainCommand())
+  .addCommand(evaluateCommand())
   .addCommand(graphCommand())
   .addCommand(gradcheckCommand())
   .addCommand(plotCommand())

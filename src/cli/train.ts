@@ -3,9 +3,12 @@ import type { FloatDType } from '../core/dtype.js';
 import { loadCatData } from '../train/dataset.js';
 import { REFERENCE_SETTINGS, saveSingleNeuron, trainSingleNeuron } from '../train/single-neuron.js';
 import { pyFloat, pyShape } from './format.js';
+import { ArgumentError } from '../core/errors.js';
 import { oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+import { addMlpOptions, given, MLP_ONLY, mlpSettings, runMlp, type MlpCliOptions } from './train-mlp.js';
 
-interface TrainOptions {
+interface TrainOptions extends MlpCliOptions {
+  model?: 'logistic' | 'mlp';
   data?: string;
   train?: string;
   test?: string;
@@ -19,27 +22,36 @@ interface TrainOptions {
   debug?: boolean;
 }
 
-/** `tsgrad train`: the single neuron on the catvnoncat data, printing what the notes print. */
+/**
+ * `tsgrad train`: the single neuron on the catvnoncat data, printing what the notes print;
+ * with `--model mlp`, a deep network (see ./train-mlp.ts).
+ */
 export function trainCommand(): Command {
-  return new Command('train')
-    .description('train the single neuron (logistic regression) on the cat / non-cat images')
+  const cmd = new Command('train')
+    .description('train the single neuron (logistic regression), or with --model mlp a deep network, on the cat / non-cat images')
+    .option('--model <name>', 'logistic (the single neuron, the default) or mlp (a deep network)', oneOf('--model', ['logistic', 'mlp'] as const))
     .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5')
     .option('--train <file>', 'training set HDF5 file (with --test)')
     .option('--test <file>', 'test set HDF5 file (with --train)')
-    .option('--iterations <n>', 'gradient descent iterations', positiveInt('--iterations'), REFERENCE_SETTINGS.iterations)
-    .option('--learning-rate <alpha>', 'learning rate', positiveNumber('--learning-rate'), REFERENCE_SETTINGS.learningRate)
+    .option('--iterations <n>', 'gradient descent iterations (mlp default 2500)', positiveInt('--iterations'), REFERENCE_SETTINGS.iterations)
+    .option('--learning-rate <alpha>', 'learning rate (mlp default 0.0075)', positiveNumber('--learning-rate'), REFERENCE_SETTINGS.learningRate)
     .option('--print-every <n>', 'print the cost every n iterations', positiveInt('--print-every'), REFERENCE_SETTINGS.printEvery)
     .option('--dtype <dtype>', 'float64 or float32', oneOf('--dtype', ['float64', 'float32'] as const), 'float64')
     .option('--autodiff', "compute the gradients by reverse-mode autodiff instead of the notes' hand-derived propagate")
     .option('--save <file>', 'save the trained parameters and settings to a model file')
     .option('--json', 'print one JSON object on stdout instead of text')
-    .option('--debug', 'show stack traces on errors')
-    .action(async (opts: TrainOptions, cmd: Command) => {
-      process.exitCode = await runCommand(() => train(opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
-    });
+    .option('--debug', 'show stack traces on errors');
+  return addMlpOptions(cmd).action(async (opts: TrainOptions, c: Command) => {
+    process.exitCode = await runCommand(() => train(opts, c), opts.debug === true || c.optsWithGlobals()['debug'] === true);
+  });
 }
 
-async function train(opts: TrainOptions): Promise<void> {
+async function train(opts: TrainOptions, cmd: Command): Promise<void> {
+  const mlp = opts.model === 'mlp';
+  if (!mlp) {
+    const stray = MLP_ONLY.find(([name]) => given(cmd, name));
+    if (stray) throw new ArgumentError('train', stray[1], 'applies to --model mlp');
+  }
   const say = opts.json ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
   const data = await loadCatData(
     { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) },
@@ -55,6 +67,10 @@ async function train(opts: TrainOptions): Promise<void> {
   say(`test_set_x shape: ${pyShape(data.test.x.shape)}`);
   say(`test_set_y shape: ${pyShape(data.test.y.shape)}`);
   say(`train_set_x_flatten shape: ${pyShape(data.trainX.shape)}`);
+  if (mlp) {
+    await runMlp(mlpSettings(cmd, opts, data), data, opts, say);
+    return;
+  }
   const r = trainSingleNeuron(
     data,
     { engine: opts.autodiff ? 'autodiff' : 'plain', iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },

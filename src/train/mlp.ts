@@ -253,3 +253,26 @@ export function gradCheckMlp(data: CatData, s: MlpGradCheckSettings): GradCheckR
   const { layers: _l, hidden: _h, init: _i, initSeed, examples: _e, ...check } = s;
   return checkMlpGradients(net, X, Y, { seed: initSeed, ...check });
 }
+
+/**
+ * The relative error of all checked coordinates as one vector, ‖g - g̃‖ / (‖g‖ + ‖g̃‖): the
+ * course's `gradient_check_n`, which stacks every parameter into one θ. Unlike the per-input
+ * errors it is not dominated by an input whose few sampled gradients are tiny (where rounding
+ * in J(θ ± ε) is all the finite difference sees).
+ * @example overallRelativeError(gradCheckMlp(data, { layers, initSeed: 1 })) // ~1e-8
+ */
+export function overallRelativeError(report: GradCheckReport): number {
+  let diff = 0;
+  let na = 0;
+  let nb = 0;
+  for (const c of report.inputs) {
+    c.analytic.forEach((a, j) => {
+      const b = c.numeric[j] as number;
+      diff += (a - b) ** 2;
+      na += a * a;
+      nb += b * b;
+    });
+  }
+  const denom = Math.sqrt(na) + Math.sqrt(nb);
+  return denom === 0 ? (Number.isNaN(diff) ? Number.NaN : 0) : Math.sqrt(diff) / denom;
+}

@@ -15,6 +15,22 @@ describe('tsgrad gradcheck', () => {
     expect(r.stdout).toMatch(/^b\s+\(\)\s+1 of 1\s+/m);
     expect(r.stdout).toMatch(/largest relative error: \d\.\d\de-\d+ < 1e-7: passed/);
   });
+  it("checks the course's L-layer network [12288, 20, 7, 5, 1] on the cat images below 1e-7", async () => {
+    const r = await runInProcess(gradcheckCommand(), ['--model', 'mlp', '--data', SHARED, '--examples', '20', '--samples', '5', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { passed: boolean; overallRelativeError: number; inputs: { name: string; shape: number[] }[] };
+    expect(doc.inputs.map((c) => [c.name, c.shape])).toEqual([['W1', [20, 12288]], ['b1', [20, 1]], ['W2', [7, 20]], ['b2', [7, 1]], ['W3', [5, 7]], ['b3', [5, 1]], ['W4', [1, 5]], ['b4', [1, 1]]]);
+    expect(doc.overallRelativeError).toBeLessThan(1e-7);
+    expect(doc.passed).toBe(true);
+    const text = await runInProcess(gradcheckCommand(), ['--model', 'mlp', '--data', SHARED, '--examples', '20', '--samples', '5']);
+    expect(text.stdout).toMatch(/^all parameters as one vector \(the course's gradient_check_n\): \d\.\d\de-\d+ < 1e-7: passed/m);
+  });
+  it('refuses mlp layers that do not fit the data, exit 2', async () => {
+    const r = await runInProcess(gradcheckCommand(), ['--model', 'mlp', '--data', SHARED, '--layers', '100,3,1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the first size must be the 12288 input features');
+  });
   it('gives JSON for the worked neuron', async () => {
     const r = await runInProcess(gradcheckCommand(), ['--model', 'neuron', '--json']);
     expect(r.code).toBe(0);
@@ -30,7 +46,7 @@ describe('tsgrad gradcheck', () => {
   });
   it('refuses bad option values with exit 2', async () => {
     expect((await runInProcess(gradcheckCommand(), ['--epsilon', '0'])).code).toBe(2);
-    expect((await runInProcess(gradcheckCommand(), ['--model', 'mlp'])).stderr).toContain('--model must be one of logistic, neuron, j');
+    expect((await runInProcess(gradcheckCommand(), ['--model', 'cnn'])).stderr).toContain('--model must be one of logistic, mlp, neuron, j');
     expect((await runInProcess(gradcheckCommand(), ['--seed', '-1'])).stderr).toContain('--seed must be an integer');
   });
   it('says where it looked when the data is missing, exit 2', async () => {

@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { evaluateModelFile, type Evaluation } from '../train/evaluate.js';
+import type { ClassificationReport } from '../train/metrics.js';
+import { pyFloat } from './format.js';
+import { runCommand } from './run.js';
+
+interface EvaluateOptions {
+  data?: string;
+  train?: string;
+  test?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/**
+ * `tsgrad evaluate FILE`: a saved model's accuracy on the train and test sets, and on the test
+ * set its precision, recall and F1 per class and its confusion matrix.
+ */
+export function evaluateCommand(): Command {
+  return new Command('evaluate')
+    .description('evaluate a saved model (single neuron or deep network) on the train and test images')
+    .argument('<file>', 'model file written by tsgrad train --save')
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (default: the files the model was trained on, else the usual places)')
+    .option('--train <file>', 'training set HDF5 file (with --test)')
+    .option('--test <file>', 'test set HDF5 file (with --train)')
+    .option('--json', 'print one JSON object on stdout instead of text')
+    .option('--debug', 'show stack traces on errors')
+    .action(async (file: string, opts: EvaluateOptions, cmd: Command) => {
+      process.exitCode = await runCommand(() => evaluate(file, opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
+    });
+}
+
+async function evaluate(file: string, opts: EvaluateOptions): Promise<void> {
+  const where = { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
+  const e = await evaluateModelFile(file, where);
+  if (opts.json) {
+    const { model: _model, ...rest } = e;
+    process.stdout.write(`${JSON.stringify({ ...rest, type: e.model.type })}\n`);
+    return;
+  }
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  say(`model: ${file}: ${e.description}`);
+  say(`train set: ${e.trainFile} (${e.train.confusion.flat().reduce((s, v) => s + v, 0)} images)`);
+  say(`test set: ${e.testFile} (${e.test.confusion.flat().reduce((s, v) => s + v, 0)} images)`);
+  say(`train accuracy: ${pyFloat(e.train.accuracy)} %${note(e.train.accuracy, e.recorded.trainAccuracy)}`);
+  say(`test accuracy: ${pyFloat(e.test.accuracy)} %${note(e.test.accuracy, e.recorded.testAccuracy)}`);
+  for (const line of table(e, e.test)) say(line);
+}
+
+/** Whether the accuracy is the one recorded at training time. */
+function note(now: number, then: number | undefined): string {
+  if (then === undefined) return '';
+  return now === then ? ' (as when trained)' : ` (${pyFloat(then)} % when trained)`;
+}
+
+function table(e: Evaluation, r: ClassificationReport): string[] {
+  const f = (x: number): string => x.toFixed(4);
+  const head = ['class', 'precision', 'recall', 'F1', 'support'];
+  const rows = r.perClass.map((c, i) => [e.classes[i] ?? String(i), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
+  rows.push(['macro avg', f(r.macro.precision), f(r.macro.recall), f(r.macro.f1), String(r.perClass.reduce((s, c) => s + c.support, 0))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const names = e.classes;
+  const cw = Math.max(...names.map((n) => n.length), ...r.confusion.flat().map((v) => String(v).length));
+  const nameWidth = Math.max(...names.map((n) => n.length), 'true \\ predicted'.length);
+  return [
+    'test set:',
+    line(head),
+    ...rows.map(line),
+    'confusion matrix (test set; rows: true class, columns: predicted class):',
+    ['true \\ predicted'.padEnd(nameWidth), ...names.map((n) => n.padStart(cw))].join('  '),
+    ...r.confusion.map((row, i) => [(names[i] ?? String(i)).padEnd(nameWidth), ...row.map((v) => String(v).padStart(cw))].join('  ')),
+  ];
+}
