@@ -5,11 +5,13 @@
  * whether it is a single neuron or a deep network.
  */
 import type { FloatDType } from '../core/dtype.js';
-import { ModelFileError, ShapeError } from '../core/errors.js';
+import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, log, matmul, mul, sigmoid, sub, sum, scalar, Tensor } from '../tensor/index.js';
 import type { CostRecord } from '../nn/logistic.js';
-import { loadLogisticModel, type LogisticModelFile } from './model-file.js';
+import { mlpLossModelFromFile } from './loss-model-mlp.js';
+import { checkHeader, trainingRecord } from './model-header.js';
+import { loadModel } from './model-file.js';
 
 /** One named parameter tensor and how the loss landscape treats it. */
 export interface ModelParameter {
@@ -32,7 +34,10 @@ export interface ModelParameter {
 
 /** Training facts a model file records, for titles and the cost curve. */
 export interface TrainingRecord {
+  /** Costs as recorded; `iteration` holds the epoch number when `costUnit` is `epoch`. */
   costs: CostRecord[];
+  /** What the cost's x axis counts: gradient descent iterations or epochs (mini-batch training). Default iteration. */
+  costUnit?: 'iteration' | 'epoch';
   /** e.g. { learningRate: 0.005, iterations: 2000, dtype: 'float64' } */
   settings: Record<string, string | number>;
   trainFile?: string;
@@ -122,49 +127,15 @@ export function logisticLossModel(
   };
 }
 
-/** The training record of a version-1 single-neuron file, checked field by field. */
-function logisticTraining(file: string, doc: LogisticModelFile): TrainingRecord {
-  const t = doc.training;
-  const costs = t['costs'];
-  if (!Array.isArray(costs)) throw new ModelFileError(file, 'training.costs', 'expected a list of {iteration, cost}');
-  const checked: CostRecord[] = costs.map((c: unknown, i) => {
-    const o = c as Record<string, unknown> | null;
-    const iteration = o?.['iteration'];
-    const cost = o?.['cost'];
-    if (typeof iteration !== 'number' || !Number.isInteger(iteration) || typeof cost !== 'number') {
-      throw new ModelFileError(file, `training.costs[${i}]`, 'expected {iteration: integer, cost: number}');
-    }
-    return { iteration, cost };
-  });
-  const settings: Record<string, string | number> = { dtype: doc.dtype };
-  for (const key of ['engine', 'iterations', 'learningRate', 'init', 'optimizer', 'trainAccuracy', 'testAccuracy']) {
-    const v = t[key];
-    if (typeof v === 'string' || typeof v === 'number') settings[key] = v;
-  }
-  const str = (k: string): string | undefined => (typeof t[k] === 'string' ? (t[k] as string) : undefined);
-  const trainFile = str('trainFile');
-  const testFile = str('testFile');
-  return { costs: checked, settings, ...(trainFile !== undefined ? { trainFile } : {}), ...(testFile !== undefined ? { testFile } : {}) };
-}
-
 /**
- * Loads any model file as a LossModel, by its `model.type`. Never evaluates anything from
- * the file. Deep models plug in here when their file type lands.
+ * Loads any model file as a LossModel, by its `model.type`: `logistic` (the single neuron)
+ * or `mlp` (a deep network). Never evaluates anything from the file.
  * @example const model = await loadLossModel('cat.json');
  */
 export async function loadLossModel(file: string): Promise<LossModel> {
-  const { doc, w, b } = await loadLogisticModel(file);
-  const inputShape = doc.model.inputShape;
-  if (!Array.isArray(inputShape) || inputShape.reduce((p, d) => p * d, 1) !== (w.shape[0] as number)) {
-    throw new ModelFileError(file, 'model.inputShape', `${JSON.stringify(inputShape)} does not hold ${w.shape[0]} features`);
-  }
-  const prep = doc.preprocessing as { layout?: unknown; scale?: unknown } | undefined;
-  if (prep?.layout !== 'flatten-hwc-columns' || prep.scale !== 255) {
-    // The only preparation tsgrad's data layer does: flatten (h, w, c) into a column, divide by 255.
-    throw new ModelFileError(file, 'preprocessing', `expected {"layout": "flatten-hwc-columns", "scale": 255}, got ${JSON.stringify(prep)}`);
-  }
-  if (!Array.isArray(doc.classes) || doc.classes.length !== 2 || !doc.classes.every((c) => typeof c === 'string')) {
-    throw new ModelFileError(file, 'classes', 'expected two class names');
-  }
-  return logisticLossModel(w, b, { inputShape, classes: doc.classes, training: logisticTraining(file, doc) });
+  const loaded = await loadModel(file);
+  if (loaded.type === 'mlp') return mlpLossModelFromFile(file, loaded.doc, loaded.net);
+  const { doc, w, b } = loaded;
+  checkHeader(file, doc, w.shape[0] as number, 2);
+  return logisticLossModel(w, b, { inputShape: doc.model.inputShape, classes: doc.classes, training: trainingRecord(file, doc) });
 }

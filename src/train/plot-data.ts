@@ -27,6 +27,8 @@ export interface PlotData {
   settings: string[];
   classes: string[];
   costs: CostRecord[];
+  /** What the costs' `iteration` counts. */
+  costUnit: 'iteration' | 'epoch';
   sets: PlotSet[];
   /** Weight pictures, each (h, w, c) in the input images' layout; empty when the model has none. */
   weightImages: { name: string; image: Tensor }[];
@@ -38,8 +40,12 @@ export function describeSettings(settings: Record<string, string | number>): str
   const s = settings;
   if (s['learningRate'] !== undefined) out.push(`learning rate ${s['learningRate']}`);
   if (s['iterations'] !== undefined) out.push(`${s['iterations']} iterations`);
+  if (s['epochs'] !== undefined) out.push(`${s['epochs']} epochs`);
+  if (s['batchSize'] !== undefined) out.push(`batch size ${s['batchSize']}`);
   if (s['optimizer'] !== undefined) out.push(String(s['optimizer']));
-  if (s['init'] !== undefined) out.push(`init ${s['init']}`);
+  if (s['init'] !== undefined) out.push(`init ${s['init']}${s['seed'] !== undefined ? ` (seed ${s['seed']})` : ''}`);
+  if (typeof s['l2'] === 'number' && s['l2'] > 0) out.push(`L2 λ = ${s['l2']}`);
+  if (typeof s['dropout'] === 'number' && s['dropout'] > 0) out.push(`dropout ${s['dropout']}`);
   if (s['dtype'] !== undefined) out.push(String(s['dtype']));
   if (s['engine'] !== undefined && s['engine'] !== 'plain') out.push(`${s['engine']} gradients`);
   return out;
@@ -66,6 +72,7 @@ export function plotData(model: LossModel, data: CatData): PlotData {
     settings: describeSettings(model.training?.settings ?? { dtype: model.dtype }),
     classes: [...model.classes],
     costs: model.training?.costs ?? [],
+    costUnit: model.training?.costUnit ?? 'iteration',
     sets: [set('train'), set('test')],
     weightImages: model.weightImages?.() ?? [],
   };

@@ -38,7 +38,7 @@ export async function costCurveSvg(pd: PlotData): Promise<string> {
       { mark: { type: 'point', filled: true, color: '#1f77b4', size: 30 } },
     ],
     encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration (gradient descent steps)', axis: { tickMinStep: 1 } },
+      x: { field: 'iteration', type: 'quantitative', title: pd.costUnit === 'epoch' ? 'epoch (passes over the training set)' : 'iteration (gradient descent steps)', axis: { tickMinStep: 1 } },
       y: { field: 'cost', type: 'quantitative', title: 'cost J (mean cross-entropy, nats)', scale: { zero: true } },
       tooltip: [{ field: 'iteration' }, { field: 'cost', format: '.6f' }],
     },
@@ -259,6 +259,7 @@ export async function writeTrainingPlots(dir: string, data: CatData, result: Sin
     classes: data.classes,
     training: {
       costs: result.costs,
+      costUnit: 'iteration',
       settings: { engine: s.engine ?? 'plain', iterations: s.iterations, learningRate: s.learningRate, init: 'zeros', optimizer: 'gradient-descent (full batch)', dtype: s.dtype },
     },
   });

@@ -50,7 +50,7 @@ describe('training plots', () => {
 
   it("draws a deep network's first-layer units as a grid of pictures, each scaled on its own", async () => {
     const units = [0, 1, 2].map((u) => ({ name: `W1 unit ${u + 1}`, image: randn([8, 8, 3], u) }));
-    const pd = { model: 'deep network', settings: ['lr 0.1'], classes: ['non-cat', 'cat'], costs: [], sets: [], weightImages: units };
+    const pd = { model: 'deep network', settings: ['lr 0.1'], classes: ['non-cat', 'cat'], costs: [], costUnit: 'iteration' as const, sets: [], weightImages: units };
     const r = await weightsImages(pd);
     expect(r).not.toBeNull();
     const svg = r?.svg ?? '';
