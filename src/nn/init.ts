@@ -68,10 +68,10 @@ export interface LayerParams {
 /**
  * The course's `initialize_parameters_deep`, for any initialiser: `np.random.seed(seed)`, then
  * for l = 1..L: W_l drawn (n_l, n_{l-1}), b_l zeros (n_l, 1).
- * @example initializeParameters([12288, 20, 7, 5, 1], { kind: 'course' }, 1)
+ * @example initializeLayers([12288, 20, 7, 5, 1], { kind: 'course' }, 1)
  */
-export function initializeParameters(layers: readonly number[], init: Initializer, seed: number | RandomState): LayerParams[] {
-  checkLayerSizes('initializeParameters', layers);
+export function initializeLayers(layers: readonly number[], init: Initializer, seed: number | RandomState): LayerParams[] {
+  checkLayerSizes('initializeLayers', layers);
   const rng = seed instanceof RandomState ? seed : new RandomState(seed);
   const out: LayerParams[] = [];
   for (let l = 1; l < layers.length; l++) {

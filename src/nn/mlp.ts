@@ -13,7 +13,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, argmax, astype, fromArray, greater, sigmoid, type Tensor } from '../tensor/index.js';
 import { HIDDEN_ACTIVATIONS, softmax, type HiddenActivation } from './activations.js';
-import { checkLayerSizes, initializeParameters, type Initializer, type LayerParams } from './init.js';
+import { checkLayerSizes, initializeLayers, type Initializer, type LayerParams } from './init.js';
 import { Activation, Dense, Dropout, Sequential, type ForwardContext, type Parameter } from './layers.js';
 import { binaryCrossEntropyWithLogits, courseCost, l2Penalty, softmaxCrossEntropy } from './losses.js';
 
@@ -113,7 +113,7 @@ export class Mlp {
    */
   static initialize(spec: MlpSpec, init: Initializer, seed: number): Mlp {
     resolveSpec('Mlp.initialize', spec);
-    return new Mlp(spec, initializeParameters(spec.layers, init, seed));
+    return new Mlp(spec, initializeLayers(spec.layers, init, seed));
   }
 
   /** Number of classes the network tells apart (2 for a sigmoid output). */

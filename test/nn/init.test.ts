@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/rng.js';
-import { initializeParameters, initializerName, initWeights, parseInitializer, type Initializer } from '../../src/nn/init.js';
+import { initializeLayers, initializerName, initWeights, parseInitializer, type Initializer } from '../../src/nn/init.js';
 
 function argumentError(run: () => unknown): ArgumentError {
   try {
@@ -48,9 +48,9 @@ describe('initWeights', () => {
   });
 });
 
-describe('initializeParameters', () => {
+describe('initializeLayers', () => {
   it('draws layer after layer from one stream, biases zero', () => {
-    const p = initializeParameters([3, 2, 1], { kind: 'scaled', scale: 1 }, 1);
+    const p = initializeLayers([3, 2, 1], { kind: 'scaled', scale: 1 }, 1);
     const all = new RandomState(1).randnArray(8);
     expect(p.map((l) => l.W.shape)).toEqual([[2, 3], [1, 2]]);
     expect(Array.from(p[0]!.W.values())).toEqual(Array.from(all.subarray(0, 6)));
@@ -58,8 +58,8 @@ describe('initializeParameters', () => {
     expect(p.map((l) => l.b.toArray())).toEqual([[[0], [0]], [[0]]]);
   });
   it('refuses fewer than two sizes and sizes that are not positive integers', () => {
-    expect(argumentError(() => initializeParameters([5], { kind: 'he' }, 1)).argument).toBe('layers');
-    expect(argumentError(() => initializeParameters([5, 0, 1], { kind: 'he' }, 1)).message).toContain('got 0 in [5, 0, 1]');
-    expect(argumentError(() => initializeParameters([5, 2.5, 1], { kind: 'he' }, 1)).message).toContain('2.5');
+    expect(argumentError(() => initializeLayers([5], { kind: 'he' }, 1)).argument).toBe('layers');
+    expect(argumentError(() => initializeLayers([5, 0, 1], { kind: 'he' }, 1)).message).toContain('got 0 in [5, 0, 1]');
+    expect(argumentError(() => initializeLayers([5, 2.5, 1], { kind: 'he' }, 1)).message).toContain('2.5');
   });
 });
