@@ -6,13 +6,24 @@
  * saved network's cost.
  */
 import { noGrad } from '../autograd/index.js';
-import { ModelFileError } from '../core/errors.js';
+import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { parseInitializer } from '../nn/init.js';
 import { Mlp, oneHot, type BinaryLoss } from '../nn/mlp.js';
 import type { Tensor } from '../tensor/index.js';
-import type { LossModel } from './loss-model.js';
+import type { LossModel, TrainingRecord } from './loss-model.js';
 import { checkHeader, trainingRecord } from './model-header.js';
 import type { MlpModelFile } from './model-file.js';
+
+/** What a deep network's LossModel needs besides the network. */
+export interface MlpModelInfo {
+  inputShape: readonly number[];
+  classes: readonly string[];
+  /** The loss it was trained on (`course` or `logits`; softmax outputs always use softmax cross-entropy). */
+  loss?: BinaryLoss;
+  /** Initialiser name and seed, to re-create the initial parameters for the 1-D interpolation. */
+  init?: { name: string; seed: number };
+  training?: TrainingRecord | null;
+}
 
 /**
  * The LossModel of a loaded deep network. The initial parameters (for the 1-D
@@ -20,27 +31,33 @@ import type { MlpModelFile } from './model-file.js';
  * @example const { doc, net } = await loadMlpModel(file); const model = mlpLossModelFromFile(file, doc, net);
  */
 export function mlpLossModelFromFile(file: string, doc: MlpModelFile, net: Mlp): LossModel {
-  const { layers, hidden, output } = net.spec;
-  const k = layers[layers.length - 1] as number;
-  checkHeader(file, doc, layers[0] as number, net.classes);
+  checkHeader(file, doc, net.spec.layers[0] as number, net.classes);
   if (net.classes !== 2) throw new ModelFileError(file, 'model.layers', `plots, landscape and predict handle two classes; this network has ${net.classes}`);
-  const training = trainingRecord(file, doc);
-  const lossKind = doc.training['loss'];
-  const binaryLoss: BinaryLoss = lossKind === 'logits' ? 'logits' : 'course';
-  const params = net.parameters();
-  const inputShape = [...doc.model.inputShape];
-  // Labels (1, m) as the network's targets: as they are for a sigmoid output, one-hot for softmax.
-  const targets = (Y: Tensor): Tensor => (output === 'softmax' ? oneHot(Y, k) : Y);
   const initName = doc.training['init'];
   const seed = doc.training['seed'];
-  let initial: Tensor[] | null = null;
-  if (typeof initName === 'string' && typeof seed === 'number') {
-    try {
-      initial = Mlp.initialize({ layers, hidden, output }, parseInitializer(initName), seed).parameters().map((p) => p.value);
-    } catch (e) {
-      throw new ModelFileError(file, 'training.init', e instanceof Error ? e.message : String(e));
-    }
+  const init = typeof initName === 'string' && typeof seed === 'number' ? { name: initName, seed } : undefined;
+  try {
+    return mlpLossModel(net, { inputShape: doc.model.inputShape, classes: doc.classes, loss: doc.training['loss'] === 'logits' ? 'logits' : 'course', training: trainingRecord(file, doc), ...(init ? { init } : {}) });
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ModelFileError(file, 'training.init', e.message);
+    throw e;
   }
+}
+
+/**
+ * A deep network as a LossModel, e.g. right after training.
+ * @example const model = mlpLossModel(r.net, { inputShape: [64, 64, 3], classes: r.classes, init: { name: 'course', seed: 1 } });
+ */
+export function mlpLossModel(net: Mlp, info: MlpModelInfo): LossModel {
+  const { layers, hidden, output } = net.spec;
+  const k = layers[layers.length - 1] as number;
+  if (net.classes !== 2) throw new ArgumentError('mlpLossModel', 'net', `plots, landscape and predict handle two classes; this network has ${net.classes}`);
+  const binaryLoss: BinaryLoss = info.loss ?? 'course';
+  const params = net.parameters();
+  const inputShape = [...info.inputShape];
+  // Labels (1, m) as the network's targets: as they are for a sigmoid output, one-hot for softmax.
+  const targets = (Y: Tensor): Tensor => (output === 'softmax' ? oneHot(Y, k) : Y);
+  const initial = info.init === undefined ? null : Mlp.initialize({ layers, hidden, output }, parseInitializer(info.init.name), info.init.seed).parameters().map((p) => p.value);
   const pOne = (values: readonly Tensor[], X: Tensor): Tensor =>
     net.withParameters(values, () => {
       const p = net.probabilities(X);
@@ -50,11 +67,11 @@ export function mlpLossModelFromFile(file: string, doc: MlpModelFile, net: Mlp):
     type: 'mlp',
     description: `deep network [${layers.join(', ')}], ${hidden} hidden layers, ${output} output`,
     inputShape,
-    dtype: doc.dtype,
-    classes: [...doc.classes],
+    dtype: params[0]?.value.dtype === 'float32' ? 'float32' : 'float64',
+    classes: [...info.classes],
     parameters: params.map((p) => ({ name: p.name, value: p.value, role: p.name.startsWith('W') ? 'weight' : 'bias', unitAxis: 0 })),
     initial,
-    training,
+    training: info.training ?? null,
     loss(values, X, Y) {
       return noGrad(() => net.withParameters(values, () => net.cost(X, targets(Y), { loss: binaryLoss }).item()));
     },

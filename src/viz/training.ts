@@ -10,6 +10,8 @@ import { encodePng } from '../data/image.js';
 import type { Tensor } from '../tensor/index.js';
 import type { CatData } from '../train/dataset.js';
 import { logisticLossModel } from '../train/loss-model.js';
+import { mlpLossModel } from '../train/loss-model-mlp.js';
+import type { MlpResult } from '../train/mlp.js';
 import { accuracyOf, confusionMatrix, plotData, type PlotData, type PlotSet } from '../train/plot-data.js';
 import type { SingleNeuronResult } from '../train/single-neuron.js';
 import { CHART_CONFIG, escapeXml, percent, renderVegaLite, writeFigure } from './chart.js';
@@ -261,6 +263,29 @@ export async function writeTrainingPlots(dir: string, data: CatData, result: Sin
       costs: result.costs,
       costUnit: 'iteration',
       settings: { engine: s.engine ?? 'plain', iterations: s.iterations, learningRate: s.learningRate, init: 'zeros', optimizer: 'gradient-descent (full batch)', dtype: s.dtype },
+    },
+  });
+  return writePlots(dir, plotData(model, data));
+}
+
+/**
+ * The plots for a deep network just trained: what `tsgrad train --model mlp --plot DIR` writes.
+ * @example const r = trainMlp(data, settings); await writeMlpTrainingPlots('plots', data, r);
+ */
+export async function writeMlpTrainingPlots(dir: string, data: CatData, result: MlpResult): Promise<PlotsWritten> {
+  const s = result.settings;
+  const settings: Record<string, string | number> = { learningRate: s.learningRate, optimizer: s.optimizer, init: s.init, seed: s.seed, l2: s.l2, dropout: s.dropout, dtype: 'float64' };
+  if (s.batchSize === undefined) settings['iterations'] = s.epochs;
+  else Object.assign(settings, { epochs: s.epochs, batchSize: s.batchSize });
+  const model = mlpLossModel(result.net, {
+    inputShape: data.train.x.shape.slice(1),
+    classes: result.classes,
+    loss: s.loss,
+    init: { name: s.init, seed: s.seed },
+    training: {
+      costs: result.costs.map((c) => ({ iteration: c.index, cost: c.cost })),
+      costUnit: result.costs[0]?.unit ?? 'iteration',
+      settings,
     },
   });
   return writePlots(dir, plotData(model, data));

@@ -12,13 +12,13 @@ import { MLP_DEFAULTS, saveMlp, trainMlp } from '../../src/train/mlp.js';
 import { loadMlpModel } from '../../src/train/model-file.js';
 import { plotData } from '../../src/train/plot-data.js';
 import { predictImage } from '../../src/train/predict.js';
-import { writePlots } from '../../src/viz/training.js';
+import { writeMlpTrainingPlots, writePlots } from '../../src/viz/training.js';
 import { DATASETS, removeTempDirs, tempDir } from '../data/fixtures.js';
 import { expectPng, expectSvg } from '../viz/helpers.js';
 
 afterAll(removeTempDirs);
 
-let saved: Promise<{ file: string; dir: string; data: Awaited<ReturnType<typeof loadCatData>> }> | undefined;
+let saved: Promise<{ file: string; dir: string; data: Awaited<ReturnType<typeof loadCatData>>; r: ReturnType<typeof trainMlp> }> | undefined;
 
 /** A small deep network, [12288, 3, 1], trained for 20 iterations and saved. */
 function smallNetwork(): NonNullable<typeof saved> {
@@ -28,7 +28,7 @@ function smallNetwork(): NonNullable<typeof saved> {
     const dir = await tempDir();
     const file = join(dir, 'deep.json');
     await saveMlp(file, data, r);
-    return { file, dir, data };
+    return { file, dir, data, r };
   })();
   return saved;
 }
@@ -84,6 +84,17 @@ describe('deep networks through the LossModel interface', () => {
     await expectSvg(join(out, 'cost.svg'), ['iteration (gradient descent steps)', 'deep network [12288, 3, 1]', 'init scaled:0.01 (seed 3)']);
     await expectPng(join(out, 'weights.png'), { width: 64, height: 64 });
     await expectPng(join(out, 'confusion.png'));
+  });
+
+  it('draws the plots of a network just trained, with epochs on the cost axis for mini-batches', async () => {
+    const { dir, data, r } = await smallNetwork();
+    const full = await writeMlpTrainingPlots(join(dir, 'after-training'), data, r);
+    expect(full.files).toHaveLength(9);
+    await expectSvg(join(dir, 'after-training', 'cost.svg'), ['iteration (gradient descent steps)', '20 iterations', 'init scaled:0.01 (seed 3)']);
+    const mini = trainMlp(data, { ...MLP_DEFAULTS, layers: [12288, 2, 1], init: 'scaled:0.01', optimizer: 'adam', learningRate: 0.001, epochs: 2, batchSize: 64, printEvery: 1 });
+    await writeMlpTrainingPlots(join(dir, 'mini'), data, mini);
+    await expectSvg(join(dir, 'mini', 'cost.svg'), ['epoch (passes over the training set)', '2 epochs', 'batch size 64', 'adam']);
+    await expectPng(join(dir, 'mini', 'cost.png'));
   });
 
   it("predicts an exported test image with exactly the network's own probability", async () => {
