@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { computeLandscape } from '../train/landscape.js';
 import { loadLossModel } from '../train/loss-model.js';
+import { computeTrajectory, type Trajectory } from '../train/trajectory.js';
 import { loadDataForModel } from '../train/model-data.js';
 import { describeSettings } from '../train/plot-data.js';
 import { writeLandscape } from '../viz/landscape.js';
@@ -16,6 +17,8 @@ interface LandscapeCliOptions {
   alphaPoints: number;
   biases?: boolean;
   testSurface?: boolean;
+  trajectory?: boolean;
+  checkpoints: number;
   progress: boolean;
   data?: string;
   train?: string;
@@ -38,9 +41,11 @@ export function landscapeCommand(): Command {
     .option('--range <r>', 'the surface spans -r..r along each direction', positiveNumber('--range'), 1)
     .option('--seed <n>', 'seed of the random directions', seed, 0)
     .option('--alpha-range <lo,hi>', 'interpolation coefficients from lo to hi', alphaRange, [-0.5, 1.5] as [number, number])
-    .option('--alpha-points <n>', 'points on the interpolation line', atLeastTwo('--alpha-points'), 41)
+    .option('--alpha-points <n>', 'points on the interpolation line', atLeast('--alpha-points', 2), 41)
     .option('--biases', 'give biases random directions too (default: biases stay at their trained values)')
     .option('--test-surface', 'also compute the surface on the test set (twice the work)')
+    .option('--trajectory', 'also replay training and draw its path on the plane of the first two PCA directions of its checkpoints (single neuron)')
+    .option('--checkpoints <n>', 'about how many checkpoints --trajectory takes along training', atLeast('--checkpoints', 3), 20)
     .option('--no-progress', 'no progress bar on stderr')
     .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (default: the files the model was trained on, else the usual places)')
     .option('--train <file>', 'training set HDF5 file (with --test)')
@@ -58,10 +63,10 @@ function gridSize(v: string): number {
   return n;
 }
 
-function atLeastTwo(option: string): (v: string) => number {
+function atLeast(option: string, min: number): (v: string) => number {
   return (v: string) => {
     const n = positiveInt(option)(v);
-    if (n < 2) throw new InvalidArgumentError(`${option} must be an integer >= 2, got '${v}'`);
+    if (n < min) throw new InvalidArgumentError(`${option} must be an integer >= ${min}, got '${v}'`);
     return n;
   };
 }
@@ -106,11 +111,26 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   } finally {
     bar.stop();
   }
+  let trajectory: Trajectory | null = null;
+  if (opts.trajectory === true) {
+    const tbar = startProgress('trajectory', 1, { enabled: opts.progress });
+    try {
+      trajectory = await computeTrajectory(model, { X: data.trainX, Y: data.trainY }, {
+        checkpoints: opts.checkpoints,
+        gridSize: opts.grid,
+        includeBiases: opts.biases === true,
+        onProgress: (done, total) => tbar.update(done, total),
+      });
+    } finally {
+      tbar.stop();
+    }
+  }
   const caption = { model: model.description, settings: describeSettings(model.training?.settings ?? { dtype: model.dtype }) };
-  const files = await writeLandscape(opts.out, l, caption, { modelFile: file, trainFile: data.train.file, testFile: data.test.file });
+  const files = await writeLandscape(opts.out, l, caption, { modelFile: file, trainFile: data.train.file, testFile: data.test.file }, trajectory);
   const surface = l.surface.train.flat().filter(Number.isFinite);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ model: file, type: model.type, trained: l.trained, surfaceMin: Math.min(...surface), surfaceMax: Math.max(...surface), files })}\n`);
+    const t = trajectory === null ? {} : { trajectory: { checkpoints: trajectory.steps.length, explainedVariance: trajectory.explainedVariance, replayError: trajectory.replayError } };
+    process.stdout.write(`${JSON.stringify({ model: file, type: model.type, trained: l.trained, surfaceMin: Math.min(...surface), surfaceMax: Math.max(...surface), ...t, files })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -119,5 +139,9 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   const { alpha, train } = l.interpolation;
   say(`interpolation: alpha ${alpha[0]}..${alpha.at(-1)} (${alpha.length} points), train loss ${train[0]} at alpha ${alpha[0]}, ${train.at(-1)} at alpha ${alpha.at(-1)}`);
   say(`surface: ${opts.grid} x ${opts.grid} grid over -${opts.range}..${opts.range}, seed ${opts.seed}, train loss ${Math.min(...surface)} to ${Math.max(...surface)}`);
+  if (trajectory !== null) {
+    const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+    say(`trajectory: ${trajectory.steps.length} checkpoints, PCA directions explain ${pct(trajectory.explainedVariance[0])} and ${pct(trajectory.explainedVariance[1])}; replayed training ends ${trajectory.replayError} from the saved parameters`);
+  }
   for (const f of files) say(`wrote ${f}`);
 }

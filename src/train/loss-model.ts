@@ -5,10 +5,11 @@
  * whether it is a single neuron or a deep network.
  */
 import type { FloatDType } from '../core/dtype.js';
-import { ShapeError } from '../core/errors.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, log, matmul, mul, sigmoid, sub, sum, scalar, Tensor } from '../tensor/index.js';
-import type { CostRecord } from '../nn/logistic.js';
+import { initializeWithZeros, type CostRecord } from '../nn/logistic.js';
+import { optimizeFast } from '../nn/logistic-fast.js';
 import { mlpLossModelFromFile } from './loss-model-mlp.js';
 import { checkHeader, trainingRecord } from './model-header.js';
 import { loadModel } from './model-file.js';
@@ -70,6 +71,18 @@ export interface LossModel {
   probabilities(values: readonly Tensor[], X: Tensor): Tensor;
   /** Pictures of what the first layer learned, each (h, w, c) like an input image (optional). */
   weightImages?(): { name: string; image: Tensor }[];
+  /**
+   * Re-runs the recorded training on X, Y from the initial parameters and returns the
+   * parameters after every `every` steps: the first checkpoint is the start, the last the end
+   * of training (optional: only models whose training is deterministic and recorded).
+   */
+  replayTraining?(X: Tensor, Y: Tensor, every: number): Checkpoint[];
+}
+
+/** Parameter values (in `parameters` order) after `step` steps of training. */
+export interface Checkpoint {
+  step: number;
+  values: Tensor[];
 }
 
 /** The trained parameter values, in order. */
@@ -123,6 +136,33 @@ export function logisticLossModel(
     },
     weightImages() {
       return [{ name: 'w', image: w.reshape([...info.inputShape]) }];
+    },
+    ...replayFor(info.training ?? null, n, dtype),
+  };
+}
+
+/**
+ * The single neuron's training replayed in chunks of `every` iterations by the fast kernels:
+ * full-batch gradient descent from zeros is deterministic, so the recorded learning rate and
+ * iteration count give back the path (to rounding: the Gram-matrix path sums in another order).
+ */
+function replayFor(training: TrainingRecord | null, n: number, dtype: FloatDType): Pick<LossModel, 'replayTraining'> {
+  const s = training?.settings ?? {};
+  const iterations = s['iterations'];
+  const learningRate = s['learningRate'];
+  if (typeof iterations !== 'number' || typeof learningRate !== 'number' || (s['init'] ?? 'zeros') !== 'zeros') return {};
+  return {
+    replayTraining(X, Y, every) {
+      if (!Number.isSafeInteger(every) || every <= 0) throw new ArgumentError('replayTraining', 'every', `must be a positive integer, got ${every}`);
+      let { w, b } = initializeWithZeros(n, dtype);
+      const out: Checkpoint[] = [{ step: 0, values: [w, scalar(b, dtype)] }];
+      for (let done = 0; done < iterations; ) {
+        const k = Math.min(every, iterations - done);
+        ({ w, b } = optimizeFast(w, b, X, Y, { numIterations: k, learningRate, recordEvery: k }).params);
+        done += k;
+        out.push({ step: done, values: [w, scalar(b, dtype)] });
+      }
+      return out;
     },
   };
 }

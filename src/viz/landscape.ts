@@ -8,6 +8,7 @@ import type { Spec as VegaSpec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { ArgumentError } from '../core/errors.js';
 import { interpolationCsv, landscapeJson, surfaceCsv, type Landscape } from '../train/landscape.js';
+import { trajectoryCsv, type Trajectory } from '../train/trajectory.js';
 import { CHART_CONFIG, renderVega, renderVegaLite, writeFigure } from './chart.js';
 
 /** What the charts say about the model: its description and settings, one line each. */
@@ -88,27 +89,41 @@ export function contourLevels(lo: number, hi: number, count = 16): number[] {
   });
 }
 
+/** A loss surface to draw as contours: values[i][j] at (x[j], y[i]), on an evenly spaced grid. */
+export interface ContourView {
+  x: number[];
+  y: number[];
+  values: number[][];
+  title: string;
+  subtitle: string[];
+  xTitle: string;
+  yTitle: string;
+  legendTitle: string;
+  /** A path drawn over the surface, e.g. the training trajectory, with optional point labels. */
+  path?: { x: number; y: number; label?: string }[];
+}
+
 /**
- * The 2-D surface as filled contours on the (δ, η) plane, the trained point marked.
- * @example const svg = await surfaceSvg(landscape, caption);
+ * Filled contours of a grid of losses with the trained point (0, 0) marked, and an optional
+ * path over them. The levels are log-spaced when the losses span more than a factor of 10.
+ * @example const svg = await contourSvg({ x, y, values, title: 'Loss', subtitle: [], xTitle: 'x', yTitle: 'y', legendTitle: 'loss' });
  */
-export async function surfaceSvg(l: Landscape, c: LandscapeCaption, set: 'train' | 'test' = 'train'): Promise<string> {
-  const s = l.surface;
-  const grid = set === 'train' ? s.train : s.test;
-  if (grid === null) throw new ArgumentError('surfaceSvg', 'set', `no ${set} surface was computed (computeLandscape's testSurface option)`);
-  const n = s.x.length;
-  const finite = grid.flat().filter((v) => Number.isFinite(v));
+export async function contourSvg(v: ContourView): Promise<string> {
+  const nx = v.x.length;
+  const ny = v.y.length;
+  const finite = v.values.flat().filter((x) => Number.isFinite(x));
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
   // Raster rows run top to bottom, so the largest y comes first; a diverged point (inf) is drawn as the highest level.
-  const raster = [...grid].reverse().flatMap((row) => row.map((v) => (Number.isFinite(v) ? v : hi)));
-  const xs = s.x;
-  const step = n > 1 ? ((xs.at(-1) ?? 0) - (xs[0] ?? 0)) / (n - 1) : 1;
+  const raster = [...v.values].reverse().flatMap((row) => row.map((x) => (Number.isFinite(x) ? x : hi)));
   // The contour raster treats each value as a unit square centred on its grid point.
-  const domain = [(xs[0] ?? 0) - step / 2, (xs.at(-1) ?? 0) + step / 2];
-  const levels = contourLevels(lo, hi);
+  const domainOf = (c: number[]): number[] => {
+    const step = c.length > 1 ? ((c.at(-1) ?? 0) - (c[0] ?? 0)) / (c.length - 1) : 1;
+    return [(c[0] ?? 0) - step / 2, (c.at(-1) ?? 0) + step / 2];
+  };
   const logScale = lo > 0 && hi / lo > 10;
   const size = 420;
+  const path = v.path ?? [];
   const spec: VegaSpec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width: size,
@@ -117,37 +132,55 @@ export async function surfaceSvg(l: Landscape, c: LandscapeCaption, set: 'train'
     autosize: 'pad',
     background: 'white',
     config: { ...CHART_CONFIG, title: { ...CHART_CONFIG.title, fontWeight: 'bold' } },
-    title: {
-      text: `${set === 'train' ? 'Training' : 'Test'} loss surface around the trained parameters`,
-      subtitle: subtitle(c, [
-        `θ* + x·δ + y·η, δ and η random Gaussian, filter-normalised (Li et al. 2018); ${s.includeBiases ? 'biases included' : 'biases left out'}`,
-        `${n} x ${n} grid, seed ${s.seed}; at the trained point (0, 0): ${fmt(set === 'train' ? l.trained.train : (l.trained.test ?? Number.NaN))}; range ${fmt(lo)} to ${fmt(hi)}${logScale ? ' (log-spaced levels)' : ''}`,
-      ]),
-    },
+    title: { text: v.title, subtitle: v.subtitle },
     data: [
       {
         name: 'grid',
-        values: [{ width: n, height: n, values: raster }],
-        transform: [{ type: 'isocontour', thresholds: levels, scale: { expr: `width / ${n}` }, smooth: true }],
+        values: [{ width: nx, height: ny, values: raster }],
+        transform: [{ type: 'isocontour', thresholds: contourLevels(lo, hi), scale: { expr: `width / ${nx}` }, smooth: true }],
       },
       { name: 'trained', values: [{ x: 0, y: 0 }] },
+      { name: 'path', values: path.map((p, i) => ({ ...p, i })) },
     ],
     scales: [
-      { name: 'x', type: 'linear', domain, range: 'width', zero: false, nice: false },
-      { name: 'y', type: 'linear', domain, range: 'height', zero: false, nice: false },
+      { name: 'x', type: 'linear', domain: domainOf(v.x), range: 'width', zero: false, nice: false },
+      { name: 'y', type: 'linear', domain: domainOf(v.y), range: 'height', zero: false, nice: false },
       { name: 'color', type: logScale ? 'log' : 'linear', domain: [lo, hi], range: { scheme: 'viridis' }, zero: false },
     ],
     axes: [
-      { scale: 'x', orient: 'bottom', title: 'x along direction δ (filter-normalised units)', grid: false, tickCount: 5 },
-      { scale: 'y', orient: 'left', title: 'y along direction η (filter-normalised units)', grid: false, tickCount: 5 },
+      { scale: 'x', orient: 'bottom', title: v.xTitle, grid: false, tickCount: 5 },
+      { scale: 'y', orient: 'left', title: v.yTitle, grid: false, tickCount: 5 },
     ],
-    legends: [{ fill: 'color', type: 'gradient', title: `${set} loss (nats)`, gradientLength: size - 40, format: '.3~g' }],
+    legends: [{ fill: 'color', type: 'gradient', title: v.legendTitle, gradientLength: size - 40, format: '.3~g' }],
     marks: [
       {
         type: 'shape',
         from: { data: 'grid' },
         encode: { enter: { fill: { scale: 'color', field: 'contour.value' }, stroke: { value: '#ffffff' }, strokeWidth: { value: 0.4 }, strokeOpacity: { value: 0.6 } } },
         transform: [{ type: 'geoshape', field: 'datum.contour' }],
+      },
+      {
+        type: 'line',
+        from: { data: 'path' },
+        encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { value: '#ff7f0e' }, strokeWidth: { value: 2 } } },
+      },
+      {
+        type: 'symbol',
+        from: { data: 'path' },
+        encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, size: { value: 24 }, fill: { value: '#ff7f0e' }, stroke: { value: 'white' }, strokeWidth: { value: 0.5 } } },
+      },
+      {
+        type: 'text',
+        from: { data: 'path' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'x', offset: 6 },
+            y: { scale: 'y', field: 'y', offset: 12 },
+            text: { field: 'label' },
+            fill: { value: 'white' },
+            fontSize: { value: 11 },
+          },
+        },
       },
       {
         type: 'symbol',
@@ -182,13 +215,73 @@ export async function surfaceSvg(l: Landscape, c: LandscapeCaption, set: 'train'
   return renderVega(spec);
 }
 
+/** The range of a surface's finite values, for subtitles. */
+function rangeText(values: number[][]): string {
+  const finite = values.flat().filter((x) => Number.isFinite(x));
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return `range ${fmt(lo)} to ${fmt(hi)}${lo > 0 && hi / lo > 10 ? ' (log-spaced levels)' : ''}`;
+}
+
+/**
+ * The 2-D surface as filled contours on the (δ, η) plane, the trained point marked.
+ * @example const svg = await surfaceSvg(landscape, caption);
+ */
+export async function surfaceSvg(l: Landscape, c: LandscapeCaption, set: 'train' | 'test' = 'train'): Promise<string> {
+  const s = l.surface;
+  const grid = set === 'train' ? s.train : s.test;
+  if (grid === null) throw new ArgumentError('surfaceSvg', 'set', `no ${set} surface was computed (computeLandscape's testSurface option)`);
+  const n = s.x.length;
+  return contourSvg({
+    x: s.x,
+    y: s.y,
+    values: grid,
+    title: `${set === 'train' ? 'Training' : 'Test'} loss surface around the trained parameters`,
+    subtitle: subtitle(c, [
+      `θ* + x·δ + y·η, δ and η random Gaussian, filter-normalised (Li et al. 2018); ${s.includeBiases ? 'biases included' : 'biases left out'}`,
+      `${n} x ${n} grid, seed ${s.seed}; at the trained point (0, 0): ${fmt(set === 'train' ? l.trained.train : (l.trained.test ?? Number.NaN))}; ${rangeText(grid)}`,
+    ]),
+    xTitle: 'x along direction δ (filter-normalised units)',
+    yTitle: 'y along direction η (filter-normalised units)',
+    legendTitle: `${set} loss (nats)`,
+  });
+}
+
+/**
+ * The training trajectory projected on the plane of its first two PCA directions, over the
+ * train loss on that plane.
+ * @example const svg = await trajectorySvg(trajectory, caption);
+ */
+export async function trajectorySvg(t: Trajectory, c: LandscapeCaption): Promise<string> {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const n = t.surface.x.length;
+  const last = t.steps.length - 1;
+  const atTrained = t.surface.train[t.surface.y.indexOf(0)]?.[t.surface.x.indexOf(0)] ?? Number.NaN;
+  const labelled = new Set([0, last]);
+  return contourSvg({
+    x: t.surface.x,
+    y: t.surface.y,
+    values: t.surface.train,
+    title: 'Training trajectory on the loss surface',
+    subtitle: subtitle(c, [
+      `${t.steps.length} checkpoints (every ${t.steps[1] ?? 0} steps, replayed) projected on their first two PCA directions (Li et al. 2018); ${t.includeBiases ? 'biases included' : 'biases left out'}`,
+      `${n} x ${n} grid; at the trained point (0, 0): ${fmt(atTrained)}; ${rangeText(t.surface.train)}`,
+    ]),
+    xTitle: `1st PCA direction (${pct(t.explainedVariance[0])} of the path's variance, parameter units)`,
+    yTitle: `2nd PCA direction (${pct(t.explainedVariance[1])}, parameter units)`,
+    legendTitle: 'train loss (nats)',
+    path: t.steps.map((s, i) => ({ x: t.x[i] as number, y: t.y[i] as number, ...(labelled.has(i) && i !== last ? { label: `step ${s}` } : {}) })),
+  });
+}
+
 /**
  * Writes everything of a landscape into `dir`: interpolation.svg/.png, surface.svg/.png (and
  * surface-test.svg/.png when computed), interpolation.csv, surface.csv and landscape.json
- * (`meta` goes into the JSON, e.g. the model file's path).
+ * (`meta` goes into the JSON, e.g. the model file's path); with a trajectory also
+ * trajectory.svg/.png and trajectory.csv, and the trajectory in the JSON.
  * @example await writeLandscape('landscape', l, caption, { model: 'cat.json' });
  */
-export async function writeLandscape(dir: string, l: Landscape, c: LandscapeCaption, meta: Record<string, unknown> = {}): Promise<string[]> {
+export async function writeLandscape(dir: string, l: Landscape, c: LandscapeCaption, meta: Record<string, unknown> = {}, trajectory: Trajectory | null = null): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const put = async (name: string, text: string): Promise<void> => {
@@ -201,6 +294,10 @@ export async function writeLandscape(dir: string, l: Landscape, c: LandscapeCapt
   if (l.surface.test !== null) files.push(...(await writeFigure(dir, 'surface-test', await surfaceSvg(l, c, 'test'))));
   await put('interpolation.csv', interpolationCsv(l));
   await put('surface.csv', surfaceCsv(l));
-  await put('landscape.json', landscapeJson(l, { ...meta, caption: c }));
+  if (trajectory !== null) {
+    files.push(...(await writeFigure(dir, 'trajectory', await trajectorySvg(trajectory, c))));
+    await put('trajectory.csv', trajectoryCsv(trajectory));
+  }
+  await put('landscape.json', landscapeJson(l, { ...meta, caption: c, ...(trajectory !== null ? { trajectory } : {}) }));
   return files;
 }

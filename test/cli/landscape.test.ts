@@ -69,6 +69,21 @@ describe('tsgrad landscape', () => {
     await expectPng(join(out, 'surface-test.png'));
   });
 
+  it('draws the replayed training trajectory on its PCA plane with --trajectory', async () => {
+    const { file, dir } = await savedModel();
+    const out = join(dir, 'landscape-trajectory');
+    const r = await runInProcess(landscapeCommand(), [file, '--out', out, '--grid', '5', '--alpha-points', '3', '--trajectory', '--checkpoints', '4', '--no-progress']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/trajectory: 5 checkpoints, PCA directions explain \d+\.\d% and \d+\.\d%; replayed training ends [\d.e-]+ from the saved parameters/);
+    expect((await readdir(out)).filter((f) => f.startsWith('trajectory')).sort()).toEqual(['trajectory.csv', 'trajectory.png', 'trajectory.svg']);
+    await expectSvg(join(out, 'trajectory.svg'), ['Training trajectory on the loss surface', '1st PCA direction (', '2nd PCA direction (', 'step 0', 'trained θ*', '5 checkpoints (every 50 steps, replayed)']);
+    await expectPng(join(out, 'trajectory.png'), { minWidth: 600 });
+    const doc = JSON.parse(await readFile(join(out, 'landscape.json'), 'utf8')) as { trajectory: { steps: number[] } };
+    expect(doc.trajectory.steps).toEqual([0, 50, 100, 150, 200]);
+    expect((await readFile(join(out, 'trajectory.csv'), 'utf8')).trim().split('\n')).toHaveLength(6);
+  });
+
   it('refuses bad options with exit 2 and the option named', async () => {
     for (const [args, text] of [
       [['--grid', '1'], '--grid must be an integer from 2 to 1000'],
@@ -77,6 +92,7 @@ describe('tsgrad landscape', () => {
       [['--alpha-range', 'a,b'], '--alpha-range'],
       [['--alpha-points', '1'], '--alpha-points must be an integer >= 2'],
       [['--seed', '-3'], '--seed must be an integer'],
+      [['--checkpoints', '2'], '--checkpoints must be an integer >= 3'],
     ] as const) {
       const r = await runInProcess(landscapeCommand(), ['m.json', '--out', 'x', ...args]);
       expect(r.code).toBe(2);
