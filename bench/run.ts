@@ -157,6 +157,9 @@ for (const dtype of ['float64', 'float32'] as const) {
   const group = 'single neuron, whole process';
   if ('python' in PY) {
     jobs.push({ group, name: peer, peer, cmd: PY.python, args: ['bench/numpy_logistic.py', '--dtype', dtype, '--data', DATA], env: NUMPY_ENV });
+    // OpenBLAS's second thread spins for a core that other work may hold: on a busy machine
+    // numpy can be faster on one thread. Shown for reference, compared with numpy's default.
+    jobs.push({ group, name: `${peer}, 1 BLAS thread`, peer, cmd: PY.python, args: ['bench/numpy_logistic.py', '--dtype', dtype, '--data', DATA], env: { ...NUMPY_ENV, OPENBLAS_NUM_THREADS: '1' } });
   }
   jobs.push({ group, name: `tsgrad ${dtype}: CLI train --json`, peer, cmd: NODE, args: [CLI, 'train', '--json', '--dtype', dtype, '--data', DATA], slowOnce: true });
   jobs.push({ group, name: `tsgrad ${dtype}: load + modelFast`, peer, cmd: NODE, args: ['out/bench/bench/single-neuron-fast.js', '--dtype', dtype, '--data', DATA] });
