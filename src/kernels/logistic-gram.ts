@@ -218,15 +218,30 @@ export function weightsFromColumns(x: FloatArray, n: number, m: number, c: Float
 }
 
 /**
- * out = Xᵀ w for pixels: out[j] = (Σ_k u[j,k]·w[k]) / scale, one score per sample.
+ * out = Xᵀ w for pixels: out[j] = (Σ_k u[j,k]·w[k]) / scale, one score per sample. Each sum
+ * in four partial sums over k ≡ 0, 1, 2, 3 (mod 4), combined as (s0 + s2) + (s1 + s3): the
+ * order of the SIMD kernel.
  * @example scoresFromPixels(new Uint8Array([2, 4]), 1, 2, new Float64Array([1, 1]), 2, out) // out = [3]
  */
 export function scoresFromPixels(u: Uint8Array, m: number, n: number, w: FloatArray, scale: number, out: Float64Array): void {
+  const n4 = n - (n % 4);
   for (let j = 0; j < m; j++) {
     const row = j * n;
-    let s = 0;
-    for (let k = 0; k < n; k++) s += (u[row + k] as number) * (w[k] as number);
-    out[j] = s / scale;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < n4; k += 4) {
+      s0 += (u[row + k] as number) * (w[k] as number);
+      s1 += (u[row + k + 1] as number) * (w[k + 1] as number);
+      s2 += (u[row + k + 2] as number) * (w[k + 2] as number);
+      s3 += (u[row + k + 3] as number) * (w[k + 3] as number);
+    }
+    // At most three left over, k ≡ 0, 1, 2 (mod 4).
+    if (n4 < n) s0 += (u[row + n4] as number) * (w[n4] as number);
+    if (n4 + 1 < n) s1 += (u[row + n4 + 1] as number) * (w[n4 + 1] as number);
+    if (n4 + 2 < n) s2 += (u[row + n4 + 2] as number) * (w[n4 + 2] as number);
+    out[j] = (s0 + s2 + (s1 + s3)) / scale;
   }
 }
 

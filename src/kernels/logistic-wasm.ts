@@ -27,10 +27,14 @@ type Descend = (
   g: number, c: number, z: number, z0: number, y: number, a0: number, dz: number, db: number,
   rows: number, m: number, count: number, lr: number, b: number, f32: number,
 ) => number;
+type AddWeightsU8 = (u: number, stride: number, m: number, c: number, acc: number, w: number, scale: number) => void;
+type ScoresU8 = (u: number, stride: number, m: number, w: number, out: number, scale: number) => void;
 interface Kernels {
   memory: WasmMemory;
   gramBlockU8: GramBlockU8;
   descend: Descend;
+  addWeightsU8: AddWeightsU8;
+  scoresU8: ScoresU8;
   expV8: (x: number) => number;
 }
 
@@ -73,10 +77,84 @@ function instantiate(bytes: number): Kernels | null {
   if (c === null) return null;
   const memory = new c.api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
   const { exports } = new c.api.Instance(c.module, { env: { memory } });
-  return { memory, gramBlockU8: exports['gramBlockU8'] as GramBlockU8, descend: exports['descend'] as Descend, expV8: exports['expV8'] as (x: number) => number };
+  return {
+    memory,
+    gramBlockU8: exports['gramBlockU8'] as GramBlockU8,
+    descend: exports['descend'] as Descend,
+    addWeightsU8: exports['addWeightsU8'] as AddWeightsU8,
+    scoresU8: exports['scoresU8'] as ScoresU8,
+    expV8: exports['expV8'] as (x: number) => number,
+  };
 }
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+/**
+ * The pixel kernels of ./logistic-gram.ts over one copy of the pixels in wasm memory, each
+ * giving the same bits as its plain version: `gram` as `gramFromPixels`, `addWeights` as
+ * `weightsFromPixels`, `scores` as `scoresFromPixels`.
+ */
+export interface WasmPixels {
+  /** out (m x m) = U Uᵀ / scale²; false (out untouched) when a row is over 132,100 pixels. */
+  gram(out: Float64Array): boolean;
+  /** w (n) += X c. */
+  addWeights(c: Float64Array, w: Float64Array): void;
+  /** out (m) = Xᵀ w. */
+  scores(w: FloatArray, out: Float64Array): void;
+}
+
+/**
+ * Copies m samples of n uint8 pixels (standing for pixels / scale) into wasm memory for the
+ * SIMD kernels; null without wasm SIMD.
+ * @example const px = wasmPixels(u, 209, 12288, 255); px?.gram(G);
+ */
+export function wasmPixels(u: Uint8Array, m: number, n: number, scale: number): WasmPixels | null {
+  // Zero padding changes no sum: rows to a multiple of 16 bytes, row count to 4.
+  const stride = roundUp(Math.max(n, 1), 16);
+  const rows = roundUp(Math.max(m, 1), 4);
+  const at = { g: rows * stride, c: 0, w: 0, acc: 0, out: 0, end: 0 };
+  at.c = at.g + rows * rows * 8;
+  at.w = at.c + rows * 8;
+  at.acc = at.w + stride * 8;
+  at.out = at.acc + stride * 8;
+  at.end = at.out + rows * 8;
+  const k = instantiate(at.end);
+  if (k === null) return null;
+  const { buffer } = k.memory;
+  const mem = new Uint8Array(buffer);
+  if (stride === n) mem.set(u.subarray(0, m * n), 0);
+  else for (let j = 0; j < m; j++) mem.set(u.subarray(j * n, j * n + n), j * stride);
+  const w = new Float64Array(buffer, at.w, n);
+  return {
+    gram(out: Float64Array): boolean {
+      if (stride > MAX_STRIDE) return false;
+      // One call per block of 4 rows, not one call for all: V8 first runs wasm in its
+      // baseline compiler's code and swaps in optimised code only between calls.
+      for (let i0 = 0; i0 < rows; i0 += 4) k.gramBlockU8(0, stride, rows, i0, at.g);
+      const g = new Float64Array(buffer, at.g, rows * rows);
+      const s2 = scale * scale;
+      for (let i = 0; i < m; i++) {
+        for (let j = i; j < m; j++) {
+          const v = (g[i * rows + j] as number) / s2;
+          out[i * m + j] = v;
+          out[j * m + i] = v;
+        }
+      }
+      return true;
+    },
+    addWeights(c: Float64Array, wOut: Float64Array): void {
+      new Float64Array(buffer, at.c, m).set(c);
+      w.set(wOut.subarray(0, n));
+      k.addWeightsU8(0, stride, m, at.c, at.acc, at.w, scale);
+      wOut.set(w);
+    },
+    scores(wIn: FloatArray, out: Float64Array): void {
+      w.set(wIn.subarray(0, n));
+      k.scoresU8(0, stride, m, at.w, at.out, scale);
+      out.set(new Float64Array(buffer, at.out, m));
+    },
+  };
+}
 
 /**
  * out (m x m) = U Uᵀ / scale² like `gramFromPixels`, in exact integer sums with SIMD.
@@ -85,29 +163,8 @@ const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
  * @example if (!wasmGramFromPixels(u, 209, 12288, 255, G)) gramFromPixels(u, 209, 12288, 255, G);
  */
 export function wasmGramFromPixels(u: Uint8Array, m: number, n: number, scale: number, out: Float64Array): boolean {
-  // Zero padding changes no dot product: rows to a multiple of 16 bytes, row count to 4.
-  const stride = roundUp(Math.max(n, 1), 16);
-  const rows = roundUp(Math.max(m, 1), 4);
-  if (stride > MAX_STRIDE) return false;
-  const gAt = rows * stride;
-  const k = instantiate(gAt + rows * rows * 8);
-  if (k === null) return false;
-  const mem = new Uint8Array(k.memory.buffer);
-  if (stride === n) mem.set(u.subarray(0, m * n), 0);
-  else for (let j = 0; j < m; j++) mem.set(u.subarray(j * n, j * n + n), j * stride);
-  // One call per block of 4 rows, not one call for all: V8 first runs wasm in its baseline
-  // compiler's code and swaps in optimised code only between calls.
-  for (let i0 = 0; i0 < rows; i0 += 4) k.gramBlockU8(0, stride, rows, i0, gAt);
-  const g = new Float64Array(k.memory.buffer, gAt, rows * rows);
-  const s2 = scale * scale;
-  for (let i = 0; i < m; i++) {
-    for (let j = i; j < m; j++) {
-      const v = (g[i * rows + j] as number) / s2;
-      out[i * m + j] = v;
-      out[j * m + i] = v;
-    }
-  }
-  return true;
+  if (roundUp(Math.max(n, 1), 16) > MAX_STRIDE) return false;
+  return wasmPixels(u, m, n, scale)?.gram(out) ?? false;
 }
 
 /**

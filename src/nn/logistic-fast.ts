@@ -27,7 +27,7 @@ import {
   type GramStepper,
   type StepperSettings,
 } from '../kernels/logistic-gram.js';
-import { wasmGramFromPixels, wasmGramStepper } from '../kernels/logistic-wasm.js';
+import { wasmGramStepper, wasmPixels, type WasmPixels } from '../kernels/logistic-wasm.js';
 import { Tensor } from '../tensor/index.js';
 import {
   accuracy,
@@ -51,10 +51,16 @@ export interface FastOptions {
   backend?: FastBackend;
 }
 
-/** The samples as the kernels take them. */
+/** The samples as the kernels take them; pixels carry their copy in wasm memory once made. */
 type Samples =
-  | { kind: 'pixels'; u: Uint8Array; m: number; n: number }
+  | { kind: 'pixels'; u: Uint8Array; m: number; n: number; wasm?: WasmPixels | null }
   | { kind: 'columns'; x: FloatArray; n: number; m: number };
+
+function wasmOf(s: Samples & { kind: 'pixels' }, backend: FastBackend): WasmPixels | null {
+  if (backend === 'js') return null;
+  if (s.wasm === undefined) s.wasm = wasmPixels(s.u, s.m, s.n, PIXEL_SCALE);
+  return s.wasm;
+}
 
 function samplesOf(op: string, arg: string, X: Tensor): Samples {
   if (X.dtype === 'uint8') {
@@ -91,7 +97,7 @@ function checkWeights(op: string, w: Tensor, s: Samples, X: Tensor): void {
 function gramOf(op: string, s: Samples, backend: FastBackend): Float64Array {
   const G = new Float64Array(s.m * s.m);
   if (s.kind === 'pixels') {
-    if (backend !== 'js' && wasmGramFromPixels(s.u, s.m, s.n, PIXEL_SCALE, G)) return G;
+    if (wasmOf(s, backend)?.gram(G) === true) return G;
     if (backend === 'wasm') throw new ArgumentError(op, 'backend', 'WebAssembly SIMD is not available in this engine');
     gramFromPixels(s.u, s.m, s.n, PIXEL_SCALE, G);
   } else {
@@ -108,17 +114,27 @@ function stepperOf(op: string, G: Float64Array, y: FloatArray, settings: Stepper
 }
 
 /** Xᵀw, one score per sample. */
-function scores(s: Samples, w: FloatArray): Float64Array {
+function scores(s: Samples, w: FloatArray, backend: FastBackend): Float64Array {
   const out = new Float64Array(s.m);
-  if (s.kind === 'pixels') scoresFromPixels(s.u, s.m, s.n, w, PIXEL_SCALE, out);
-  else scoresFromColumns(s.x, s.n, s.m, w, out);
+  if (s.kind === 'columns') {
+    scoresFromColumns(s.x, s.n, s.m, w, out);
+  } else {
+    const px = wasmOf(s, backend);
+    if (px !== null) px.scores(w, out);
+    else scoresFromPixels(s.u, s.m, s.n, w, PIXEL_SCALE, out);
+  }
   return out;
 }
 
 /** w + X c. */
-function addSpan(s: Samples, c: Float64Array, w: Float64Array): void {
-  if (s.kind === 'pixels') weightsFromPixels(s.u, s.m, s.n, c, PIXEL_SCALE, w);
-  else weightsFromColumns(s.x, s.n, s.m, c, w);
+function addSpan(s: Samples, c: Float64Array, w: Float64Array, backend: FastBackend): void {
+  if (s.kind === 'columns') {
+    weightsFromColumns(s.x, s.n, s.m, c, w);
+  } else {
+    const px = wasmOf(s, backend);
+    if (px !== null) px.addWeights(c, w);
+    else weightsFromPixels(s.u, s.m, s.n, c, PIXEL_SCALE, w);
+  }
 }
 
 function toTensor(values: Float64Array, shape: readonly number[], dtype: FloatDType): Tensor {
@@ -144,7 +160,7 @@ export function optimizeFast(
   // The last gradients: dw = X dZ / m.
   const dw = new Float64Array(run.s.n);
   const inv = 1 / run.s.m;
-  addSpan(run.s, run.r.dZ.map((d) => inv * d), dw);
+  addSpan(run.s, run.r.dZ.map((d) => inv * d), dw, opts.backend ?? 'auto');
   return { params: run.params, grads: { dw: toTensor(dw, [run.s.n, 1], run.params.w.dtype as FloatDType), db: run.r.db }, costs: run.r.costs };
 }
 
@@ -165,7 +181,7 @@ function descend(op: string, w: Tensor, b: number, s: Samples, X: Tensor, Y: Ten
   const fromZero = w0.every((v) => v === 0);
 
   const G = gramOf(op, s, backend);
-  const settings: StepperSettings = { learningRate: opts.learningRate, float32: round !== undefined, ...(fromZero ? {} : { z0: scores(s, w0) }) };
+  const settings: StepperSettings = { learningRate: opts.learningRate, float32: round !== undefined, ...(fromZero ? {} : { z0: scores(s, w0, backend) }) };
   const r = gramDescent(stepperOf(op, G, y, settings, backend), y, b, {
     numIterations: opts.numIterations,
     recordEvery: opts.recordEvery ?? 100,
@@ -175,7 +191,7 @@ function descend(op: string, w: Tensor, b: number, s: Samples, X: Tensor, Y: Ten
 
   // w = w0 + X c.
   const wOut = w0;
-  addSpan(s, r.c, wOut);
+  addSpan(s, r.c, wOut, backend);
   if (round !== undefined) {
     for (let k = 0; k < s.n; k++) wOut[k] = round(wOut[k] as number);
   }
@@ -188,16 +204,16 @@ function descend(op: string, w: Tensor, b: number, s: Samples, X: Tensor, Y: Ten
  * uint8 images or (n_x, m).
  * @example predictFast(w, b, test.x).toArray() // [[1, 1, 0, ...]]
  */
-export function predictFast(w: Tensor, b: number, X: Tensor): Tensor {
+export function predictFast(w: Tensor, b: number, X: Tensor, opts: FastOptions = {}): Tensor {
   const op = 'predictFast';
   const s = samplesOf(op, 'X', X);
   checkWeights(op, w, s, X);
-  return predictSamples(w, b, s);
+  return predictSamples(w, b, s, opts.backend ?? 'auto');
 }
 
-function predictSamples(w: Tensor, b: number, s: Samples): Tensor {
+function predictSamples(w: Tensor, b: number, s: Samples, backend: FastBackend): Tensor {
   const round = w.dtype === 'float32' ? Math.fround : (x: number) => x;
-  const z = scores(s, w.values() as FloatArray);
+  const z = scores(s, w.values() as FloatArray, backend);
   const out = new Float64Array(s.m);
   for (let j = 0; j < s.m; j++) {
     out[j] = round(1 / (1 + Math.exp(-round(round(z[j] as number) + b)))) > 0.5 ? 1 : 0;
@@ -241,8 +257,9 @@ export function modelFast(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: 
   };
   checkOptimizeOptions(op, settings);
   const { params, r } = descend(op, w0, 0, train, XTrain, YTrain, settings);
-  const YPredictionTest = predictSamples(params.w, params.b, test);
-  const YPredictionTrain = predictSamples(params.w, params.b, train);
+  const backend = opts.backend ?? 'auto';
+  const YPredictionTest = predictSamples(params.w, params.b, test, backend);
+  const YPredictionTrain = predictSamples(params.w, params.b, train, backend);
   return {
     costs: r.costs,
     YPredictionTest,

@@ -13,7 +13,7 @@ import {
   weightsFromColumns,
   weightsFromPixels,
 } from '../../src/kernels/logistic-gram.js';
-import { wasmExp, wasmGramFromPixels, wasmGramStepper, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
+import { wasmExp, wasmGramFromPixels, wasmGramStepper, wasmPixels, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
 import { prng } from './layout.js';
 
 const RUNS = { seed: 42, numRuns: 100 };
@@ -174,6 +174,38 @@ describe('weights and scores', () => {
         scoresFromColumns(x, n, m, w0, zc);
         expect(maxRelDiff(zp, expectZ)).toBeLessThan(1e-13);
         expect(maxRelDiff(zc, expectZ)).toBeLessThan(1e-13);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('wasmPixels', () => {
+  it('adds X c and takes Xᵀ w bit for bit like the plain kernels', () => {
+    fc.assert(
+      fc.property(problem, ({ m, n, seed }) => {
+        const u = pixels(m, n, seed);
+        const rand = prng(seed + 2);
+        const c = Float64Array.from({ length: m }, () => rand() - 0.5);
+        const w0 = Float64Array.from({ length: n }, () => rand() - 0.5);
+        const px = wasmPixels(u, m, n, 255);
+        expect(px).not.toBeNull();
+        if (px === null) return;
+        const plainW = Float64Array.from(w0);
+        const simdW = Float64Array.from(w0);
+        weightsFromPixels(u, m, n, c, 255, plainW);
+        px.addWeights(c, simdW);
+        expect(Array.from(simdW)).toEqual(Array.from(plainW));
+        const plainZ = new Float64Array(m);
+        const simdZ = new Float64Array(m);
+        scoresFromPixels(u, m, n, w0, 255, plainZ);
+        px.scores(w0, simdZ);
+        expect(Array.from(simdZ)).toEqual(Array.from(plainZ));
+        // Float32 weights go in as they are.
+        const w32 = Float32Array.from(w0);
+        scoresFromPixels(u, m, n, w32, 255, plainZ);
+        px.scores(w32, simdZ);
+        expect(Array.from(simdZ)).toEqual(Array.from(plainZ));
       }),
       RUNS,
     );

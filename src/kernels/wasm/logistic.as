@@ -194,3 +194,57 @@ export function descend(
   }
   return b;
 }
+
+/**
+ * w[k] += (Σ_j u[j,k]·c[j]) / scale for the `m` uint8 rows at `u` (`stride` bytes apart, a
+ * multiple of 8), k < stride: float64 arrays c (m entries) and w, acc (stride entries; acc is
+ * scratch). Sums over j in order, two features a lane, as weightsFromPixels does.
+ */
+export function addWeightsU8(u: usize, stride: i32, m: i32, cp: usize, accp: usize, wp: usize, scale: f64): void {
+  const bytes = <usize>stride << 3;
+  memory.fill(accp, 0, bytes);
+  for (let j = 0; j < m; j++) {
+    const cj = f64x2.splat(load<f64>(cp + (<usize>j << 3)));
+    const row = u + <usize>j * <usize>stride;
+    for (let k: usize = 0; k < <usize>stride; k += 8) {
+      const px = i16x8.extend_low_i8x16_u(v128.load64_zero(row + k));
+      const lo = i32x4.extend_low_i16x8_u(px);
+      const hi = i32x4.extend_high_i16x8_u(px);
+      const a = accp + (k << 3);
+      v128.store(a, f64x2.add(v128.load(a), f64x2.mul(f64x2.convert_low_i32x4_u(lo), cj)));
+      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), cj)), 16);
+      v128.store(a, f64x2.add(v128.load(a, 32), f64x2.mul(f64x2.convert_low_i32x4_u(hi), cj)), 32);
+      v128.store(a, f64x2.add(v128.load(a, 48), f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), cj)), 48);
+    }
+  }
+  const s = f64x2.splat(scale);
+  for (let k: usize = 0; k < bytes; k += 16) {
+    v128.store(wp + k, f64x2.add(v128.load(wp + k), f64x2.div(v128.load(accp + k), s)));
+  }
+}
+
+/**
+ * out[j] = (Σ_k u[j,k]·w[k]) / scale for the `m` uint8 rows at `u` (`stride` bytes apart, a
+ * multiple of 8; w has `stride` float64 entries, zero past the features). Each row is summed
+ * in four partial sums, over k ≡ 0, 1, 2, 3 (mod 4), combined as (s0 + s2) + (s1 + s3): the
+ * order of scoresFromPixels.
+ */
+export function scoresU8(u: usize, stride: i32, m: i32, wp: usize, outp: usize, scale: f64): void {
+  for (let j = 0; j < m; j++) {
+    const row = u + <usize>j * <usize>stride;
+    let s01 = f64x2.splat(0);
+    let s23 = s01;
+    for (let k: usize = 0; k < <usize>stride; k += 8) {
+      const px = i16x8.extend_low_i8x16_u(v128.load64_zero(row + k));
+      const lo = i32x4.extend_low_i16x8_u(px);
+      const hi = i32x4.extend_high_i16x8_u(px);
+      const w = wp + (k << 3);
+      s01 = f64x2.add(s01, f64x2.mul(f64x2.convert_low_i32x4_u(lo), v128.load(w)));
+      s23 = f64x2.add(s23, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), v128.load(w, 16)));
+      s01 = f64x2.add(s01, f64x2.mul(f64x2.convert_low_i32x4_u(hi), v128.load(w, 32)));
+      s23 = f64x2.add(s23, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(hi, hi, 2, 3, 0, 1)), v128.load(w, 48)));
+    }
+    const t = f64x2.add(s01, s23);
+    store<f64>(outp + (<usize>j << 3), (f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1)) / scale);
+  }
+}
