@@ -1,10 +1,11 @@
 /**
- * WebAssembly SIMD versions of the Gram-space kernels of ./logistic-gram.ts: the integer
- * Gram matrix of uint8 pixels (i32x4.dot_i16x8_s, 8 multiply-adds an instruction) and the
- * m x m matrix-vector product of each iteration (f64x2). Sources: ./wasm/logistic.as.
+ * WebAssembly SIMD versions of the Gram-space kernels of ./logistic-gram.ts, each giving the
+ * same bits as its plain version: the integer Gram matrix of uint8 pixels
+ * (i32x4.dot_i16x8_s, 8 multiply-adds an instruction), the descent's iterations (z = G c in
+ * f64x2, σ with a port of V8's exp), w += X c and Xᵀw from the pixels. Sources: ./wasm/logistic.as.
  *
  * No Node-only API: the module's bytes are embedded as base64 and compiled synchronously
- * (it is about 1 KiB, under the browsers' 4 KiB limit for synchronous compiles on the main
+ * (under 3 KiB, inside the browsers' 4 KiB limit for synchronous compiles on the main
  * thread). Engines without WebAssembly or without SIMD get `null` here, and callers fall
  * back to the plain kernels.
  */
