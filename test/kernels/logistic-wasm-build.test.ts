@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LOGISTIC_WASM_BASE64 } from '../../src/kernels/logistic-wasm-module.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -9,5 +10,8 @@ describe('src/kernels/logistic-wasm-module.ts', () => {
     const r = spawnSync(process.execPath, ['src/kernels/wasm/build.mjs', '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+  it('stays under 4 KiB, the browsers\' limit for compiling synchronously on the main thread', () => {
+    expect(atob(LOGISTIC_WASM_BASE64).length).toBeLessThanOrEqual(4096);
   });
 });
