@@ -92,15 +92,11 @@ export function computeCost(AL: Tensor, Y: Tensor): number {
   return courseCost(AL, Y).item();
 }
 
-/**
- * dW = (1/m) dZ·A_prevᵀ, db = (1/m) Σ dZ over samples, dA_prev = Wᵀ·dZ. dW is computed as
- * (A_prev·dZᵀ)ᵀ: the same products summed in the same order, read without striding across
- * A_prev's long rows.
- */
+/** dW = (1/m) dZ·A_prevᵀ, db = (1/m) Σ dZ over samples, dA_prev = Wᵀ·dZ. */
 export function linearBackward(dZ: Tensor, cache: LayerCache['linear']): { dAprev: Tensor; dW: Tensor; db: Tensor } {
   const { A, W } = cache;
   const m = A.shape[1] as number;
-  const dW = mul(1 / m, matmul(A, dZ.T).T);
+  const dW = mul(1 / m, matmul(dZ, A.T));
   const db = mul(1 / m, sum(dZ, { axis: 1, keepdims: true }));
   return { dAprev: matmul(W.T, dZ), dW, db };
 }
