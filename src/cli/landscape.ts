@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { computeLandscape } from '../train/landscape.js';
+import { defaultWorkers, workerEvaluator } from '../train/landscape-pool.js';
 import { loadLossModel } from '../train/loss-model.js';
 import { computeTrajectory, type Trajectory } from '../train/trajectory.js';
 import { loadDataForModel } from '../train/model-data.js';
@@ -20,6 +22,7 @@ interface LandscapeCliOptions {
   trajectory?: boolean;
   checkpoints: number;
   progress: boolean;
+  workers?: number;
   data?: string;
   train?: string;
   test?: string;
@@ -46,6 +49,7 @@ export function landscapeCommand(): Command {
     .option('--test-surface', 'also compute the surface on the test set (twice the work)')
     .option('--trajectory', 'also replay training and draw its path on the plane of the first two PCA directions of its checkpoints (single neuron)')
     .option('--checkpoints <n>', 'about how many checkpoints --trajectory takes along training', atLeast('--checkpoints', 3), 20)
+    .option('--workers <n>', 'worker threads evaluating the losses (default: one per core, when the work takes more than a few seconds)', positiveInt('--workers'))
     .option('--no-progress', 'no progress bar on stderr')
     .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (default: the files the model was trained on, else the usual places)')
     .option('--train <file>', 'training set HDF5 file (with --test)')
@@ -90,6 +94,7 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   const model = await loadLossModel(file);
   const where = { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
   const data = await loadDataForModel(model, where);
+  const evaluator = workerEvaluator({ modelFile: path.resolve(file), trainFile: data.train.file, testFile: data.test.file }, opts.workers ?? defaultWorkers(), opts.workers !== undefined);
   const bar = startProgress('landscape', 1, { enabled: opts.progress });
   let l;
   try {
@@ -107,6 +112,7 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
         testSurface: opts.testSurface === true,
         onProgress: (done, total) => bar.update(done, total),
       },
+      evaluator,
     );
   } finally {
     bar.stop();
@@ -120,7 +126,7 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
         gridSize: opts.grid,
         includeBiases: opts.biases === true,
         onProgress: (done, total) => tbar.update(done, total),
-      });
+      }, evaluator);
     } finally {
       tbar.stop();
     }

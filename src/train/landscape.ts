@@ -166,14 +166,61 @@ function checkOptions(o: Required<Omit<LandscapeOptions, 'onProgress'>>): void {
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) throw new ArgumentError('landscape', 'seed', `must be an integer in 0..2**32-1, got ${o.seed}`);
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** One loss to evaluate: on the interpolation line at α, or on the plane at (x, y). */
+export type LandscapeJob = { set: 'train' | 'test'; alpha: number } | { set: 'train' | 'test'; x: number; y: number };
+
+/** Everything a job needs besides the model: the data, the trained and initial values, the directions. */
+export interface JobContext {
+  model: LossModel;
+  train: LossData;
+  test: LossData | null;
+  theta: readonly Tensor[];
+  initial: readonly Tensor[];
+  delta: readonly Tensor[];
+  eta: readonly Tensor[];
+}
 
 /**
- * Computes the 1-D interpolation and the 2-D surface. Asynchronous only to let a progress
- * bar redraw between grid rows; the work itself is synchronous tensor code.
+ * The loss of one job. Every evaluator (this thread or worker threads) computes a job the
+ * same way, so results do not depend on how the work was split.
+ */
+export function evaluateJob(c: JobContext, job: LandscapeJob): number {
+  const data = job.set === 'train' ? c.train : c.test;
+  if (data === null) throw new ArgumentError('landscape', 'set', 'no test data was given');
+  const values = 'alpha' in job ? interpolated(c.initial, c.theta, job.alpha) : moved(c.theta, c.delta, c.eta, job.x, job.y);
+  return c.model.loss(values, data.X, data.Y);
+}
+
+/**
+ * Evaluates batches of jobs; `onDone(k)` after every k finished jobs. The default runs them
+ * here, a few at a time between event-loop turns; a pool of worker threads
+ * (./landscape-pool.ts) spreads them over the cores.
+ */
+export interface LossEvaluator {
+  evaluate(jobs: readonly LandscapeJob[], context: JobContext, onDone: (count: number) => void): Promise<number[]>;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs the jobs in this thread, yielding to the event loop (a progress bar) every few jobs. */
+export const localEvaluator: LossEvaluator = {
+  async evaluate(jobs, context, onDone) {
+    const out: number[] = [];
+    for (const job of jobs) {
+      out.push(evaluateJob(context, job));
+      onDone(1);
+      if (out.length % 8 === 0) await tick();
+    }
+    return out;
+  },
+};
+
+/**
+ * Computes the 1-D interpolation and the 2-D surface. `evaluator` decides where the losses
+ * are computed (default: this thread).
  * @example const l = await computeLandscape(model, { X: trainX, Y: trainY }, { X: testX, Y: testY }, { gridSize: 21 });
  */
-export async function computeLandscape(model: LossModel, train: LossData, test: LossData | null, opts: LandscapeOptions = {}): Promise<Landscape> {
+export async function computeLandscape(model: LossModel, train: LossData, test: LossData | null, opts: LandscapeOptions = {}, evaluator: LossEvaluator = localEvaluator): Promise<Landscape> {
   const o = {
     alphaRange: opts.alphaRange ?? ([-0.5, 1.5] as const),
     alphaPoints: opts.alphaPoints ?? 41,
@@ -188,48 +235,41 @@ export async function computeLandscape(model: LossModel, train: LossData, test: 
     throw new ArgumentError('landscape', 'model', `the ${model.type} model file does not record its initial parameters, needed for the 1-D interpolation`);
   }
   const theta = trainedValues(model);
-  const initial = model.initial;
   const alpha = linspace(o.alphaRange[0], o.alphaRange[1], o.alphaPoints, 1);
   const coords = linspace(-o.range, o.range, o.gridSize, 0);
-  const sets = test === null ? 1 : 2;
-  const total = alpha.length * sets + coords.length ** 2 * (o.testSurface ? 2 : 1) + sets;
-  let done = 0;
-  const step = (): void => opts.onProgress?.(++done, total);
-
-  const trained = { train: model.loss(theta, train.X, train.Y), test: test === null ? null : model.loss(theta, test.X, test.Y) };
-  done += sets - 1;
-  step();
-
-  const interpolation = { alpha, train: [] as number[], test: test === null ? null : ([] as number[]) };
-  for (const a of alpha) {
-    const values = interpolated(initial, theta, a);
-    interpolation.train.push(model.loss(values, train.X, train.Y));
-    step();
-    if (test !== null) {
-      interpolation.test?.push(model.loss(values, test.X, test.Y));
-      step();
-    }
-  }
-  await tick();
-
   const [delta, eta] = randomDirections(model, o.seed, o.includeBiases);
+  const context: JobContext = { model, train, test, theta, initial: model.initial, delta, eta };
+
+  // Every loss as a job, in a fixed order: the trained point, the line, the plane row by row.
+  const sets: ('train' | 'test')[] = test === null ? ['train'] : ['train', 'test'];
+  const surfaceSets: ('train' | 'test')[] = o.testSurface ? ['train', 'test'] : ['train'];
+  const jobs: LandscapeJob[] = [
+    ...sets.map((set) => ({ set, x: 0, y: 0 })),
+    ...alpha.flatMap((a) => sets.map((set) => ({ set, alpha: a }))),
+    ...coords.flatMap((y) => coords.flatMap((x) => surfaceSets.map((set) => ({ set, x, y })))),
+  ];
+  let done = 0;
+  const losses = await evaluator.evaluate(jobs, context, (k) => opts.onProgress?.((done += k), jobs.length));
+  let next = 0;
+  const take = (): number => losses[next++] ?? Number.NaN;
+
+  const trained = { train: take(), test: test === null ? null : take() };
+  const interpolation = { alpha, train: [] as number[], test: test === null ? null : ([] as number[]) };
+  for (const _ of alpha) {
+    interpolation.train.push(take());
+    if (test !== null) interpolation.test?.push(take());
+  }
   const surfaceTrain: number[][] = [];
   const surfaceTest: number[][] | null = o.testSurface ? [] : null;
-  for (const y of coords) {
+  for (const _y of coords) {
     const row: number[] = [];
     const testRow: number[] = [];
-    for (const x of coords) {
-      const values = moved(theta, delta, eta, x, y);
-      row.push(model.loss(values, train.X, train.Y));
-      step();
-      if (surfaceTest !== null && test !== null) {
-        testRow.push(model.loss(values, test.X, test.Y));
-        step();
-      }
+    for (const _x of coords) {
+      row.push(take());
+      if (surfaceTest !== null) testRow.push(take());
     }
     surfaceTrain.push(row);
     surfaceTest?.push(testRow);
-    await tick();
   }
   return {
     model: model.type,

@@ -6,8 +6,8 @@
  */
 import type { FloatDType } from '../core/dtype.js';
 import { ArgumentError } from '../core/errors.js';
-import { add, mul, Tensor } from '../tensor/index.js';
-import { linspace, type LossData } from './landscape.js';
+import { Tensor } from '../tensor/index.js';
+import { linspace, localEvaluator, type JobContext, type LandscapeJob, type LossData, type LossEvaluator } from './landscape.js';
 import { trainedValues, type Checkpoint, type LossModel } from './loss-model.js';
 
 export interface TrajectoryOptions {
@@ -123,7 +123,7 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * and evaluates the train loss on that plane.
  * @example const t = await computeTrajectory(model, { X: trainX, Y: trainY }, { checkpoints: 20 });
  */
-export async function computeTrajectory(model: LossModel, train: LossData, opts: TrajectoryOptions = {}): Promise<Trajectory> {
+export async function computeTrajectory(model: LossModel, train: LossData, opts: TrajectoryOptions = {}, evaluator: LossEvaluator = localEvaluator): Promise<Trajectory> {
   const count = opts.checkpoints ?? 20;
   const gridSize = opts.gridSize ?? 21;
   const margin = opts.margin ?? 1.25;
@@ -193,17 +193,13 @@ export async function computeTrajectory(model: LossModel, train: LossData, opts:
   const xs = linspace(-extent(x), extent(x), gridSize, 0);
   const ys = linspace(-extent(y), extent(y), gridSize, 0);
   const [d1, d2] = directions.map((d) => unflatten(model, d, includeBiases)) as [Tensor[], Tensor[]];
-  const surface: number[][] = [];
-  for (const b of ys) {
-    const row: number[] = [];
-    for (const a of xs) {
-      const values = a === 0 && b === 0 ? theta : theta.map((t, i) => add(add(t, mul(a, d1[i] as Tensor)), mul(b, d2[i] as Tensor)));
-      row.push(model.loss(values, train.X, train.Y));
-      step();
-    }
-    surface.push(row);
-    await tick();
-  }
+  const context: JobContext = { model, train, test: null, theta, initial: model.initial ?? theta, delta: d1, eta: d2 };
+  const jobs: LandscapeJob[] = ys.flatMap((y) => xs.map((x) => ({ set: 'train' as const, x, y })));
+  const losses = await evaluator.evaluate(jobs, context, (k) => {
+    done += k;
+    opts.onProgress?.(done, total);
+  });
+  const surface = ys.map((_, i) => losses.slice(i * xs.length, (i + 1) * xs.length));
   return { steps: checkpoints.map((c) => c.step), x, y, loss, explainedVariance, replayError, includeBiases, surface: { x: xs, y: ys, train: surface } };
 }
 

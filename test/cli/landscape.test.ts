@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { landscapeCommand } from '../../src/cli/landscape.js';
 import { propagate } from '../../src/nn/logistic.js';
 import { loadLogisticModel } from '../../src/train/model-file.js';
-import { removeTempDirs } from '../data/fixtures.js';
+import { removeTempDirs, ROOT } from '../data/fixtures.js';
 import { expectPng, expectSvg } from '../viz/helpers.js';
 import { runInProcess } from './command-helper.js';
 import { savedModel } from './model-fixture.js';
@@ -84,6 +85,23 @@ describe('tsgrad landscape', () => {
     expect((await readFile(join(out, 'trajectory.csv'), 'utf8')).trim().split('\n')).toHaveLength(6);
   });
 
+  it('gives the same numbers on two worker threads as on one (the built CLI)', async () => {
+    const { file, dir } = await savedModel();
+    const run = (workers: string, out: string) =>
+      spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'landscape', file, '--out', join(dir, out), '--grid', '5', '--alpha-points', '5', '--trajectory', '--checkpoints', '4', '--workers', workers, '--no-progress', '--json'], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+    const one = run('1', 'w1');
+    const two = run('2', 'w2');
+    expect(one.stderr).toBe('');
+    expect(two.stderr).toBe('');
+    expect([one.status, two.status]).toEqual([0, 0]);
+    const a = JSON.parse(await readFile(join(dir, 'w1', 'landscape.json'), 'utf8')) as Record<string, unknown>;
+    const b = JSON.parse(await readFile(join(dir, 'w2', 'landscape.json'), 'utf8')) as Record<string, unknown>;
+    for (const key of ['trained', 'interpolation', 'surface', 'trajectory']) expect(b[key]).toEqual(a[key]);
+  });
+
   it('refuses bad options with exit 2 and the option named', async () => {
     for (const [args, text] of [
       [['--grid', '1'], '--grid must be an integer from 2 to 1000'],
@@ -93,6 +111,7 @@ describe('tsgrad landscape', () => {
       [['--alpha-points', '1'], '--alpha-points must be an integer >= 2'],
       [['--seed', '-3'], '--seed must be an integer'],
       [['--checkpoints', '2'], '--checkpoints must be an integer >= 3'],
+      [['--workers', '0'], '--workers must be a positive integer'],
     ] as const) {
       const r = await runInProcess(landscapeCommand(), ['m.json', '--out', 'x', ...args]);
       expect(r.code).toBe(2);
