@@ -34,6 +34,7 @@ interface LandscapeCliOptions {
  * `tsgrad landscape MODEL --out DIR`: the loss landscape of a saved model after Li et al.
  * 2018: 1-D interpolation from the initial to the trained parameters, and the 2-D surface
  * along two random filter-normalised directions, as pictures, CSV and JSON.
+ * @example program.addCommand(landscapeCommand());
  */
 export function landscapeCommand(): Command {
   return new Command('landscape')

@@ -17,6 +17,7 @@ interface PlotOptions {
 /**
  * `tsgrad plot MODEL --out DIR`: a saved model's training plots: the cost curve, the learned
  * weights as an image, the misclassified test images and the confusion matrices.
+ * @example program.addCommand(plotCommand());
  */
 export function plotCommand(): Command {
   return new Command('plot')

@@ -12,7 +12,10 @@ interface PredictOptions {
   debug?: boolean;
 }
 
-/** `tsgrad predict MODEL IMAGE...`: the class and its probability for each of your own photos. */
+/**
+ * `tsgrad predict MODEL IMAGE...`: the class and its probability for each of your own photos.
+ * @example program.addCommand(predictCommand());
+ */
 export function predictCommand(): Command {
   return new Command('predict')
     .description('classify your own images (JPEG, PNG or WebP, any size) with a saved model: prints file, class and probability')

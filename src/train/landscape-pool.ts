@@ -38,12 +38,12 @@ export interface PoolSource {
 
 const WORKER = new URL('./landscape-worker.js', import.meta.url);
 
-/** The number of cores this process may use (Node's availableParallelism). */
+/** The number of cores this process may use (Node's availableParallelism). @example defaultWorkers() // 2 */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** Whether the compiled worker script is there (it is not when running the TypeScript sources directly). */
+/** Whether the compiled worker script is there (it is not when running the TypeScript sources directly). @example workersAvailable() // true from dist/ */
 export function workersAvailable(): boolean {
   return WORKER.protocol === 'file:' && existsSync(fileURLToPath(WORKER));
 }

@@ -127,6 +127,7 @@ function toDtype(values: Float64Array, shape: readonly number[], dtype: FloatDTy
  * Two random filter-normalised directions (δ, η) for the model's parameters, drawn from a
  * seeded standard normal stream in parameter order: all of δ, then all of η. Biases draw too
  * (so the weights' directions do not depend on `includeBiases`) but are zero unless included.
+ * @example const [delta, eta] = randomDirections(model, 0, false);
  */
 export function randomDirections(model: LossModel, seed: number, includeBiases: boolean): [Tensor[], Tensor[]] {
   const rng = new RandomState(seed);
@@ -183,6 +184,7 @@ export interface JobContext {
 /**
  * The loss of one job. Every evaluator (this thread or worker threads) computes a job the
  * same way, so results do not depend on how the work was split.
+ * @example evaluateJob(context, { set: 'train', x: 0, y: 0 }) // the trained model's loss
  */
 export function evaluateJob(c: JobContext, job: LandscapeJob): number {
   const data = job.set === 'train' ? c.train : c.test;
@@ -202,7 +204,10 @@ export interface LossEvaluator {
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Runs the jobs in this thread, yielding to the event loop (a progress bar) every few jobs. */
+/**
+ * Runs the jobs in this thread, yielding to the event loop (a progress bar) every few jobs.
+ * @example await computeLandscape(model, train, test, opts, localEvaluator);
+ */
 export const localEvaluator: LossEvaluator = {
   async evaluate(jobs, context, onDone) {
     const out: number[] = [];
@@ -301,7 +306,7 @@ function csvNumber(x: number): string {
   return String(x);
 }
 
-/** The interpolation as CSV: `alpha,train_loss[,test_loss]`. */
+/** The interpolation as CSV: `alpha,train_loss[,test_loss]`. @example interpolationCsv(l).split('\n')[0] // 'alpha,train_loss,test_loss' */
 export function interpolationCsv(l: Landscape): string {
   const { alpha, train, test } = l.interpolation;
   const head = test === null ? 'alpha,train_loss' : 'alpha,train_loss,test_loss';
@@ -309,7 +314,7 @@ export function interpolationCsv(l: Landscape): string {
   return `${[head, ...rows].join('\n')}\n`;
 }
 
-/** The surface as CSV, one row per grid point: `x,y,train_loss[,test_loss]`. */
+/** The surface as CSV, one row per grid point: `x,y,train_loss[,test_loss]`. @example surfaceCsv(l).split('\n')[0] // 'x,y,train_loss' */
 export function surfaceCsv(l: Landscape): string {
   const s = l.surface;
   const lines = [s.test === null ? 'x,y,train_loss' : 'x,y,train_loss,test_loss'];
@@ -322,7 +327,7 @@ export function surfaceCsv(l: Landscape): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The landscape as JSON: non-finite losses (a saturated sigmoid's log 0) become null. */
+/** The landscape as JSON: non-finite losses (a saturated sigmoid's log 0) become null. @example landscapeJson(l, { modelFile: 'cat.json' }) */
 export function landscapeJson(l: Landscape, extra: Record<string, unknown> = {}): string {
   return `${JSON.stringify({ ...extra, ...l }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`;
 }

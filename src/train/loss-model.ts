@@ -85,7 +85,7 @@ export interface Checkpoint {
   values: Tensor[];
 }
 
-/** The trained parameter values, in order. */
+/** The trained parameter values, in order. @example model.loss(trainedValues(model), X, Y) */
 export function trainedValues(model: LossModel): Tensor[] {
   return model.parameters.map((p) => p.value);
 }

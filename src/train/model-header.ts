@@ -20,6 +20,7 @@ export interface ModelHeader {
 /**
  * The training record of a model file, checked field by field: costs as
  * `{iteration, cost}` or `{epoch, cost}`, and the scalar settings for titles.
+ * @example trainingRecord('cat.json', doc).costs[0] // { iteration: 0, cost: 0.693... }
  */
 export function trainingRecord(file: string, doc: ModelHeader): TrainingRecord {
   const t = doc.training;
@@ -48,7 +49,10 @@ export function trainingRecord(file: string, doc: ModelHeader): TrainingRecord {
   return { costs: checked, costUnit, settings, ...(trainFile !== undefined ? { trainFile } : {}), ...(testFile !== undefined ? { testFile } : {}) };
 }
 
-/** Checks what every model type shares: the input shape against the features, the preprocessing, the classes. */
+/**
+ * Checks what every model type shares: the input shape against the features, the preprocessing, the classes.
+ * @example checkHeader('cat.json', doc, 12288, 2); // throws a ModelFileError naming the field
+ */
 export function checkHeader(file: string, doc: ModelHeader, features: number, classCount: number): void {
   const inputShape = doc.model.inputShape;
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isSafeInteger(d) && d > 0) || inputShape.reduce((p, d) => p * d, 1) !== features) {

@@ -34,7 +34,7 @@ export interface PlotData {
   weightImages: { name: string; image: Tensor }[];
 }
 
-/** Human words for the settings a model file records, in a stable order. */
+/** Human words for the settings a model file records, in a stable order. @example describeSettings({ learningRate: 0.005, iterations: 2000 }) // ['learning rate 0.005', '2000 iterations'] */
 export function describeSettings(settings: Record<string, string | number>): string[] {
   const out: string[] = [];
   const s = settings;
@@ -78,7 +78,7 @@ export function plotData(model: LossModel, data: CatData): PlotData {
   };
 }
 
-/** Counts of (true, predicted) pairs: `matrix[t][p]`, predicted = probability > 0.5. */
+/** Counts of (true, predicted) pairs: `matrix[t][p]`, predicted = probability > 0.5. @example confusionMatrix(pd.sets[1]) // [[12, 5], [10, 23]] */
 export function confusionMatrix(set: PlotSet): number[][] {
   const m = [
     [0, 0],
@@ -92,7 +92,7 @@ export function confusionMatrix(set: PlotSet): number[][] {
   return m;
 }
 
-/** Accuracy in percent from a confusion matrix. */
+/** Accuracy in percent from a confusion matrix. @example accuracyOf([[12, 5], [10, 23]]) // 70 */
 export function accuracyOf(matrix: number[][]): number {
   const total = matrix.flat().reduce((a, b) => a + b, 0);
   const right = matrix.reduce((a, row, i) => a + (row[i] ?? 0), 0);

@@ -203,7 +203,7 @@ export async function computeTrajectory(model: LossModel, train: LossData, opts:
   return { steps: checkpoints.map((c) => c.step), x, y, loss, explainedVariance, replayError, includeBiases, surface: { x: xs, y: ys, train: surface } };
 }
 
-/** The trajectory as CSV: `step,x,y,train_loss`. */
+/** The trajectory as CSV: `step,x,y,train_loss`. @example trajectoryCsv(t).split('\n')[0] // 'step,x,y,train_loss' */
 export function trajectoryCsv(t: Trajectory): string {
   return `${['step,x,y,train_loss', ...t.steps.map((s, i) => `${s},${t.x[i]},${t.y[i]},${t.loss[i]}`)].join('\n')}\n`;
 }

@@ -55,12 +55,12 @@ export async function writeFigure(dir: string, name: string, svg: string): Promi
   return [svgFile, pngFile];
 }
 
-/** Escapes text for SVG element content and attribute values. */
+/** Escapes text for SVG element content and attribute values. @example escapeXml('a < b') // 'a &lt; b' */
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
 }
 
-/** A percentage for titles: at most two decimals, no trailing zeros (70 → '70', 99.043 → '99.04'). */
+/** A percentage for titles: at most two decimals, no trailing zeros. @example percent(99.043) // '99.04%' */
 export function percent(x: number): string {
   return `${Number(x.toFixed(2))}%`;
 }

@@ -42,7 +42,7 @@ export function textWidth(text: string, fontSize: number, bold = false): number 
 
 let installed = false;
 
-/** Makes Vega measure text with `textWidth` (once per process). */
+/** Makes Vega measure text with `textWidth` (once per process). @example installTextMetrics(); await view.toSVG(); */
 export function installTextMetrics(): void {
   if (installed) return;
   installed = true;

@@ -97,6 +97,7 @@ export const MAX_WEIGHT_IMAGES = 32;
  * The weight pictures: the first one as a raw PNG of the input's size (min-max scaled), and a
  * captioned figure with each enlarged. The single neuron has one picture, w itself; a deep
  * network has one per first-layer unit, each scaled on its own.
+ * @example const w = await weightsImages(pd); if (w) await writeFile('weights.png', w.png);
  */
 export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: string } | null> {
   const all = pd.weightImages.filter((x) => x.image.ndim === 3 && x.image.shape[2] === 3);
