@@ -112,11 +112,22 @@ export interface ContourView {
 export async function contourSvg(v: ContourView): Promise<string> {
   const nx = v.x.length;
   const ny = v.y.length;
+  // One scale factor maps raster cells to pixels on both axes: the grid must be square.
+  if (nx !== ny || v.values.length !== ny || v.values.some((r) => r.length !== nx)) {
+    throw new ArgumentError('contourSvg', 'values', `expected a square ${nx} x ${nx} grid, got ${v.values.length} rows for ${nx} x and ${ny} y coordinates`);
+  }
   const finite = v.values.flat().filter((x) => Number.isFinite(x));
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
   // Raster rows run top to bottom, so the largest y comes first; a diverged point (inf) is drawn as the highest level.
-  const raster = [...v.values].reverse().flatMap((row) => row.map((x) => (Number.isFinite(x) ? x : hi)));
+  // The raster is padded by one copy of its edge on every side, so contours reach the plot's
+  // edges instead of cutting its corners; the marks are clipped to the plot.
+  const rows = [...v.values].reverse().map((row) => {
+    const r = row.map((x) => (Number.isFinite(x) ? x : hi));
+    return [r[0] ?? hi, ...r, r.at(-1) ?? hi];
+  });
+  const padded = [rows[0] ?? [], ...rows, rows.at(-1) ?? []];
+  const raster = padded.flat();
   // The contour raster treats each value as a unit square centred on its grid point.
   const domainOf = (c: number[]): number[] => {
     const step = c.length > 1 ? ((c.at(-1) ?? 0) - (c[0] ?? 0)) / (c.length - 1) : 1;
@@ -137,8 +148,8 @@ export async function contourSvg(v: ContourView): Promise<string> {
     data: [
       {
         name: 'grid',
-        values: [{ width: nx, height: ny, values: raster }],
-        transform: [{ type: 'isocontour', thresholds: contourLevels(lo, hi), scale: { expr: `width / ${nx}` }, smooth: true }],
+        values: [{ width: nx + 2, height: ny + 2, values: raster }],
+        transform: [{ type: 'isocontour', thresholds: contourLevels(lo, hi), scale: size / nx, translate: [-size / nx, -size / ny], smooth: true }],
       },
       { name: 'trained', values: [{ x: 0, y: 0 }] },
       { name: 'path', values: path.map((p, i) => ({ ...p, i })) },
@@ -157,6 +168,7 @@ export async function contourSvg(v: ContourView): Promise<string> {
       {
         type: 'shape',
         from: { data: 'grid' },
+        clip: true,
         encode: { enter: { fill: { scale: 'color', field: 'contour.value' }, stroke: { value: '#ffffff' }, strokeWidth: { value: 0.4 }, strokeOpacity: { value: 0.6 } } },
         transform: [{ type: 'geoshape', field: 'datum.contour' }],
       },
