@@ -48,7 +48,7 @@ export function landscapeCommand(): Command {
     .option('--alpha-points <n>', 'points on the interpolation line', atLeast('--alpha-points', 2), 41)
     .option('--biases', 'give biases random directions too (default: biases stay at their trained values)')
     .option('--test-surface', 'also compute the surface on the test set (twice the work)')
-    .option('--trajectory', 'also replay training and draw its path on the plane of the first two PCA directions of its checkpoints (single neuron)')
+    .option('--trajectory', 'also replay training and draw its path on the plane of the first two PCA directions of its checkpoints')
     .option('--checkpoints <n>', 'about how many checkpoints --trajectory takes along training', atLeast('--checkpoints', 3), 20)
     .option('--workers <n>', 'worker threads evaluating the losses (default: one per core, when the work takes more than a few seconds)', positiveInt('--workers'))
     .option('--no-progress', 'no progress bar on stderr')

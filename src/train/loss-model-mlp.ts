@@ -10,7 +10,8 @@ import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { parseInitializer } from '../nn/init.js';
 import { Mlp, oneHot, type BinaryLoss } from '../nn/mlp.js';
 import type { Tensor } from '../tensor/index.js';
-import type { LossModel, TrainingRecord } from './loss-model.js';
+import { fit, type FitOptions } from './fit.js';
+import type { Checkpoint, LossModel, TrainingRecord } from './loss-model.js';
 import { checkHeader, trainingRecord } from './model-header.js';
 import type { MlpModelFile } from './model-file.js';
 
@@ -22,6 +23,10 @@ export interface MlpModelInfo {
   loss?: BinaryLoss;
   /** Initialiser name and seed, to re-create the initial parameters for the 1-D interpolation. */
   init?: { name: string; seed: number };
+  /** The settings training ran `fit` with (without callbacks), to replay it for the trajectory. */
+  fit?: FitOptions;
+  /** The dropout probability training used (the saved network has none). */
+  dropout?: number;
   training?: TrainingRecord | null;
 }
 
@@ -36,12 +41,69 @@ export function mlpLossModelFromFile(file: string, doc: MlpModelFile, net: Mlp):
   const initName = doc.training['init'];
   const seed = doc.training['seed'];
   const init = typeof initName === 'string' && typeof seed === 'number' ? { name: initName, seed } : undefined;
+  const fitOptions = fitOptionsFromFile(doc.training);
+  const dropout = doc.training['dropout'];
   try {
-    return mlpLossModel(net, { inputShape: doc.model.inputShape, classes: doc.classes, loss: doc.training['loss'] === 'logits' ? 'logits' : 'course', training: trainingRecord(file, doc), ...(init ? { init } : {}) });
+    return mlpLossModel(net, {
+      inputShape: doc.model.inputShape,
+      classes: doc.classes,
+      loss: doc.training['loss'] === 'logits' ? 'logits' : 'course',
+      training: trainingRecord(file, doc),
+      ...(init ? { init } : {}),
+      ...(fitOptions ? { fit: fitOptions } : {}),
+      ...(typeof dropout === 'number' ? { dropout } : {}),
+    });
   } catch (e) {
     if (e instanceof ArgumentError) throw new ModelFileError(file, 'training.init', e.message);
     throw e;
   }
+}
+
+/**
+ * The `fit` settings a model file records (as `saveMlp` writes them), or null when the file
+ * lacks the learning rate or the number of iterations or epochs. Values are checked by `fit`
+ * itself when the training is replayed.
+ */
+function fitOptionsFromFile(t: Record<string, unknown>): FitOptions | null {
+  const num = (k: string): number | undefined => (typeof t[k] === 'number' ? (t[k] as number) : undefined);
+  const learningRate = num('learningRate');
+  const batchSize = num('batchSize');
+  const epochs = batchSize === undefined ? num('iterations') : num('epochs');
+  if (learningRate === undefined || epochs === undefined) return null;
+  const out: FitOptions = { learningRate, epochs };
+  if (typeof t['optimizer'] === 'string') out.optimizer = t['optimizer'];
+  if (batchSize !== undefined) out.batchSize = batchSize;
+  for (const k of ['shuffleSeed', 'dropoutSeed', 'l2', 'beta', 'beta1', 'beta2', 'epsilon'] as const) {
+    const v = num(k);
+    if (v !== undefined) out[k] = v;
+  }
+  if (t['loss'] === 'course' || t['loss'] === 'logits') out.loss = t['loss'];
+  const decay = t['decay'] as { rate?: unknown; interval?: unknown } | undefined;
+  if (decay !== undefined && typeof decay === 'object' && decay !== null && typeof decay.rate === 'number') {
+    out.decay = { rate: decay.rate, ...(typeof decay.interval === 'number' ? { interval: decay.interval } : {}) };
+  }
+  return out;
+}
+
+/**
+ * Replays `fit` from the initial network with the recorded settings, keeping the parameters
+ * every `every` iterations (full batch) or epochs (mini-batches), and at the end.
+ */
+function replayMlp(net: Mlp, info: MlpModelInfo, init: { name: string; seed: number }, opts: FitOptions): NonNullable<LossModel['replayTraining']> {
+  return (X, Y, every, onStep) => {
+    const { layers, hidden, output } = net.spec;
+    const fresh = Mlp.initialize({ layers, hidden, output, keepProb: 1 - (info.dropout ?? 0) }, parseInitializer(init.name), init.seed);
+    const snapshot = (): Tensor[] => fresh.parameters().map((p) => p.value);
+    const out: Checkpoint[] = [{ step: 0, values: snapshot() }];
+    const total = opts.epochs;
+    const keep = (done: number): void => {
+      if (done % every === 0 || done === total) out.push({ step: done, values: snapshot() });
+      onStep?.(done, total);
+    };
+    const targets = output === 'softmax' ? oneHot(Y, layers[layers.length - 1] as number) : Y;
+    fit(fresh, { X, Y: targets }, { ...opts, ...(opts.batchSize === undefined ? { onIteration: (i) => keep(i.iteration + 1) } : { onEpoch: (e) => keep(e.epoch + 1) }) });
+    return out;
+  };
 }
 
 /**
@@ -78,6 +140,7 @@ export function mlpLossModel(net: Mlp, info: MlpModelInfo): LossModel {
     probabilities(values, X) {
       return pOne(values, X);
     },
+    ...(info.init !== undefined && info.fit !== undefined ? { replayTraining: replayMlp(net, info, info.init, info.fit) } : {}),
     weightImages() {
       const W1 = params[0]?.value;
       if (W1 === undefined || inputShape.length !== 3) return [];

@@ -76,7 +76,7 @@ export interface LossModel {
    * parameters after every `every` steps: the first checkpoint is the start, the last the end
    * of training (optional: only models whose training is deterministic and recorded).
    */
-  replayTraining?(X: Tensor, Y: Tensor, every: number): Checkpoint[];
+  replayTraining?(X: Tensor, Y: Tensor, every: number, onStep?: (done: number, total: number) => void): Checkpoint[];
 }
 
 /** Parameter values (in `parameters` order) after `step` steps of training. */
@@ -152,7 +152,7 @@ function replayFor(training: TrainingRecord | null, n: number, dtype: FloatDType
   const learningRate = s['learningRate'];
   if (typeof iterations !== 'number' || typeof learningRate !== 'number' || (s['init'] ?? 'zeros') !== 'zeros') return {};
   return {
-    replayTraining(X, Y, every) {
+    replayTraining(X, Y, every, onStep) {
       if (!Number.isSafeInteger(every) || every <= 0) throw new ArgumentError('replayTraining', 'every', `must be a positive integer, got ${every}`);
       let { w, b } = initializeWithZeros(n, dtype);
       const out: Checkpoint[] = [{ step: 0, values: [w, scalar(b, dtype)] }];
@@ -161,6 +161,7 @@ function replayFor(training: TrainingRecord | null, n: number, dtype: FloatDType
         ({ w, b } = optimizeFast(w, b, X, Y, { numIterations: k, learningRate, recordEvery: k }).params);
         done += k;
         out.push({ step: done, values: [w, scalar(b, dtype)] });
+        onStep?.(done, iterations);
       }
       return out;
     },

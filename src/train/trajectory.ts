@@ -131,16 +131,19 @@ export async function computeTrajectory(model: LossModel, train: LossData, opts:
   if (!Number.isSafeInteger(count) || count < 3) throw new ArgumentError('trajectory', 'checkpoints', `must be an integer >= 3, got ${count}`);
   if (!Number.isSafeInteger(gridSize) || gridSize < 2 || gridSize > 1000) throw new ArgumentError('trajectory', 'gridSize', `must be an integer from 2 to 1000, got ${gridSize}`);
   if (!(margin >= 1) || !Number.isFinite(margin)) throw new ArgumentError('trajectory', 'margin', `must be a number >= 1, got ${margin}`);
-  const steps = typeof model.training?.settings['iterations'] === 'number' ? model.training.settings['iterations'] : undefined;
+  const recorded = model.training?.settings ?? {};
+  // Full-batch training counts iterations; mini-batch training counts epochs.
+  const length = recorded['batchSize'] === undefined ? recorded['iterations'] : recorded['epochs'];
+  const steps = typeof length === 'number' ? length : undefined;
   if (model.replayTraining === undefined || steps === undefined) {
     throw new ArgumentError('trajectory', 'model', `a ${model.type} model cannot replay its training yet, so it has no checkpoints to project`);
   }
-  const checkpoints: Checkpoint[] = model.replayTraining(train.X, train.Y, Math.max(1, Math.ceil(steps / count)));
-  // Progress: the replay, each checkpoint's loss, each grid point.
-  const total = 1 + checkpoints.length + gridSize * gridSize;
+  const every = Math.max(1, Math.ceil(steps / count));
+  // Progress: each replayed step, each checkpoint's loss, each grid point.
+  const total = steps + Math.ceil(steps / every) + 1 + gridSize * gridSize;
   let done = 0;
   const step = (): void => opts.onProgress?.(++done, total);
-  step();
+  const checkpoints: Checkpoint[] = model.replayTraining(train.X, train.Y, every, (d) => opts.onProgress?.((done = d), total));
   const theta = trainedValues(model);
   const end = flat(model, theta, includeBiases);
   const last = checkpoints.at(-1);

@@ -7,6 +7,7 @@ import { parseInitializer } from '../../src/nn/init.js';
 import { Mlp } from '../../src/nn/mlp.js';
 import { loadCatData } from '../../src/train/dataset.js';
 import { computeLandscape } from '../../src/train/landscape.js';
+import { computeTrajectory } from '../../src/train/trajectory.js';
 import { loadLossModel, trainedValues } from '../../src/train/loss-model.js';
 import { MLP_DEFAULTS, saveMlp, trainMlp } from '../../src/train/mlp.js';
 import { loadMlpModel } from '../../src/train/model-file.js';
@@ -95,6 +96,27 @@ describe('deep networks through the LossModel interface', () => {
     await writeMlpTrainingPlots(join(dir, 'mini'), data, mini);
     await expectSvg(join(dir, 'mini', 'cost.svg'), ['epoch (passes over the training set)', '2 epochs', 'batch size 64', 'adam']);
     await expectPng(join(dir, 'mini', 'cost.png'));
+  });
+
+  it('replays full-batch and mini-batch training exactly for the trajectory', async () => {
+    const { file, dir, data } = await smallNetwork();
+    const model = await loadLossModel(file);
+    const train = { X: data.trainX, Y: data.trainY };
+    const t = await computeTrajectory(model, train, { checkpoints: 4, gridSize: 3 });
+    expect(t.steps).toEqual([0, 5, 10, 15, 20]);
+    expect(t.replayError).toBe(0);
+    expect(t.x.at(-1)).toBe(0);
+    expect(t.y.at(-1)).toBe(0);
+    expect(t.loss.at(-1)).toBe(model.loss(trainedValues(model), train.X, train.Y));
+    expect(t.loss[0]).toBe(model.loss(model.initial ?? [], train.X, train.Y));
+
+    const mini = trainMlp(data, { ...MLP_DEFAULTS, layers: [12288, 2, 1], init: 'he', seed: 2, optimizer: 'adam', learningRate: 0.001, epochs: 3, batchSize: 64, shuffleSeed: 5, dropout: 0.2, printEvery: 1 });
+    const miniFile = join(dir, 'mini.json');
+    await saveMlp(miniFile, data, mini);
+    const m2 = await loadLossModel(miniFile);
+    const t2 = await computeTrajectory(m2, train, { checkpoints: 3, gridSize: 3 });
+    expect(t2.steps).toEqual([0, 1, 2, 3]);
+    expect(t2.replayError).toBe(0);
   });
 
   it("predicts an exported test image with exactly the network's own probability", async () => {

@@ -69,7 +69,7 @@ describe('the training trajectory on PCA directions', () => {
     expect(t.surface.y[2]).toBe(0);
     expect(t.surface.train[2]?.[2]).toBe(propagate(result.w, result.b, train.X, train.Y).cost);
     expect(Math.max(...t.x.map(Math.abs))).toBeLessThanOrEqual(t.surface.x.at(-1) as number);
-    expect(seen.at(-1)).toBe(1 + 6 + 25);
+    expect(seen.at(-1)).toBe(200 + 6 + 25); // replayed steps, checkpoint losses, grid points
     const csv = trajectoryCsv(t).trim().split('\n');
     expect(csv[0]).toBe('step,x,y,train_loss');
     expect(csv[1]).toBe(`0,${t.x[0]},${t.y[0]},${t.loss[0]}`);
