@@ -1,25 +1,29 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './run.js';
-import { evaluateCommand } from './evaluate.js';
-import { gradcheckCommand } from './gradcheck.js';
-import { graphCommand } from './graph.js';
-import { landscapeCommand } from './landscape.js';
-import { plotCommand } from './plot.js';
-import { predictCommand } from './predict.js';
-import { trainCommand } from './train.js';
+
+// Each command's module is imported only when that command runs: some pull in heavy
+// libraries (sharp, the chart renderer, Graphviz), and `tsgrad train` should start fast.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  train: async () => (await import('./train.js')).trainCommand(),
+  evaluate: async () => (await import('./evaluate.js')).evaluateCommand(),
+  graph: async () => (await import('./graph.js')).graphCommand(),
+  gradcheck: async () => (await import('./gradcheck.js')).gradcheckCommand(),
+  plot: async () => (await import('./plot.js')).plotCommand(),
+  landscape: async () => (await import('./landscape.js')).landscapeCommand(),
+  predict: async () => (await import('./predict.js')).predictCommand(),
+};
 
 const program = new Command('tsgrad')
   .description('gradient-based machine learning from first principles')
   .version('0.1.0')
-  .option('--debug', 'show stack traces on errors')
-  .addCommand(trainCommand())
-  .addCommand(evaluateCommand())
-  .addCommand(graphCommand())
-  .addCommand(gradcheckCommand())
-  .addCommand(plotCommand())
-  .addCommand(landscapeCommand())
-  .addCommand(predictCommand());
+  .option('--debug', 'show stack traces on errors');
+
+// The first word that is not a flag names the command; without a known one (help, a typo),
+// every command is loaded so that help and "unknown command" list them all.
+const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+for (const name of wanted) program.addCommand(await (COMMANDS[name] as () => Promise<Command>)());
 
 // Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.
 for (const cmd of [program, ...program.commands]) {

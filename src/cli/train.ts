@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { FloatDType } from '../core/dtype.js';
 import { loadCatData } from '../train/dataset.js';
-import { REFERENCE_SETTINGS, saveSingleNeuron, trainSingleNeuron } from '../train/single-neuron.js';
+import { ENGINE_NAMES, REFERENCE_SETTINGS, saveSingleNeuron, trainSingleNeuron, type SingleNeuronEngine } from '../train/single-neuron.js';
 import { pyFloat, pyShape } from './format.js';
 import { ArgumentError } from '../core/errors.js';
 import { oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
@@ -17,6 +17,7 @@ interface TrainOptions extends MlpCliOptions {
   printEvery: number;
   dtype: FloatDType;
   autodiff?: boolean;
+  engine: SingleNeuronEngine;
   save?: string;
   json?: boolean;
   debug?: boolean;
@@ -37,7 +38,8 @@ export function trainCommand(): Command {
     .option('--learning-rate <alpha>', 'learning rate (mlp default 0.0075)', positiveNumber('--learning-rate'), REFERENCE_SETTINGS.learningRate)
     .option('--print-every <n>', 'print the cost every n iterations', positiveInt('--print-every'), REFERENCE_SETTINGS.printEvery)
     .option('--dtype <dtype>', 'float64 or float32', oneOf('--dtype', ['float64', 'float32'] as const), 'float64')
-    .option('--autodiff', "compute the gradients by reverse-mode autodiff instead of the notes' hand-derived propagate")
+    .option('--engine <name>', "single neuron: fast (exact Gram-space kernels), plain (the notes' propagate with tensor ops) or autodiff", oneOf('--engine', ENGINE_NAMES), 'fast')
+    .option('--autodiff', 'the same as --engine autodiff: gradients by reverse-mode autodiff')
     .option('--save <file>', 'save the trained parameters and settings to a model file')
     .option('--json', 'print one JSON object on stdout instead of text')
     .option('--debug', 'show stack traces on errors');
@@ -73,7 +75,7 @@ async function train(opts: TrainOptions, cmd: Command): Promise<void> {
   }
   const r = trainSingleNeuron(
     data,
-    { engine: opts.autodiff ? 'autodiff' : 'plain', iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },
+    { engine: opts.autodiff ? 'autodiff' : opts.engine, iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },
     (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`),
   );
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { FloatDType } from '../core/dtype.js';
 import { model, type CostRecord, type ModelOptions, type ModelResult } from '../nn/logistic.js';
 import { modelAutodiff } from '../nn/logistic-autodiff.js';
+import { modelFast } from '../nn/logistic-fast.js';
 import type { Tensor } from '../tensor/index.js';
 import type { CatData } from './dataset.js';
 import { saveLogisticModel } from './model-file.js';
@@ -14,14 +15,21 @@ import { saveLogisticModel } from './model-file.js';
 export const REFERENCE_SETTINGS = { iterations: 2000, learningRate: 0.005, printEvery: 100 } as const;
 
 /**
- * How gradients are computed: `plain`, the notes' hand-derived `propagate` with tensor ops;
- * `autodiff`, the same cost differentiated by the autograd layer.
+ * How the neuron is trained. `plain`: the notes' hand-derived `propagate` with tensor ops,
+ * the reference. `autodiff`: the same cost differentiated by the autograd layer. `fast`: the
+ * exact Gram-space reformulation over the uint8 pixels (src/nn/logistic-fast.ts), tested
+ * equal to `plain` to 1e-12; the default.
  */
-export type SingleNeuronEngine = 'plain' | 'autodiff';
+export type SingleNeuronEngine = 'plain' | 'autodiff' | 'fast';
+export const ENGINE_NAMES: readonly SingleNeuronEngine[] = ['fast', 'plain', 'autodiff'];
 
-const ENGINES: Record<SingleNeuronEngine, (XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts: ModelOptions) => ModelResult> = {
-  plain: model,
-  autodiff: modelAutodiff,
+type Engine = (data: CatData, opts: ModelOptions, dtype: FloatDType) => ModelResult;
+
+const ENGINES: Record<SingleNeuronEngine, Engine> = {
+  plain: (d, opts) => model(d.trainX, d.trainY, d.testX, d.testY, opts),
+  autodiff: (d, opts) => modelAutodiff(d.trainX, d.trainY, d.testX, d.testY, opts),
+  // The raw uint8 images: the fast path scales them on the fly, exactly as u / 255.
+  fast: (d, opts, dtype) => modelFast(d.train.x, d.train.y, d.test.x, d.test.y, { ...opts, dtype }),
 };
 
 export interface SingleNeuronSettings {
@@ -52,12 +60,13 @@ export function trainSingleNeuron(
   onCost?: (iteration: number, cost: number) => void,
 ): SingleNeuronResult {
   const t0 = performance.now();
-  const d = ENGINES[settings.engine ?? 'plain'](data.trainX, data.trainY, data.testX, data.testY, {
+  const opts: ModelOptions = {
     numIterations: settings.iterations,
     learningRate: settings.learningRate,
     recordEvery: settings.printEvery,
     ...(onCost ? { onCost } : {}),
-  });
+  };
+  const d = ENGINES[settings.engine ?? 'plain'](data, opts, settings.dtype);
   const trainingSeconds = (performance.now() - t0) / 1000;
   return { settings, costs: d.costs, trainAccuracy: d.trainAccuracy, testAccuracy: d.testAccuracy, trainingSeconds, w: d.w, b: d.b };
 }

@@ -12,12 +12,21 @@ const REFERENCE_COSTS = [
 ];
 
 describe('the single neuron on catvnoncat (full reference run)', () => {
-  it('prints the reference costs and accuracies', async () => {
+  it.each(['plain', 'fast'] as const)('gives the reference costs and accuracies (%s engine, float64)', async (engine) => {
     const data = await loadCatData({ data: SHARED });
     expect(data.trainX.shape).toEqual([12288, 209]);
     expect(data.testX.shape).toEqual([12288, 50]);
-    const r = trainSingleNeuron(data, { ...REFERENCE_SETTINGS, dtype: 'float64' });
+    const r = trainSingleNeuron(data, { ...REFERENCE_SETTINGS, engine, dtype: 'float64' });
     expect(r.costs.map((c) => c.iteration)).toEqual(REFERENCE_COSTS.map((_, i) => i * 100));
+    expect(r.costs.map((c) => c.cost.toFixed(6))).toEqual(REFERENCE_COSTS);
+    expect(r.trainAccuracy).toBe(99.04306220095694);
+    expect(r.testAccuracy).toBe(70.0);
+  });
+
+  it('gives the reference figures in float32 too (fast engine)', async () => {
+    const data = await loadCatData({ data: SHARED }, 'float32');
+    const r = trainSingleNeuron(data, { ...REFERENCE_SETTINGS, engine: 'fast', dtype: 'float32' });
+    expect(r.w.dtype).toBe('float32');
     expect(r.costs.map((c) => c.cost.toFixed(6))).toEqual(REFERENCE_COSTS);
     expect(r.trainAccuracy).toBe(99.04306220095694);
     expect(r.testAccuracy).toBe(70.0);
