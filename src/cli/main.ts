@@ -14,6 +14,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predict.js')).predictCommand(),
 };
 
+// A closed pipe (`tsgrad train | head`) ends output quietly instead of crashing.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const program = new Command('tsgrad')
   .description('gradient-based machine learning from first principles')
   .version('0.1.0')

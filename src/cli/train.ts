@@ -19,6 +19,7 @@ interface TrainOptions extends MlpCliOptions {
   autodiff?: boolean;
   engine: SingleNeuronEngine;
   save?: string;
+  plot?: string;
   json?: boolean;
   debug?: boolean;
 }
@@ -41,6 +42,7 @@ export function trainCommand(): Command {
     .option('--engine <name>', "single neuron: fast (exact Gram-space kernels), plain (the notes' propagate with tensor ops) or autodiff", oneOf('--engine', ENGINE_NAMES), 'fast')
     .option('--autodiff', 'the same as --engine autodiff: gradients by reverse-mode autodiff')
     .option('--save <file>', 'save the trained parameters and settings to a model file')
+    .option('--plot <dir>', 'write the training plots (cost curve, learned weights, misclassified test images, confusion matrix) to this folder')
     .option('--json', 'print one JSON object on stdout instead of text')
     .option('--debug', 'show stack traces on errors');
   return addMlpOptions(cmd).action(async (opts: TrainOptions, c: Command) => {
@@ -84,6 +86,12 @@ async function train(opts: TrainOptions, cmd: Command): Promise<void> {
     await saveSingleNeuron(opts.save, data, r);
     say(`saved model to ${opts.save}`);
   }
+  if (opts.plot !== undefined) {
+    // Loaded only when asked for: the chart and image libraries are heavy to start.
+    const { writeTrainingPlots } = await import('../viz/training.js');
+    const written = await writeTrainingPlots(opts.plot, data, r);
+    say(`wrote ${written.files.length} plot files to ${opts.plot}`);
+  }
   if (opts.json) {
     const out = {
       model: 'logistic',
@@ -93,6 +101,7 @@ async function train(opts: TrainOptions, cmd: Command): Promise<void> {
       testAccuracy: r.testAccuracy,
       trainingSeconds: r.trainingSeconds,
       ...(opts.save !== undefined ? { saved: opts.save } : {}),
+      ...(opts.plot !== undefined ? { plots: opts.plot } : {}),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }

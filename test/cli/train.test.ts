@@ -57,6 +57,17 @@ describe('tsgrad train', () => {
     expect(out.costs.map((c) => c.cost.toFixed(6))).toEqual(['0.693147', '0.584508']);
   });
 
+  it('writes the training plots with --plot', async () => {
+    const dir = await tempDir();
+    const r = tsgrad(['train', '--data', DATASETS, '--iterations', '201', '--plot', join(dir, 'plots')]);
+    expect(r.code).toBe(0);
+    const files = await readdir(join(dir, 'plots'));
+    for (const f of ['cost.svg', 'cost.png', 'weights.png', 'misclassified.png', 'confusion.svg']) expect(files).toContain(f);
+    const svg = await readFile(join(dir, 'plots', 'cost.svg'), 'utf8');
+    expect(svg).toContain('iteration');
+    expect(svg).toContain('cost J');
+  });
+
   it('finds the data through TSGRAD_DATA', () => {
     const r = tsgrad(['train', '--iterations', '1', '--json'], { TSGRAD_DATA: DATASETS });
     expect(r.code).toBe(0);
