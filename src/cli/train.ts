@@ -70,7 +70,7 @@ async function train(opts: TrainOptions, cmd: Command): Promise<void> {
   say(`train_set_y shape: ${pyShape(data.train.y.shape)}`);
   say(`test_set_x shape: ${pyShape(data.test.x.shape)}`);
   say(`test_set_y shape: ${pyShape(data.test.y.shape)}`);
-  say(`train_set_x_flatten shape: ${pyShape(data.trainX.shape)}`);
+  say(`train_set_x_flatten shape: ${pyShape([data.features, mTrain ?? 0])}`);
   if (mlp) {
     await runMlp(mlpSettings(cmd, opts, data), data, opts, say);
     return;

@@ -4,7 +4,7 @@
  */
 import type { FloatDType } from '../core/dtype.js';
 import { DataError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
+import { formatShape, sizeOf } from '../core/shape.js';
 import { loadLabelledImages, type LabelledImages } from '../data/dataset.js';
 import { locateDataFiles, type LocateOptions } from '../data/locate.js';
 import { astype, div, type Tensor } from '../tensor/index.js';
@@ -30,6 +30,8 @@ export interface CatData {
   testX: Tensor;
   testY: Tensor;
   classes: string[];
+  /** Inputs per sample, h·w·c: the row count of trainX, known without flattening. */
+  features: number;
 }
 
 /**
@@ -43,13 +45,22 @@ export async function loadCatData(where: LocateOptions, dtype: FloatDType = 'flo
   if (formatShape(train.x.shape.slice(1)) !== formatShape(test.x.shape.slice(1))) {
     throw new DataError(files.test, test.name + '_x', `images are ${formatShape(test.x.shape.slice(1))} but the training images are ${formatShape(train.x.shape.slice(1))}`);
   }
+  // The flattened float matrices are made on first use: the fast engine trains on the uint8
+  // pixels directly and never needs them (a 20 MB float64 copy of the training set).
+  let trainX: Tensor | undefined;
+  let testX: Tensor | undefined;
   return {
     train,
     test,
-    trainX: flattenImages(train.x, dtype),
+    get trainX() {
+      return (trainX ??= flattenImages(train.x, dtype));
+    },
     trainY: astype(train.y, dtype),
-    testX: flattenImages(test.x, dtype),
+    get testX() {
+      return (testX ??= flattenImages(test.x, dtype));
+    },
     testY: astype(test.y, dtype),
     classes: train.classes,
+    features: sizeOf(train.x.shape.slice(1)),
   };
 }

@@ -75,7 +75,7 @@ export function trainSingleNeuron(
 export async function saveSingleNeuron(file: string, data: CatData, r: SingleNeuronResult): Promise<void> {
   const inputShape = data.train.x.shape.slice(1);
   await saveLogisticModel(file, {
-    model: { type: 'logistic', inputShape: [...inputShape], features: data.trainX.shape[0] as number },
+    model: { type: 'logistic', inputShape: [...inputShape], features: data.features },
     dtype: r.settings.dtype,
     classes: data.classes,
     preprocessing: { layout: 'flatten-hwc-columns', scale: 255 },
