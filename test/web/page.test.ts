@@ -1,0 +1,163 @@
+/**
+ * End to end: the training page built with Vite, served by Vite's preview server on
+ * 127.0.0.1, driven in Debian's chromium through playwright-core. It loads the real data,
+ * pauses a run, trains 100 iterations and holds the page's cost, photo probability and
+ * model files to the CLI's. Screenshots land in test-artifacts/web/ (gitignored).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLabelledImages } from '../../src/data/dataset.js';
+import { encodePng } from '../../src/data/image.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONFIG = join(ROOT, 'web', 'vite.config.ts');
+const DATASETS = join(ROOT, '..', 'shared', 'datasets');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+const CHROMIUM = '/usr/bin/chromium';
+const run = promisify(execFile);
+
+let tmp = '';
+let server: PreviewServer | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+let url = '';
+
+async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT });
+  return stdout;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const text = async (id: string): Promise<string> => (await page.locator(`#${id}`).textContent()) ?? '';
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the page's end-to-end test needs Debian's chromium (apt-get install -y chromium)`);
+  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm test runs tsc before vitest)`);
+  tmp = await mkdtemp(join(tmpdir(), 'tsgrad-web-'));
+  await mkdir(ARTIFACTS, { recursive: true });
+  const outDir = join(tmp, 'dist');
+  await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  server = await preview({ configFile: CONFIG, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+  const address = server.httpServer.address() as AddressInfo;
+  url = `http://127.0.0.1:${address.port}/`;
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  expect(errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (tmp !== '') await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the training page in chromium', () => {
+  it('loads the course data in one click', async () => {
+    await page.getByRole('button', { name: 'Load the course data' }).click();
+    await expect.poll(() => text('data-status'), { timeout: 30_000 }).toMatch(/^Loaded 209 training images .* and 50 test images/);
+    await expect.poll(() => text('iteration')).toBe('0 of 2000');
+    expect(await text('cost')).toBe('0.693147');
+    expect(await page.locator('#grid li').count()).toBe(50);
+    await shot('01-loaded');
+  });
+
+  it('pauses when Pause is pressed during training, and resumes', async () => {
+    await page.getByLabel('Speed').selectOption('10');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(async () => parseInt(await text('iteration'), 10)).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => text('train-status'), { timeout: 2000 }).toMatch(/^Paused at iteration \d+\.$/);
+    const at = await text('iteration');
+    expect(await page.getByRole('button', { name: 'Pause', exact: true }).isDisabled()).toBe(true);
+    await shot('02-paused');
+    await page.waitForTimeout(400);
+    expect(await text('iteration')).toBe(at);
+    expect(parseInt(at, 10)).toBeLessThan(2000);
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect.poll(async () => parseInt(await text('iteration'), 10)).toBeGreaterThan(parseInt(at, 10));
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await expect.poll(() => text('train-status')).toBe('Ready: press Train.');
+    await expect.poll(() => text('iteration')).toBe('0 of 2000');
+  });
+
+  it('shows the CLI\'s cost after 100 iterations', async () => {
+    const out = JSON.parse(await cli('train', '--data', DATASETS, '--iterations', '101', '--print-every', '100', '--json')) as { costs: { iteration: number; cost: number }[] };
+    const cliCost = out.costs.find((c) => c.iteration === 100)?.cost;
+    expect(cliCost?.toFixed(6)).toBe('0.584508');
+
+    await page.getByLabel('Iterations').fill('100');
+    await page.getByLabel('Learning rate').fill('0.005');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => text('train-status'), { timeout: 30_000 }).toBe('Done: 100 iterations.');
+    expect(await text('iteration')).toBe('100 of 100');
+    expect(await text('cost')).toBe(cliCost?.toFixed(6));
+    expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBeCloseTo(cliCost ?? NaN, 12);
+    await shot('03-trained-100');
+  });
+
+  it('classifies a test image exported as PNG as the CLI does, with the model saved on the page', async () => {
+    const test = await loadLabelledImages(join(DATASETS, 'test_catvnoncat.h5'));
+    const size = 64 * 64 * 3;
+    const png = join(tmp, 'test-image-1.png');
+    await writeFile(png, await encodePng((test.x.values() as Uint8Array).subarray(size, 2 * size), 64, 64, 3));
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save model' }).click();
+    const saved = join(tmp, 'page-model.json');
+    await (await download).saveAs(saved);
+    await page.setInputFiles('#photo-file', png);
+    await expect.poll(() => page.locator('#photo-result').getAttribute('data-probability')).not.toBeNull();
+    const onPage = Number(await page.locator('#photo-result').getAttribute('data-probability'));
+
+    const predicted = JSON.parse(await cli('predict', saved, png, '--json')) as { probabilities: Record<string, number> };
+    expect(onPage).toBe(predicted.probabilities['cat']);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot('04-photo');
+  });
+
+  it('loads a model trained by the CLI and predicts as the CLI does', async () => {
+    const model = join(tmp, 'cli-model.json');
+    await cli('train', '--data', DATASETS, '--save', model, '--json');
+    const png = join(tmp, 'test-image-1.png');
+    await page.setInputFiles('#model-file', model);
+    await expect.poll(() => text('model-status')).toMatch(/^Loaded cli-model\.json/);
+    const doc = JSON.parse(await readFile(model, 'utf8')) as { training: { trainAccuracy: number } };
+    await expect.poll(() => text('train-accuracy')).toBe(`${doc.training.trainAccuracy.toFixed(2)} %`);
+    await page.setInputFiles('#photo-file', png);
+    const predicted = JSON.parse(await cli('predict', model, png, '--json')) as { probabilities: Record<string, number> };
+    await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability'))).toBe(predicted.probabilities['cat']);
+  });
+
+  it('is readable at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('05-phone');
+    // A string, so this file needs no DOM types: runs in the page.
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBe(0);
+  });
+});

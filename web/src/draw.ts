@@ -1,0 +1,128 @@
+/** Canvas drawing for the page: the cost curve, the weight picture and RGB images. */
+
+export interface CostPoint {
+  iteration: number;
+  cost: number;
+  testCost: number;
+}
+
+const TRAIN = '#1f5fbf';
+const TEST = '#c2410c';
+
+/** A canvas sized to its CSS box in device pixels; returns its 2D context and CSS size. */
+function fit(canvas: HTMLCanvasElement, aspect: number): { ctx: CanvasRenderingContext2D; w: number; h: number } | null {
+  const w = Math.max(200, canvas.clientWidth);
+  const h = Math.round(w * aspect);
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return null;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { ctx, w, h };
+}
+
+/** A round step for about `count` ticks over `span`. */
+function niceStep(span: number, count: number): number {
+  const raw = span / count;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+}
+
+/**
+ * The train and test cost against the iteration, x from 0 to `maxIteration`.
+ * @example drawCostChart(canvas, [{ iteration: 0, cost: 0.69, testCost: 0.69 }], 2000);
+ */
+export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number): void {
+  const f = fit(canvas, 0.6);
+  if (f === null) return;
+  const { ctx, w, h } = f;
+  const pad = { left: 52, right: 12, top: 12, bottom: 40 };
+  const pw = w - pad.left - pad.right;
+  const ph = h - pad.top - pad.bottom;
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.fillStyle = '#222';
+  ctx.strokeStyle = '#ccc';
+  ctx.lineWidth = 1;
+
+  const finite = points.flatMap((p) => [p.cost, p.testCost]).filter(Number.isFinite);
+  const yMax = Math.max(0.1, ...finite) * 1.05;
+  const xMax = Math.max(1, maxIteration);
+  const x = (it: number): number => pad.left + (it / xMax) * pw;
+  const y = (c: number): number => pad.top + ph - (Math.min(c, yMax) / yMax) * ph;
+
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yStep = niceStep(yMax, 5);
+  for (let v = 0; v <= yMax + 1e-12; v += yStep) {
+    ctx.beginPath();
+    ctx.moveTo(pad.left, y(v));
+    ctx.lineTo(pad.left + pw, y(v));
+    ctx.stroke();
+    ctx.fillText(v.toFixed(yStep < 0.1 ? 2 : 1), pad.left - 6, y(v));
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const xStep = niceStep(xMax, 5);
+  for (let v = 0; v <= xMax; v += xStep) ctx.fillText(String(v), x(v), pad.top + ph + 6);
+  ctx.fillText('iteration', pad.left + pw / 2, pad.top + ph + 22);
+
+  for (const [key, color] of [['testCost', TEST], ['cost', TRAIN]] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    let started = false;
+    for (const p of points) {
+      const v = p[key];
+      if (!Number.isFinite(v)) continue;
+      if (started) ctx.lineTo(x(p.iteration), y(v));
+      else ctx.moveTo(x(p.iteration), y(v));
+      started = true;
+    }
+    ctx.stroke();
+  }
+}
+
+/**
+ * The weights as an image of `shape` (h, w, 3): each channel scaled from its lowest weight
+ * (black) to its highest (full intensity).
+ * @example drawWeights(canvas, w, [64, 64, 3]);
+ */
+export function drawWeights(canvas: HTMLCanvasElement, w: Float64Array, shape: readonly number[]): void {
+  const [height, width, channels] = shape as [number, number, number];
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let k = 0; k < w.length; k++) {
+    const c = k % channels;
+    const v = w[k] as number;
+    if (v < (lo[c] as number)) lo[c] = v;
+    if (v > (hi[c] as number)) hi[c] = v;
+  }
+  const rgb = new Uint8Array(w.length);
+  for (let k = 0; k < w.length; k++) {
+    const c = k % channels;
+    const span = (hi[c] as number) - (lo[c] as number);
+    rgb[k] = span > 0 ? Math.round((((w[k] as number) - (lo[c] as number)) / span) * 255) : 128;
+  }
+  drawImage(canvas, rgb, width, height);
+}
+
+/** RGB pixels (h, w, 3) onto a canvas of that size. */
+export function drawImage(canvas: HTMLCanvasElement, rgb: Uint8Array, width: number, height: number): void {
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return;
+  const img = ctx.createImageData(width, height);
+  for (let i = 0, k = 0; k < rgb.length; i += 4) {
+    img.data[i] = rgb[k++] as number;
+    img.data[i + 1] = rgb[k++] as number;
+    img.data[i + 2] = rgb[k++] as number;
+    img.data[i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}

@@ -1,0 +1,409 @@
+/**
+ * The page: controls, the live views, photos and model files. All the arithmetic runs in
+ * ./worker.ts; this file only asks for it and draws what comes back.
+ */
+import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
+import { modelFileText, parseModelFile } from './model-file.js';
+import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker, TrainSettings } from './protocol.js';
+
+function $<T extends HTMLElement>(id: string, kind: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof kind)) throw new Error(`the page has no #${id}`);
+  return el;
+}
+
+const ui = {
+  loadDefault: $('load-default', HTMLButtonElement),
+  dataDrop: $('data-drop', HTMLDivElement),
+  dataFiles: $('data-files', HTMLInputElement),
+  dataStatus: $('data-status', HTMLParagraphElement),
+  learningRate: $('learning-rate', HTMLInputElement),
+  iterations: $('iterations', HTMLInputElement),
+  speed: $('speed', HTMLSelectElement),
+  train: $('train', HTMLButtonElement),
+  pause: $('pause', HTMLButtonElement),
+  reset: $('reset', HTMLButtonElement),
+  trainStatus: $('train-status', HTMLParagraphElement),
+  iteration: $('iteration', HTMLElement),
+  cost: $('cost', HTMLElement),
+  testCost: $('test-cost', HTMLElement),
+  trainAccuracy: $('train-accuracy', HTMLElement),
+  testAccuracy: $('test-accuracy', HTMLElement),
+  chart: $('cost-chart', HTMLCanvasElement),
+  weights: $('weights', HTMLCanvasElement),
+  grid: $('grid', HTMLUListElement),
+  photoDrop: $('photo-drop', HTMLDivElement),
+  photoFile: $('photo-file', HTMLInputElement),
+  photoInput: $('photo-input', HTMLCanvasElement),
+  photoResult: $('photo-result', HTMLParagraphElement),
+  saveModel: $('save-model', HTMLButtonElement),
+  modelFile: $('model-file', HTMLInputElement),
+  modelStatus: $('model-status', HTMLParagraphElement),
+};
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (msg: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(msg, transfer);
+
+const state = {
+  status: 'no-data' as Status,
+  hasModel: false,
+  classes: ['non-cat', 'cat'],
+  inputShape: [64, 64, 3],
+  files: { train: null as string | null, test: null as string | null },
+  curve: [] as CostPoint[],
+  last: null as Progress | null,
+  test: null as TestImages | null,
+  pendingData: new Map<'train' | 'test', NamedBytes>(),
+  requests: new Map<number, (msg: FromWorker) => void>(),
+  nextId: 1,
+  photo: null as Uint8Array | null,
+};
+
+// ---- settings ----
+
+function settings(): TrainSettings | null {
+  const learningRate = Number(ui.learningRate.value);
+  const iterations = Number(ui.iterations.value);
+  const bad = !(Number.isFinite(learningRate) && learningRate > 0) ? ui.learningRate : !(Number.isInteger(iterations) && iterations > 0) ? ui.iterations : null;
+  ui.learningRate.setAttribute('aria-invalid', String(bad === ui.learningRate));
+  ui.iterations.setAttribute('aria-invalid', String(bad === ui.iterations));
+  if (bad !== null) {
+    ui.trainStatus.textContent = bad === ui.learningRate ? 'The learning rate must be a positive number.' : 'Iterations must be a whole number above 0.';
+    bad.focus();
+    return null;
+  }
+  return { learningRate, iterations, speed: ui.speed.value === 'Infinity' ? Infinity : Number(ui.speed.value) };
+}
+
+function setStatus(status: Status): void {
+  state.status = status;
+  const hasData = status !== 'no-data';
+  ui.train.disabled = !hasData || status === 'training';
+  ui.pause.disabled = status !== 'training';
+  ui.reset.disabled = !hasData;
+  ui.saveModel.disabled = !state.hasModel;
+  ui.train.textContent = status === 'paused' ? 'Resume' : 'Train';
+  const it = state.last?.iteration ?? 0;
+  const text: Record<Status, string> = {
+    'no-data': 'Load the data to start.',
+    ready: it === 0 ? 'Ready: press Train.' : `Ready at iteration ${it}: press Train to continue.`,
+    training: 'Training…',
+    paused: `Paused at iteration ${it}.`,
+    done: `Done: ${it} iterations.`,
+  };
+  ui.trainStatus.textContent = text[status];
+  document.body.dataset['status'] = status;
+}
+
+ui.train.addEventListener('click', () => {
+  const s = settings();
+  if (s !== null) send({ type: 'train', settings: s });
+});
+ui.pause.addEventListener('click', () => send({ type: 'pause' }));
+ui.reset.addEventListener('click', () => {
+  const s = settings();
+  if (s !== null) send({ type: 'reset', settings: s });
+});
+ui.speed.addEventListener('change', () => {
+  // A new speed applies at once while training.
+  const s = settings();
+  if (s !== null && state.status === 'training') send({ type: 'train', settings: s });
+});
+
+// ---- data ----
+
+function loadData(train: NamedBytes, test: NamedBytes): void {
+  ui.dataStatus.textContent = `Reading ${train.name} and ${test.name}…`;
+  state.files = { train: train.name, test: test.name };
+  send({ type: 'load', train, test }, [train.bytes, test.bytes]);
+}
+
+ui.loadDefault.addEventListener('click', () => {
+  ui.dataStatus.textContent = 'Downloading the course data…';
+  const get = async (name: string): Promise<NamedBytes> => {
+    const res = await fetch(`./datasets/${name}`);
+    if (!res.ok) throw new Error(`${name}: ${res.status} ${res.statusText}`);
+    return { name, bytes: await res.arrayBuffer() };
+  };
+  Promise.all([get('train_catvnoncat.h5'), get('test_catvnoncat.h5')]).then(
+    ([train, test]) => loadData(train, test),
+    (e: unknown) => {
+      ui.dataStatus.textContent = `The course data is not served here (${e instanceof Error ? e.message : String(e)}). Start the page with "npm run web" from a checkout, or choose the two .h5 files.`;
+    },
+  );
+});
+
+async function takeDataFiles(files: readonly File[]): Promise<void> {
+  for (const f of files) {
+    const role = /test/i.test(f.name) ? 'test' : /train/i.test(f.name) ? 'train' : state.pendingData.has('train') ? 'test' : 'train';
+    state.pendingData.set(role, { name: f.name, bytes: await f.arrayBuffer() });
+  }
+  const train = state.pendingData.get('train');
+  const test = state.pendingData.get('test');
+  if (train !== undefined && test !== undefined) {
+    state.pendingData.clear();
+    loadData(train, test);
+  } else {
+    ui.dataStatus.textContent = `Got ${(train ?? test)?.name ?? 'a file'}; now the ${train === undefined ? 'training' : 'test'} file.`;
+  }
+}
+
+ui.dataFiles.addEventListener('change', () => {
+  void takeDataFiles([...(ui.dataFiles.files ?? [])]);
+  ui.dataFiles.value = '';
+});
+
+function dropZone(zone: HTMLElement, take: (files: File[]) => void): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    take([...(e.dataTransfer?.files ?? [])]);
+  });
+}
+dropZone(ui.dataDrop, (files) => void takeDataFiles(files));
+
+// ---- views ----
+
+const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+let frame = 0;
+let gridDrawn = 0;
+function render(): void {
+  frame = 0;
+  const p = state.last;
+  if (p === null) return;
+  ui.iteration.textContent = `${p.iteration} of ${p.target}`;
+  ui.cost.textContent = fmt(p.cost, 6);
+  ui.cost.dataset['value'] = String(p.cost);
+  ui.testCost.textContent = fmt(p.testCost, 6);
+  ui.trainAccuracy.textContent = `${fmt(p.trainAccuracy, 2)} %`;
+  ui.testAccuracy.textContent = `${fmt(p.testAccuracy, 2)} %`;
+  const points = state.curve.concat(state.curve.at(-1)?.iteration === p.iteration ? [] : [{ iteration: p.iteration, cost: p.cost, testCost: p.testCost }]);
+  drawCostChart(ui.chart, points, Math.max(p.target, p.iteration));
+  ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at iteration ${p.iteration}`);
+  drawWeights(ui.weights, p.w, state.inputShape);
+  // Re-sorting the grid 30 times a second would only flicker.
+  const now = performance.now();
+  if (now - gridDrawn > 400 || state.status !== 'training') {
+    gridDrawn = now;
+    renderGrid(p.testProbabilities);
+  }
+}
+
+function scheduleRender(): void {
+  if (frame === 0) frame = requestAnimationFrame(render);
+}
+
+function buildGrid(t: TestImages): void {
+  ui.grid.replaceChildren();
+  const size = t.height * t.width * 3;
+  for (let j = 0; j < t.m; j++) {
+    const li = document.createElement('li');
+    li.dataset['index'] = String(j);
+    const canvas = document.createElement('canvas');
+    canvas.width = t.width;
+    canvas.height = t.height;
+    drawImage(canvas, t.pixels.subarray(j * size, (j + 1) * size), t.width, t.height);
+    const caption = document.createElement('span');
+    li.append(canvas, caption);
+    ui.grid.append(li);
+  }
+}
+
+function renderGrid(probs: Float64Array): void {
+  const t = state.test;
+  if (t === null) return;
+  const items = [...ui.grid.children].filter((el): el is HTMLLIElement => el instanceof HTMLLIElement);
+  const keyed = items.map((li) => {
+    const j = Number(li.dataset['index']);
+    const p = probs[j] ?? NaN;
+    const label = t.labels[j] ?? 0;
+    const wrong = (p > 0.5 ? 1 : 0) !== label;
+    return { li, j, p, label, wrong };
+  });
+  for (const k of keyed) {
+    const truth = state.classes[k.label] ?? String(k.label);
+    k.li.classList.toggle('wrong', k.wrong);
+    const caption = k.li.querySelector('span');
+    if (caption !== null) caption.textContent = `${truth}: P(cat) ${fmt(k.p, 2)}${k.wrong ? ' ✗' : ''}`;
+    k.li.title = `Test image ${k.j}, labelled ${truth}; P(${state.classes[1] ?? '1'}) = ${fmt(k.p, 4)}${k.wrong ? ', misclassified' : ''}`;
+    k.li.querySelector('canvas')?.setAttribute('aria-label', k.li.title);
+  }
+  keyed.sort((a, b) => Number(b.wrong) - Number(a.wrong) || a.j - b.j);
+  if (keyed.some((k, i) => items[i] !== k.li)) ui.grid.append(...keyed.map((k) => k.li));
+}
+
+window.addEventListener('resize', scheduleRender);
+
+// ---- photos ----
+
+async function photoPixels(file: File): Promise<Uint8Array> {
+  const [height, width] = state.inputShape as [number, number];
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (ctx === null) throw new Error('this browser has no 2D canvas');
+  // Transparency onto white, then stretched to the model's input, as tsgrad predict does.
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0, k = 0; i < rgba.length; i += 4) {
+    rgb[k++] = rgba[i] as number;
+    rgb[k++] = rgba[i + 1] as number;
+    rgb[k++] = rgba[i + 2] as number;
+  }
+  return rgb;
+}
+
+function request(msg: ToWorker & { id: number }): Promise<FromWorker> {
+  return new Promise((resolve) => {
+    state.requests.set(msg.id, resolve);
+    send(msg);
+  });
+}
+
+async function classifyPhoto(): Promise<void> {
+  const pixels = state.photo;
+  if (pixels === null) return;
+  if (!state.hasModel) {
+    ui.photoResult.textContent = 'Train or load a model first; the photo will be classified then.';
+    return;
+  }
+  const reply = await request({ type: 'predict', id: state.nextId++, pixels: Uint8Array.from(pixels) });
+  if (reply.type !== 'prediction') return;
+  const p = reply.probability;
+  const label = p > 0.5 ? 1 : 0;
+  const name = state.classes[label] ?? String(label);
+  ui.photoResult.dataset['probability'] = String(p);
+  ui.photoResult.textContent = `${name}: P(${state.classes[1] ?? '1'}) = ${p.toFixed(6)}, at iteration ${state.last?.iteration ?? 0}.`;
+}
+
+async function takePhoto(files: readonly File[]): Promise<void> {
+  const file = files[0];
+  if (file === undefined) return;
+  ui.photoResult.textContent = `Reading ${file.name}…`;
+  try {
+    state.photo = await photoPixels(file);
+  } catch {
+    ui.photoResult.textContent = `${file.name}: not an image this browser can decode (JPEG, PNG or WebP).`;
+    return;
+  }
+  const [height, width] = state.inputShape as [number, number];
+  drawImage(ui.photoInput, state.photo, width, height);
+  await classifyPhoto();
+}
+
+ui.photoFile.addEventListener('change', () => {
+  void takePhoto([...(ui.photoFile.files ?? [])]);
+  ui.photoFile.value = '';
+});
+dropZone(ui.photoDrop, (files) => void takePhoto(files));
+
+// ---- model files ----
+
+ui.saveModel.addEventListener('click', () => {
+  void (async () => {
+    const reply = await request({ type: 'getModel', id: state.nextId++ });
+    if (reply.type !== 'model') return;
+    const text = modelFileText({
+      w: reply.w,
+      b: reply.b,
+      inputShape: state.inputShape,
+      classes: state.classes,
+      training: {
+        iterations: reply.iteration,
+        learningRate: reply.learningRate,
+        costs: reply.costs,
+        trainAccuracy: reply.trainAccuracy,
+        testAccuracy: reply.testAccuracy,
+        trainFile: state.files.train,
+        testFile: state.files.test,
+      },
+    });
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `tsgrad-neuron-${reply.iteration}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    ui.modelStatus.textContent = `Saved the model at iteration ${reply.iteration} as ${a.download}.`;
+  })();
+});
+
+ui.modelFile.addEventListener('change', () => {
+  const file = ui.modelFile.files?.[0];
+  ui.modelFile.value = '';
+  if (file === undefined) return;
+  void file.text().then((text) => {
+    try {
+      const m = parseModelFile(file.name, text);
+      if (state.test !== null && m.inputShape.join() !== state.inputShape.join()) {
+        throw new Error(`${file.name}: the model takes [${m.inputShape.join(', ')}] images, the data has [${state.inputShape.join(', ')}]`);
+      }
+      state.inputShape = m.inputShape;
+      state.classes = m.classes;
+      state.hasModel = true;
+      state.curve = [];
+      send({ type: 'setParameters', w: m.w, b: m.b }, [m.w.buffer]);
+      ui.modelStatus.textContent = `Loaded ${file.name}. Train continues from it; Reset starts again from zeros.`;
+      setStatus(state.status);
+      void classifyPhoto();
+    } catch (e) {
+      ui.modelStatus.textContent = e instanceof Error ? e.message : String(e);
+    }
+  });
+});
+
+// ---- the worker's replies ----
+
+worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+  const msg = e.data;
+  switch (msg.type) {
+    case 'loaded':
+      state.classes = msg.classes;
+      state.inputShape = msg.inputShape;
+      state.test = msg.test;
+      buildGrid(msg.test);
+      ui.dataStatus.textContent = `Loaded ${msg.trainCount} training images from ${msg.trainName} and ${msg.test.m} test images from ${msg.testName}.`;
+      return;
+    case 'progress': {
+      const p = msg.progress;
+      state.curve = p.restart ? [...p.costs] : state.curve.concat(p.costs);
+      state.last = p;
+      state.hasModel = true;
+      ui.saveModel.disabled = false;
+      scheduleRender();
+      return;
+    }
+    case 'status':
+      setStatus(msg.status);
+      if (msg.status !== 'training') void classifyPhoto();
+      return;
+    case 'prediction':
+    case 'model': {
+      const resolve = state.requests.get(msg.id);
+      state.requests.delete(msg.id);
+      resolve?.(msg);
+      return;
+    }
+    case 'error':
+      (state.status === 'no-data' ? ui.dataStatus : ui.trainStatus).textContent = msg.message;
+      return;
+  }
+});
+worker.addEventListener('error', (e) => {
+  ui.trainStatus.textContent = `The training worker failed: ${e.message}`;
+});
+
+setStatus('no-data');
