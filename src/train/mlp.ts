@@ -80,6 +80,7 @@ export interface PrintedCost {
   cost: number;
 }
 
+/** A trained network, what was printed, and how it scores on both sets. */
 export interface MlpResult {
   settings: MlpSettings;
   net: Mlp;

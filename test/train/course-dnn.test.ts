@@ -17,9 +17,9 @@ interface CourseRun {
 }
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { two_layer: CourseRun; L_layer: CourseRun };
 
-// The full runs take minutes with the plain matmul (the backward pass reads Xᵀ with a stride
-// of 209): about 6 minutes for the 2-layer model and 20+ for the L-layer one here. Run them
-// with TSGRAD_SLOW=1; by default the first 101 iterations are checked.
+// The full runs take minutes with the plain matmul: 3 to 6 minutes for the 2-layer model and
+// 9 to 16 for the L-layer one on this (shared) machine, numpy 30-90 s. Run them with
+// TSGRAD_SLOW=1; by default the first 101 iterations are checked.
 const SLOW = process.env['TSGRAD_SLOW'] === '1';
 const MINUTES = 60_000;
 
@@ -38,8 +38,9 @@ function train(ref: CourseRun, init: string, iterations: number): MlpResult {
 }
 
 function expectCourseCosts(r: MlpResult, ref: CourseRun, iterations: number): void {
+  // numpy printed every 100th iteration and the 2500th; a shorter run prints its own last.
   const want = ref.costs.filter((c) => c.iteration < iterations);
-  const printed = r.costs.filter((c) => c.index % 100 === 0);
+  const printed = r.costs.filter((c) => c.index % 100 === 0 || c.index === 2499);
   expect(printed.map((c) => c.index)).toEqual(want.map((c) => c.iteration));
   const diff = Math.max(...printed.map((c, i) => Math.abs(c.cost - want[i]!.cost)));
   expect(diff).toBeLessThan(1e-8);
@@ -58,7 +59,6 @@ describe("the course's deep networks on catvnoncat against numpy (seed 1, lr 0.0
       expectCourseCosts(r, ref, 2500);
       // The last iteration is printed too, as the course's loop does.
       expect(r.costs.at(-1)?.index).toBe(2499);
-      expect(Math.abs((r.costs.at(-1)?.cost ?? 0) - (ref.costs.at(-1)?.cost ?? 0))).toBeLessThan(1e-8);
       expect(r.trainAccuracy).toBe(trainAcc);
       expect(r.testAccuracy).toBe(testAcc);
       expect(ref.train.percent).toBe(trainAcc);
