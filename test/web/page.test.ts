@@ -37,8 +37,8 @@ async function cli(...args: string[]): Promise<string> {
   return stdout;
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+async function shot(name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 const text = async (id: string): Promise<string> => (await page.locator(`#${id}`).textContent()) ?? '';
@@ -90,8 +90,10 @@ describe('the training page in chromium', () => {
     await page.getByLabel('Speed').selectOption('10');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect.poll(async () => parseInt(await text('iteration'), 10)).toBeGreaterThan(20);
+    const pressed = Date.now();
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    await expect.poll(() => text('train-status'), { timeout: 2000 }).toMatch(/^Paused at iteration \d+\.$/);
+    await expect.poll(() => text('train-status'), { timeout: 2000, interval: 10 }).toMatch(/^Paused at iteration \d+\.$/);
+    await writeFile(join(ARTIFACTS, 'pause-response.txt'), `Pause pressed to "Paused" shown: ${Date.now() - pressed} ms (including playwright's round trips)\n`);
     const at = await text('iteration');
     expect(await page.getByRole('button', { name: 'Pause', exact: true }).isDisabled()).toBe(true);
     await shot('02-paused');
@@ -153,9 +155,17 @@ describe('the training page in chromium', () => {
     await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability'))).toBe(predicted.probabilities['cat']);
   });
 
+  it('reads the data from the file picker too', async () => {
+    await page.setInputFiles('#data-files', [join(DATASETS, 'test_catvnoncat.h5'), join(DATASETS, 'train_catvnoncat.h5')]);
+    await expect.poll(() => text('data-status'), { timeout: 30_000 }).toBe('Loaded 209 training images from train_catvnoncat.h5 and 50 test images from test_catvnoncat.h5.');
+    await page.setInputFiles('#data-files', [join(ROOT, 'package.json'), join(DATASETS, 'test_catvnoncat.h5')]);
+    await expect.poll(() => text('data-status')).toMatch(/^package\.json: not an HDF5 file/);
+  });
+
   it('is readable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await shot('05-phone');
+    await shot('05-phone', false);
+    await shot('06-phone-full');
     // A string, so this file needs no DOM types: runs in the page.
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBe(0);

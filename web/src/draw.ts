@@ -40,7 +40,7 @@ export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPo
   const f = fit(canvas, 0.6);
   if (f === null) return;
   const { ctx, w, h } = f;
-  const pad = { left: 52, right: 12, top: 12, bottom: 40 };
+  const pad = { left: 52, right: 24, top: 12, bottom: 40 };
   const pw = w - pad.left - pad.right;
   const ph = h - pad.top - pad.bottom;
   ctx.clearRect(0, 0, w, h);

@@ -398,7 +398,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       return;
     }
     case 'error':
-      (state.status === 'no-data' ? ui.dataStatus : ui.trainStatus).textContent = msg.message;
+      (msg.source === 'load' ? ui.dataStatus : msg.source === 'predict' ? ui.photoResult : ui.trainStatus).textContent = msg.message;
       return;
   }
 });

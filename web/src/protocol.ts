@@ -55,4 +55,4 @@ export type FromWorker =
   | { type: 'status'; status: Status }
   | { type: 'prediction'; id: number; probability: number }
   | { type: 'model'; id: number; w: Float64Array; b: number; iteration: number; learningRate: number; costs: { iteration: number; cost: number }[]; trainAccuracy: number | null; testAccuracy: number | null }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; source: ToWorker['type'] };

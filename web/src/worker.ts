@@ -172,6 +172,6 @@ async function handle(msg: ToWorker): Promise<void> {
 
 self.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   handle(e.data).catch((err: unknown) => {
-    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err), source: e.data.type });
   });
 });
