@@ -7,6 +7,7 @@ import { labelledImagesFromBytes } from '../../src/data/hdf5-browser.js';
 import { probabilities } from '../../src/nn/logistic.js';
 import { div, Tensor } from '../../src/tensor/index.js';
 import type { FromWorker, Progress, ToWorker, TrainSettings } from './protocol.js';
+import { recordEveryFor } from './record-every.js';
 import { NeuronTrainer } from './trainer.js';
 
 const FRAME_MS = 33;
@@ -23,14 +24,6 @@ let restart = true;
 
 function post(msg: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(msg, { transfer });
-}
-
-/** Records about 200-500 costs per run, always at multiples of 100 when there are 100 or more iterations. */
-export function recordEveryFor(iterations: number): number {
-  for (const every of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]) {
-    if (iterations / every <= 500) return every;
-  }
-  return 10000 * Math.ceil(iterations / 5_000_000);
 }
 
 function report(): void {
