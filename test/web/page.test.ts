@@ -5,11 +5,12 @@
  * model files to the CLI's. Screenshots land in test-artifacts/web/ (gitignored).
  */
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -31,6 +32,8 @@ let server: PreviewServer | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 let url = '';
+let outDir = '';
+let plain: Server | undefined;
 
 async function cli(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT });
@@ -50,7 +53,7 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm test runs tsc before vitest)`);
   tmp = await mkdtemp(join(tmpdir(), 'tsgrad-web-'));
   await mkdir(ARTIFACTS, { recursive: true });
-  const outDir = join(tmp, 'dist');
+  outDir = join(tmp, 'dist');
   await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   server = await preview({ configFile: CONFIG, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
   const address = server.httpServer.address() as AddressInfo;
@@ -73,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await server?.close();
+  await new Promise((done) => (plain === undefined ? done(undefined) : plain.close(done)));
   if (tmp !== '') await rm(tmp, { recursive: true, force: true });
 });
 
@@ -169,5 +173,34 @@ describe('the training page in chromium', () => {
     // A string, so this file needs no DOM types: runs in the page.
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBe(0);
+  });
+});
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+describe('the built files on a plain static server', () => {
+  it('train on picked files, and say the one-click data is not served there', async () => {
+    plain = createServer((req, res) => {
+      const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/')).replace(/^(\.\.[/\\])+/, '');
+      readFile(join(outDir, path.endsWith('/') ? `${path}index.html` : path)).then(
+        (body) => res.writeHead(200, { 'Content-Type': TYPES[extname(path) || '.html'] ?? 'application/octet-stream' }).end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((done) => plain?.listen(0, '127.0.0.1', done));
+    const port = (plain.address() as AddressInfo).port;
+    const other = await context?.newPage();
+    if (other === undefined) throw new Error('no browser context');
+    await other.goto(`http://127.0.0.1:${port}/`);
+    await other.getByRole('button', { name: 'Load the course data' }).click();
+    await expect.poll(() => other.locator('#data-status').textContent()).toMatch(/^The course data is not served here/);
+    await other.setInputFiles('#data-files', [join(DATASETS, 'train_catvnoncat.h5'), join(DATASETS, 'test_catvnoncat.h5')]);
+    await expect.poll(() => other.locator('#data-status').textContent(), { timeout: 30_000 }).toMatch(/^Loaded 209 training images/);
+    await other.getByLabel('Iterations').fill('100');
+    await other.getByLabel('Speed').selectOption('Infinity');
+    await other.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => other.locator('#train-status').textContent(), { timeout: 30_000 }).toBe('Done: 100 iterations.');
+    expect(await other.locator('#cost').textContent()).toBe('0.584508');
+    await other.close();
   });
 });
