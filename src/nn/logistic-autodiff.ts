@@ -13,15 +13,12 @@ import { backward, gradCheck, noGrad, requiresGrad, variable, type GradCheckOpti
 import { RandomState } from '../core/rng.js';
 import { add, fromArray, log, matmul, mul, scalar, sigmoid, sub, sum, zeros, type Tensor } from '../tensor/index.js';
 import {
-  accuracy,
   checkOptimizeOptions,
-  initializeWithZeros,
-  predict,
+  model,
+  modelWith,
   type CostRecord,
   type LogisticGrads,
   type LogisticParams,
-  type ModelOptions,
-  type ModelResult,
   type OptimizeOptions,
 } from './logistic.js';
 
@@ -115,28 +112,4 @@ export function checkLogisticGradients(X: Tensor, Y: Tensor, opts: GradCheckOpti
  * predict on train and test. Same options and result as `model`.
  * @example const d = modelAutodiff(trainX, trainY, testX, testY, { numIterations: 2000, learningRate: 0.005 });
  */
-export function modelAutodiff(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts: ModelOptions = {}): ModelResult {
-  const numIterations = opts.numIterations ?? 2000;
-  const learningRate = opts.learningRate ?? 0.5;
-  const dtype: FloatDType = XTrain.dtype === 'float32' ? 'float32' : 'float64';
-  const init = initializeWithZeros(XTrain.shape[0] as number, dtype);
-  const { params, costs } = optimizeAutodiff(init.w, init.b, XTrain, YTrain, {
-    numIterations,
-    learningRate,
-    ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
-    ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
-  });
-  const YPredictionTest = predict(params.w, params.b, XTest);
-  const YPredictionTrain = predict(params.w, params.b, XTrain);
-  return {
-    costs,
-    YPredictionTest,
-    YPredictionTrain,
-    w: params.w,
-    b: params.b,
-    learningRate,
-    numIterations,
-    trainAccuracy: accuracy(YPredictionTrain, YTrain),
-    testAccuracy: accuracy(YPredictionTest, YTest),
-  };
-}
+export const modelAutodiff: typeof model = modelWith(optimizeAutodiff);

@@ -30,11 +30,11 @@ import {
 import { wasmGramStepper, wasmPixels, type WasmPixels } from '../kernels/logistic-wasm.js';
 import { Tensor } from '../tensor/index.js';
 import {
-  accuracy,
   checkOptimizeOptions,
   type CostRecord,
   type LogisticGrads,
   type LogisticParams,
+  modelResult,
   type ModelOptions,
   type ModelResult,
   type OptimizeOptions,
@@ -258,17 +258,6 @@ export function modelFast(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: 
   checkOptimizeOptions(op, settings);
   const { params, r } = descend(op, w0, 0, train, XTrain, YTrain, settings);
   const backend = opts.backend ?? 'auto';
-  const YPredictionTest = predictSamples(params.w, params.b, test, backend);
-  const YPredictionTrain = predictSamples(params.w, params.b, train, backend);
-  return {
-    costs: r.costs,
-    YPredictionTest,
-    YPredictionTrain,
-    w: params.w,
-    b: params.b,
-    learningRate,
-    numIterations,
-    trainAccuracy: accuracy(YPredictionTrain, YTrain),
-    testAccuracy: accuracy(YPredictionTest, YTest),
-  };
+  const predictions = { train: predictSamples(params.w, params.b, train, backend), test: predictSamples(params.w, params.b, test, backend) };
+  return modelResult(params, r.costs, predictions, { train: YTrain, test: YTest }, { learningRate, numIterations });
 }

@@ -160,32 +160,57 @@ export interface ModelResult {
   testAccuracy: number;
 }
 
+/** An optimiser with `optimize`'s inputs and results (hand-derived, autodiff, ...). */
+export type Optimizer = (w: Tensor, b: number, X: Tensor, Y: Tensor, opts: OptimizeOptions) => { params: LogisticParams; costs: CostRecord[] };
+
+/**
+ * The notes' dictionary `d` from trained parameters and both sets' predictions.
+ * @example modelResult(params, costs, { train: predict(w, b, XTrain), test: predict(w, b, XTest) }, { train: YTrain, test: YTest }, settings)
+ */
+export function modelResult(
+  params: LogisticParams,
+  costs: CostRecord[],
+  predictions: { train: Tensor; test: Tensor },
+  Y: { train: Tensor; test: Tensor },
+  settings: { learningRate: number; numIterations: number },
+): ModelResult {
+  return {
+    costs,
+    YPredictionTest: predictions.test,
+    YPredictionTrain: predictions.train,
+    w: params.w,
+    b: params.b,
+    learningRate: settings.learningRate,
+    numIterations: settings.numIterations,
+    trainAccuracy: accuracy(predictions.train, Y.train),
+    testAccuracy: accuracy(predictions.test, Y.test),
+  };
+}
+
+/**
+ * The notes' `model` around any optimiser: initialise with zeros, optimise, predict on train
+ * and test. `model` is `modelWith(optimize)`.
+ * @example const modelAutodiff = modelWith(optimizeAutodiff);
+ */
+export function modelWith(optimizer: Optimizer) {
+  return (XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts: ModelOptions = {}): ModelResult => {
+    const numIterations = opts.numIterations ?? 2000;
+    const learningRate = opts.learningRate ?? 0.5;
+    const dtype: FloatDType = XTrain.dtype === 'float32' ? 'float32' : 'float64';
+    const init = initializeWithZeros(XTrain.shape[0] as number, dtype);
+    const { params, costs } = optimizer(init.w, init.b, XTrain, YTrain, {
+      numIterations,
+      learningRate,
+      ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
+      ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
+    });
+    const predictions = { train: predict(params.w, params.b, XTrain), test: predict(params.w, params.b, XTest) };
+    return modelResult(params, costs, predictions, { train: YTrain, test: YTest }, { learningRate, numIterations });
+  };
+}
+
 /**
  * The whole single neuron: initialise with zeros, optimise, predict on train and test.
  * @example const d = model(trainX, trainY, testX, testY, { numIterations: 2000, learningRate: 0.005 });
  */
-export function model(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts: ModelOptions = {}): ModelResult {
-  const numIterations = opts.numIterations ?? 2000;
-  const learningRate = opts.learningRate ?? 0.5;
-  const dtype: FloatDType = XTrain.dtype === 'float32' ? 'float32' : 'float64';
-  const init = initializeWithZeros(XTrain.shape[0] as number, dtype);
-  const { params, costs } = optimize(init.w, init.b, XTrain, YTrain, {
-    numIterations,
-    learningRate,
-    ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
-    ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
-  });
-  const YPredictionTest = predict(params.w, params.b, XTest);
-  const YPredictionTrain = predict(params.w, params.b, XTrain);
-  return {
-    costs,
-    YPredictionTest,
-    YPredictionTrain,
-    w: params.w,
-    b: params.b,
-    learningRate,
-    numIterations,
-    trainAccuracy: accuracy(YPredictionTrain, YTrain),
-    testAccuracy: accuracy(YPredictionTest, YTest),
-  };
-}
+export const model: (XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts?: ModelOptions) => ModelResult = modelWith(optimize);
