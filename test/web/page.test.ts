@@ -111,6 +111,24 @@ describe('the training page in chromium', () => {
     await expect.poll(() => text('iteration')).toBe('0 of 2000');
   });
 
+  it('is usable by keyboard: Enter on Train, then on Pause, then Reset', async () => {
+    const active = (): Promise<unknown> => page.evaluate('document.activeElement && document.activeElement.id');
+    await page.getByLabel('Speed').focus();
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('train');
+    await page.keyboard.press('Enter');
+    await expect.poll(active).toBe('pause');
+    await shot('02b-keyboard-focus', false);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => text('train-status')).toMatch(/^Paused at iteration \d+\.$/);
+    await expect.poll(active).toBe('train');
+    // Pause is disabled now, so the next stop is Reset.
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('reset');
+    await page.keyboard.press('Space');
+    await expect.poll(() => text('train-status')).toBe('Ready: press Train.');
+  });
+
   it('shows the CLI\'s cost after 100 iterations', async () => {
     const out = JSON.parse(await cli('train', '--data', DATASETS, '--iterations', '101', '--print-every', '100', '--json')) as { costs: { iteration: number; cost: number }[] };
     const cliCost = out.costs.find((c) => c.iteration === 100)?.cost;

@@ -78,6 +78,9 @@ function settings(): TrainSettings | null {
 function setStatus(status: Status): void {
   state.status = status;
   const hasData = status !== 'no-data';
+  // Keyboard users keep their place: Train hands focus to Pause, and Pause back to Train.
+  const focused = document.activeElement;
+  const handOver = (focused === ui.train && status === 'training') ? ui.pause : (focused === ui.pause && status !== 'training') ? ui.train : null;
   ui.train.disabled = !hasData || status === 'training';
   ui.pause.disabled = status !== 'training';
   ui.reset.disabled = !hasData;
@@ -93,6 +96,7 @@ function setStatus(status: Status): void {
   };
   ui.trainStatus.textContent = text[status];
   document.body.dataset['status'] = status;
+  if (handOver !== null && !handOver.disabled) handOver.focus();
 }
 
 ui.train.addEventListener('click', () => {
