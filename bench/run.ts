@@ -5,6 +5,9 @@
  *   process against whole process (start, load, train, evaluate): numpy running
  *   bench/numpy_logistic.py, tsgrad's CLI `node dist/cli/main.js train --json`, and
  *   bench/single-neuron-fast.ts (load + `modelFast` on the raw pixels), in float64 and float32.
+ * - The deep models' matrix products (bench/matmul-shapes.ts): tsgrad's `matmul`
+ *   (bench/matmul.ts) against `np.dot` (bench/numpy_matmul.py) on the same seeded matrices,
+ *   medians of 9 calls inside one process each (1001 for the small products).
  * - The notes' dot demo: 100,000 float64 elements, a plain JavaScript loop and tsgrad's `dot`
  *   against `np.dot` (medians of 101 calls inside one process each).
  *
@@ -12,7 +15,7 @@
  * slows every implementation alike; "numpy ÷ this" divides numpy's median of the same run
  * by the row's. Peak RSS comes from /usr/bin/time (or the process's own report).
  *
- *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js]
+ *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js] [--only neuron,matmul,dot]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { MATMUL_SHAPES } from './matmul-shapes.js';
 
 // Compiled to out/bench/bench/run.js; the project root is three folders up.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -32,6 +36,9 @@ const RUNS = Math.max(1, Number(option('--runs') ?? 5));
 const DATA = resolve(ROOT, option('--data') ?? join('..', 'shared', 'datasets'));
 // The CLI to time: this checkout's build by default.
 const CLI = resolve(ROOT, option('--cli') ?? join('dist', 'cli', 'main.js'));
+// --only neuron,matmul,dot: a subset of the table's groups.
+const ONLY = option('--only')?.split(',');
+const wanted = (group: 'neuron' | 'matmul' | 'dot'): boolean => ONLY === undefined || ONLY.includes(group);
 // The CLI's plain path takes tens of seconds a run: past this, it is run once only.
 const SLOW_SECONDS = 10;
 
@@ -152,7 +159,7 @@ interface Job {
 
 const NODE = process.execPath;
 const jobs: Job[] = [];
-for (const dtype of ['float64', 'float32'] as const) {
+for (const dtype of wanted('neuron') ? (['float64', 'float32'] as const) : []) {
   const peer = `numpy ${dtype}`;
   const group = 'single neuron, whole process';
   if ('python' in PY) {
@@ -204,7 +211,7 @@ interface NpDotOutput {
   maxRssBytes: number;
 }
 const dotRows: Row[] = [];
-{
+if (wanted('dot')) {
   const group = 'dot, 100,000 float64 (median of 101 calls)';
   const js: DotOutput[] = [];
   const np: NpDotOutput[] = [];
@@ -221,6 +228,47 @@ const dotRows: Row[] = [];
   dotRows.push({ group, name: 'tsgrad dot', peer: 'np.dot', seconds: js.map((o) => o.tsgrad.medianSeconds), rss: js.map((o) => o.maxRssBytes), result: match(js[0]?.tsgrad.value ?? Number.NaN) });
 }
 
+// ---------------------------------------------------------------- matmul
+interface MatmulOutput {
+  name: string;
+  medianSeconds: number;
+  sum: number;
+  maxRelToPlain?: number;
+  maxRssBytes: number;
+}
+const matmulRows: Row[] = [];
+if (wanted('matmul')) {
+  const group = 'matmul float64 (median of 9 calls; 1001 when small)';
+  const shapesJson = JSON.stringify(MATMUL_SHAPES);
+  const js: MatmulOutput[][] = [];
+  const np: MatmulOutput[][] = [];
+  const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as MatmulOutput);
+  for (let run = 0; run < RUNS; run++) {
+    if ('python' in PY) np.push(lines(runOnce(PY.python, ['bench/numpy_matmul.py', shapesJson], NUMPY_ENV).stdout));
+    js.push(lines(runOnce(NODE, ['out/bench/bench/matmul.js']).stdout));
+  }
+  MATMUL_SHAPES.forEach((shape, i) => {
+    const mine = js.map((r) => r[i]).filter((o): o is MatmulOutput => o !== undefined);
+    const theirs = np.map((r) => r[i]).filter((o): o is MatmulOutput => o !== undefined);
+    const peer = `np.dot ${shape.name}`;
+    const npSum = theirs[0]?.sum;
+    if (theirs.length > 0) {
+      matmulRows.push({ group, name: peer, peer, seconds: theirs.map((o) => o.medianSeconds), rss: theirs.map((o) => o.maxRssBytes), result: `Σ ${npSum}` });
+    }
+    const sum = mine[0]?.sum ?? Number.NaN;
+    const vsNumpy = npSum === undefined ? '' : Math.abs(sum - npSum) <= 1e-12 * Math.abs(npSum) ? 'Σ = np.dot (1e-12 rel)' : `Σ ≠ np.dot: ${sum} vs ${npSum}`;
+    const plain = Math.max(...mine.map((o) => o.maxRelToPlain ?? Number.NaN));
+    matmulRows.push({
+      group,
+      name: `tsgrad matmul ${shape.name}`,
+      peer,
+      seconds: mine.map((o) => o.medianSeconds),
+      rss: mine.map((o) => o.maxRssBytes),
+      result: `${vsNumpy}; max rel to plain gemm ${plain.toExponential(1)}`,
+    });
+  });
+}
+
 // ---------------------------------------------------------------- table
 function formatSeconds(s: number): string {
   if (s >= 1) return `${s.toFixed(3)} s`;
@@ -228,7 +276,7 @@ function formatSeconds(s: number): string {
   return `${(s * 1e6).toFixed(1)} µs`;
 }
 
-const all: Row[] = [...rows.values(), ...dotRows];
+const all: Row[] = [...rows.values(), ...matmulRows, ...dotRows];
 const byName = new Map(all.map((r) => [r.name, r]));
 const table: string[][] = [['benchmark', 'implementation', 'median', 'runs', 'numpy ÷ this', 'peak RSS', 'results']];
 for (const r of all) {

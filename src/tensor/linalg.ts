@@ -1,7 +1,8 @@
 import { allocate, promoteFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { gemm, type MatrixOperand } from '../kernels/matmul.js';
+import { dotStrided, gemm, type MatrixOperand } from '../kernels/matmul.js';
+import { gemmWasm } from '../kernels/matmul-wasm.js';
 import { record } from './record.js';
 import { reshape } from './shape-ops.js';
 import { Tensor } from './tensor.js';
@@ -10,10 +11,19 @@ function asMatrix(t: Tensor): MatrixOperand {
   return { data: t.data, offset: t.offset, rowStride: t.strides[0] ?? 0, colStride: t.strides[1] ?? 0 };
 }
 
+// The SIMD kernel wins from tiny products on (20 x 20 x 20: about 10x); a single row of a
+// (m = 1) would only use a quarter of its tile, and the plain loop streams b once.
+function useWasm(m: number, n: number, k: number): boolean {
+  return m >= 2 && n >= 2 && m * n * k >= 256;
+}
+
 /**
  * Matrix product with numpy's rules for 1-D and 2-D operands: a 1-D left operand is a row,
  * a 1-D right operand a column, and the added axis is dropped from the result.
- * Transposed views are read in place, without a copy.
+ * Transposed views are read as they are: the WebAssembly SIMD kernel (../kernels/matmul-wasm.ts)
+ * copies a row- or column-major operand into its memory in one memcpy, and the plain `gemm`,
+ * the fallback without wasm SIMD, reads strided views in place. Vector results (n = 1, and
+ * the inner product of two vectors) use the unrolled `dotStrided`.
  * @example matmul(transpose(w), X) // (1, n) @ (n, m) -> (1, m)
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -29,7 +39,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const dtype = promoteFloat(a.dtype, b.dtype);
   const out = allocate(dtype, m * n);
-  gemm(m, n, k, asMatrix(a2), asMatrix(b2), out);
+  const am = asMatrix(a2);
+  const bm = asMatrix(b2);
+  if (n === 1) {
+    // Matrix-vector and the inner product of two vectors: one unrolled dot per row.
+    for (let i = 0; i < m; i++) out[i] = dotStrided(k, am.data, am.offset + i * am.rowStride, am.colStride, bm.data, bm.offset, bm.rowStride);
+  } else if (!useWasm(m, n, k) || !gemmWasm(m, n, k, am, bm, out)) {
+    gemm(m, n, k, am, bm, out);
+  }
   const full = record('matmul', [a2, b2], new Tensor(out, [m, n], dtype), null);
   if (a.ndim === 1 && b.ndim === 1) return reshape(full, []);
   if (a.ndim === 1) return reshape(full, [n]);

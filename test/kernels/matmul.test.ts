@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemm } from '../../src/kernels/matmul.js';
+import { dotStrided, gemm } from '../../src/kernels/matmul.js';
 import { at, prng, randomLayout, randomValue, type Layout } from './layout.js';
 
 const RUNS = { seed: 42, numRuns: 200 };
@@ -61,5 +61,35 @@ describe('gemm (property, against a naive triple loop)', () => {
     const col = new Float64Array(2);
     gemm(2, 1, 0, empty, empty, col);
     expect(Array.from(col)).toEqual([0, 0]);
+  });
+});
+
+describe('dotStrided (against the one-accumulator loop)', () => {
+  it('matches to 1e-12 of Σ|x||y| on random lengths, strides and array types', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.nat(), (n, xs, ys, f32, seed) => {
+        const rand = prng(seed);
+        const len = Math.max(1, n * Math.max(1, Math.abs(xs), ys));
+        const x = f32 ? Float32Array.from({ length: len }, () => randomValue(rand)) : Float64Array.from({ length: len }, () => randomValue(rand));
+        const y = Float64Array.from({ length: len }, () => randomValue(rand));
+        const xo = xs < 0 ? (n - 1) * -xs : 0;
+        let want = 0;
+        let scale = 0;
+        for (let i = 0; i < n; i++) {
+          const t = (x[xo + i * xs] as number) * (y[i * ys] as number);
+          want += t;
+          scale += Math.abs(t);
+        }
+        return Math.abs(dotStrided(n, x, xo, xs, y, 0, ys) - want) <= 1e-12 * scale;
+      }),
+      RUNS,
+    );
+  });
+
+  it('propagates NaN and infinities, and is 0 for n = 0', () => {
+    const x = new Float64Array([1, 2, 3, 4, 5]);
+    expect(dotStrided(5, x, 0, 1, new Float64Array([1, 1, Number.NaN, 1, 1]), 0, 1)).toBeNaN();
+    expect(dotStrided(5, x, 0, 1, new Float64Array([1, 1, 1, 1, Number.POSITIVE_INFINITY]), 0, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(dotStrided(0, x, 0, 1, x, 0, 1)).toBe(0);
   });
 });

@@ -135,3 +135,42 @@ describe('matmul (property, public API)', () => {
     );
   });
 });
+
+describe('matmul on the SIMD path (sizes past the plain-path threshold)', () => {
+  // The reference: the plain kernel through from-scratch loops over the views' logical values.
+  function reference(x: Tensor, y: Tensor): number[] {
+    const [m, k] = x.shape as [number, number];
+    const n = y.shape[1] as number;
+    const xv = x.toArray() as number[][];
+    const yv = y.toArray() as number[][];
+    const out: number[] = [];
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += (xv[i]?.[p] as number) * (yv[p]?.[j] as number);
+        out.push(s);
+      }
+    }
+    return out;
+  }
+
+  it('A@B, A@Bᵀ, Aᵀ@B and Aᵀ@Bᵀ in float64 and float32 agree with the triple loop', () => {
+    const rand = prng(5);
+    const [m, k, n] = [21, 37, 30];
+    for (const dtype of ['float64', 'float32'] as const) {
+      const tol = dtype === 'float64' ? 1e-12 : 1e-6;
+      const A = fromArray(Array.from({ length: m * k }, () => rand() - 0.5), [m, k], dtype);
+      const At = transpose(fromArray(Array.from({ length: m * k }, () => rand() - 0.5), [k, m], dtype));
+      const B = fromArray(Array.from({ length: k * n }, () => rand() - 0.5), [k, n], dtype);
+      const Bt = transpose(fromArray(Array.from({ length: k * n }, () => rand() - 0.5), [n, k], dtype));
+      for (const [x, y] of [[A, B], [A, Bt], [At, B], [At, Bt]] as const) {
+        const got = matmul(x, y);
+        expect(got.dtype).toBe(dtype);
+        expect(got.shape).toEqual([m, n]);
+        const want = reference(x, y);
+        // Every |a||b| term is below 1/4, so k/4 bounds each cell's Σ|a||b|.
+        want.forEach((w, i) => expect(Math.abs((got.data[i] as number) - w)).toBeLessThanOrEqual((tol * k) / 4));
+      }
+    }
+  });
+});
