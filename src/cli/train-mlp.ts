@@ -121,6 +121,7 @@ export function mlpSettings(
   data: CatData,
 ): MlpSettings {
   if (o.autodiff) throw new ArgumentError('train', '--autodiff', 'applies to --model logistic; the deep network always uses autodiff');
+  if (given(cmd, 'engine')) throw new ArgumentError('train', '--engine', 'applies to --model logistic; the deep network always uses autodiff');
   if (o.dtype !== 'float64') throw new ArgumentError('train', '--dtype', `--model mlp trains in float64, got ${o.dtype}`);
   let epochs = o.epochs ?? MLP_DEFAULTS.epochs;
   if (given(cmd, 'iterations')) {
@@ -170,7 +171,7 @@ export function g17(x: number): string {
 }
 
 /** Trains, prints what the course prints (costs with 17 significant digits, accuracies), saves. */
-export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?: string; json?: boolean }, say: (line: string) => void): Promise<void> {
+export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?: string; plot?: string; json?: boolean }, say: (line: string) => void): Promise<void> {
   const s = settings;
   // Every setting is checked against the data before anything about the run is printed.
   const prepared = prepareMlp(data, s);
@@ -185,6 +186,12 @@ export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?
     await saveMlp(opts.save, data, r);
     say(`saved model to ${opts.save}`);
   }
+  if (opts.plot !== undefined) {
+    // Loaded only when asked for: the charts pull in the image libraries.
+    const { writeMlpTrainingPlots } = await import('../viz/training.js');
+    const written = await writeMlpTrainingPlots(opts.plot, data, r);
+    say(`wrote ${written.files.length} plot files to ${opts.plot}`);
+  }
   if (opts.json) {
     const out = {
       model: 'mlp',
@@ -198,6 +205,7 @@ export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?
       test: r.test,
       trainingSeconds: r.trainingSeconds,
       ...(opts.save !== undefined ? { saved: opts.save } : {}),
+      ...(opts.plot !== undefined ? { plots: opts.plot } : {}),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }

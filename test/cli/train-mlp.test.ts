@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,15 @@ describe('tsgrad train --model mlp', () => {
     expect(doc.classes).toEqual(['non-cat', 'cat']);
   });
 
+  it('--plot writes the training plots of the deep network', async () => {
+    const dir = await tempDir();
+    const r = await train('--model', 'mlp', '--layers', '12288,3,1', '--iterations', '2', '--plot', dir, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { plots: string }).plots).toBe(dir);
+    expect((await readdir(dir)).length).toBeGreaterThan(0);
+  });
+
   it('trains a softmax output on HDF5 files with more than two classes', async () => {
     const dir = await tempDir();
     const labels = Array.from({ length: 12 }, (_, i) => i % 3);
@@ -100,6 +110,7 @@ describe('tsgrad train --model mlp', () => {
     expectUserError(await train('--model', 'mlp', '--iterations', '5', '--epochs', '6'), 'disagree');
     expectUserError(await train('--model', 'mlp', '--dtype', 'float32'), '--dtype', 'float64');
     expectUserError(await train('--model', 'mlp', '--autodiff'), '--autodiff');
+    expectUserError(await train('--model', 'mlp', '--engine', 'plain'), '--engine', 'applies to --model logistic');
     expectUserError(await train('--model', 'cnn'), '--model must be one of logistic, mlp');
     expectUserError(await train('--layers', '12288,7,1'), 'train: --layers: applies to --model mlp');
     expectUserError(await train('--optimizer', 'adam'), '--optimizer: applies to --model mlp');
