@@ -13,3 +13,16 @@ export { loadLogisticModel, saveLogisticModel, writeFileAtomic } from './train/m
 export * from './autograd/index.js';
 export { modelAutodiff, optimizeAutodiff, propagateAutodiff, logisticCost, checkLogisticGradients } from './nn/logistic-autodiff.js';
 export { graphToDot, graphToSvg } from './viz/graph.js';
+// Deep networks. Names that would clash with the single neuron's or the tensor layer's
+// (`sigmoid`, `tanh`, `predict`, `accuracy`) are exported under a namespace instead.
+export { relu, leakyRelu, softmax, logSoftmax, activation } from './nn/activations.js';
+export { courseCost, binaryCrossEntropyWithLogits, softmaxCrossEntropy, l2Penalty } from './nn/losses.js';
+export { parseInitializer, initWeights, initializeLayers, INITIALIZER_NAMES } from './nn/init.js';
+export { Parameter, Dense, Activation, Dropout, Sequential } from './nn/layers.js';
+export { Mlp, oneHot, checkMlpGradients } from './nn/mlp.js';
+export * as course from './nn/deep.js';
+export * as activations from './nn/activations.js';
+export * as optim from './optim/index.js';
+export { GradientDescent, Momentum, RMSProp, Adam, createOptimizer } from './optim/index.js';
+export { fit } from './train/fit.js';
+export * as metrics from './train/metrics.js';
