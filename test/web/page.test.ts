@@ -98,7 +98,9 @@ describe('the training page in chromium', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect.poll(() => text('train-status'), { timeout: 2000, interval: 10 }).toMatch(/^Paused at iteration \d+\.$/);
     await writeFile(join(ARTIFACTS, 'pause-response.txt'), `Pause pressed to "Paused" shown: ${Date.now() - pressed} ms (including playwright's round trips)\n`);
-    const at = await text('iteration');
+    const status = await text('train-status');
+    const at = `${/\d+/.exec(status)?.[0] ?? '?'} of 2000`;
+    expect(await text('iteration')).toBe(at);
     expect(await page.getByRole('button', { name: 'Pause', exact: true }).isDisabled()).toBe(true);
     await shot('02-paused');
     await page.waitForTimeout(400);
@@ -186,6 +188,8 @@ describe('the training page in chromium', () => {
 
   it('is readable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.waitForTimeout(100);
     await shot('05-phone', false);
     await shot('06-phone-full');
     // A string, so this file needs no DOM types: runs in the page.

@@ -391,6 +391,11 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       return;
     }
     case 'status':
+      // The readout and the status line agree at once: draw the last progress now.
+      if (frame !== 0) {
+        cancelAnimationFrame(frame);
+        render();
+      }
       setStatus(msg.status);
       if (msg.status !== 'training') void classifyPhoto();
       return;
