@@ -144,6 +144,11 @@ describe('the training page in chromium', () => {
     expect(await text('cost')).toBe(cliCost?.toFixed(6));
     expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBeCloseTo(cliCost ?? NaN, 12);
     await shot('03-trained-100');
+
+    await page.getByRole('button', { name: 'Draw the landscape' }).click();
+    await expect.poll(() => text('landscape-status')).toMatch(new RegExp(`^At iteration 100: train cost 0\\.693147 at α = 0 and ${cliCost?.toFixed(6).replace('.', '\\.')} at α = 1;`));
+    await page.locator('#landscape').scrollIntoViewIfNeeded();
+    await shot('03b-landscape', false);
   });
 
   it('classifies a test image exported as PNG as the CLI does, with the model saved on the page', async () => {

@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLabelledImages, type LabelledImages } from '../../src/data/dataset.js';
 import { optimizeFast } from '../../src/nn/logistic-fast.js';
 import { zeros } from '../../src/tensor/index.js';
-import { NeuronTrainer, accuracyOf, costOf } from '../../web/src/trainer.js';
+import { probabilities } from '../../src/nn/logistic.js';
+import { div, Tensor } from '../../src/tensor/index.js';
+import { NeuronTrainer, accuracyOf, alphaGrid, costOf } from '../../web/src/trainer.js';
 import { recordEveryFor } from '../../web/src/record-every.js';
 
 const DATASETS = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
@@ -67,6 +69,25 @@ describe('NeuronTrainer', () => {
     t.reset();
     // The CLI's cost at iteration 0 (ln 2 summed in float64).
     expect(t.state().cost).toBe(0.693147180559946);
+  });
+});
+
+describe('NeuronTrainer.interpolation', () => {
+  it('is the cost at (1 - α)·θ₀ + α·θ*: ln 2 at the zeros, the current cost at α = 1', () => {
+    const t = new NeuronTrainer(train, test);
+    t.advance(100, 0.005, 10, 100);
+    const line = t.interpolation(alphaGrid(-0.5, 1.5, 41));
+    expect(line.alpha).toHaveLength(41);
+    expect(line.alpha[10]).toBe(0);
+    expect(line.alpha[30]).toBe(1);
+    expect(line.train[10]).toBeCloseTo(0.693147180559946, 14);
+    expect(line.train[30]).toBeCloseTo(t.state().cost, 12);
+    expect(line.test[30]).toBeCloseTo(t.state().testCost, 12);
+    // α = 1.5 with the notes' tensor ops: σ((1.5 w)ᵀX + 1.5 b).
+    const X = div(train.x.reshape([209, -1]).T, 255);
+    const w = new Tensor(t.weights().map((v) => 1.5 * v), [12288, 1], 'float64');
+    const A = probabilities(w, 1.5 * t.bias, X).values() as Float64Array;
+    expect(line.train[40]).toBeCloseTo(costOf(A, Float64Array.from(train.y.values())), 12);
   });
 });
 

@@ -126,3 +126,61 @@ export function drawImage(canvas: HTMLCanvasElement, rgb: Uint8Array, width: num
   }
   ctx.putImageData(img, 0, 0);
 }
+
+/**
+ * The 1-D loss landscape: train and test cost against α, with θ₀ (α = 0) and θ* (α = 1) marked.
+ * @example drawInterpolation(canvas, { alpha, train, test });
+ */
+export function drawInterpolation(canvas: HTMLCanvasElement, line: { alpha: readonly number[]; train: readonly number[]; test: readonly number[] }): void {
+  const f = fit(canvas, 0.5);
+  if (f === null) return;
+  const { ctx, w, h } = f;
+  const pad = { left: 52, right: 24, top: 12, bottom: 40 };
+  const pw = w - pad.left - pad.right;
+  const ph = h - pad.top - pad.bottom;
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = '12px system-ui, sans-serif';
+  const lo = line.alpha[0] ?? 0;
+  const hi = line.alpha.at(-1) ?? 1;
+  const finite = [...line.train, ...line.test].filter(Number.isFinite);
+  const yMax = Math.max(0.1, ...finite) * 1.05;
+  const x = (a: number): number => pad.left + ((a - lo) / (hi - lo)) * pw;
+  const y = (c: number): number => pad.top + ph - (Math.min(c, yMax) / yMax) * ph;
+  ctx.fillStyle = '#222';
+  ctx.strokeStyle = '#ccc';
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yStep = niceStep(yMax, 5);
+  for (let v = 0; v <= yMax + 1e-12; v += yStep) {
+    ctx.beginPath();
+    ctx.moveTo(pad.left, y(v));
+    ctx.lineTo(pad.left + pw, y(v));
+    ctx.stroke();
+    ctx.fillText(v.toFixed(yStep < 0.1 ? 2 : 1), pad.left - 6, y(v));
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const [a, name] of [[0, 'α = 0 (start)'], [1, 'α = 1 (now)']] as const) {
+    ctx.strokeStyle = '#888';
+    ctx.setLineDash([4, 4]);
+    ctx.beginPath();
+    ctx.moveTo(x(a), pad.top);
+    ctx.lineTo(x(a), pad.top + ph);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillText(name, x(a), pad.top + ph + 6);
+  }
+  ctx.fillText(`α from ${lo} to ${hi}`, pad.left + pw / 2, pad.top + ph + 22);
+  for (const [values, color] of [[line.test, TEST], [line.train, TRAIN]] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    values.forEach((v, i) => {
+      const px = x(line.alpha[i] ?? 0);
+      if (i === 0) ctx.moveTo(px, y(v));
+      else ctx.lineTo(px, y(v));
+    });
+    ctx.stroke();
+  }
+}

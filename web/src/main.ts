@@ -2,7 +2,7 @@
  * The page: controls, the live views, photos and model files. All the arithmetic runs in
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
-import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
+import { drawCostChart, drawImage, drawInterpolation, drawWeights, type CostPoint } from './draw.js';
 import { modelFileText, parseModelFile } from './model-file.js';
 import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker, TrainSettings } from './protocol.js';
 
@@ -39,6 +39,9 @@ const ui = {
   saveModel: $('save-model', HTMLButtonElement),
   modelFile: $('model-file', HTMLInputElement),
   modelStatus: $('model-status', HTMLParagraphElement),
+  drawLandscape: $('draw-landscape', HTMLButtonElement),
+  landscape: $('landscape', HTMLCanvasElement),
+  landscapeStatus: $('landscape-status', HTMLParagraphElement),
 };
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -85,6 +88,7 @@ function setStatus(status: Status): void {
   ui.pause.disabled = status !== 'training';
   ui.reset.disabled = !hasData;
   ui.saveModel.disabled = !state.hasModel;
+  ui.drawLandscape.disabled = !hasData || status === 'training';
   ui.train.textContent = status === 'paused' ? 'Resume' : 'Train';
   const it = state.last?.iteration ?? 0;
   const text: Record<Status, string> = {
@@ -369,6 +373,20 @@ ui.modelFile.addEventListener('change', () => {
   });
 });
 
+// ---- the loss landscape ----
+
+ui.drawLandscape.addEventListener('click', () => {
+  ui.landscapeStatus.textContent = 'Computing…';
+  void request({ type: 'landscape', id: state.nextId++ }).then((reply) => {
+    if (reply.type !== 'landscape') return;
+    drawInterpolation(ui.landscape, reply);
+    const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
+    const summary = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(Math.min(...reply.train), 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(Math.min(...reply.train))] ?? NaN, 2)}.`;
+    ui.landscapeStatus.textContent = summary;
+    ui.landscape.setAttribute('aria-label', `Loss landscape. ${summary}`);
+  });
+});
+
 // ---- the worker's replies ----
 
 worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
@@ -400,6 +418,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       if (msg.status !== 'training') void classifyPhoto();
       return;
     case 'prediction':
+    case 'landscape':
     case 'model': {
       const resolve = state.requests.get(msg.id);
       state.requests.delete(msg.id);

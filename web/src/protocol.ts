@@ -20,7 +20,8 @@ export type ToWorker =
   | { type: 'reset'; settings: TrainSettings }
   | { type: 'predict'; id: number; pixels: Uint8Array }
   | { type: 'setParameters'; w: Float64Array; b: number }
-  | { type: 'getModel'; id: number };
+  | { type: 'getModel'; id: number }
+  | { type: 'landscape'; id: number };
 
 /** A test image for the grid: its pixels (h, w, 3) and label. */
 export interface TestImages {
@@ -55,4 +56,5 @@ export type FromWorker =
   | { type: 'status'; status: Status }
   | { type: 'prediction'; id: number; probability: number }
   | { type: 'model'; id: number; w: Float64Array; b: number; iteration: number; learningRate: number; costs: { iteration: number; cost: number }[]; trainAccuracy: number | null; testAccuracy: number | null }
+  | { type: 'landscape'; id: number; iteration: number; alpha: number[]; train: number[]; test: number[] }
   | { type: 'error'; message: string; source: ToWorker['type'] };

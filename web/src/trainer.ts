@@ -44,6 +44,19 @@ export function costOf(a: Float64Array, y: Float64Array): number {
   return (-1 / a.length) * pairwiseSum(terms, 0, a.length);
 }
 
+/**
+ * `count` evenly spaced values from `lo` to `hi`, both included, with 0 and 1 exact when on
+ * the grid: the CLI's α grid (`linspace` of src/train/landscape.ts).
+ * @example alphaGrid(-0.5, 1.5, 5) // [-0.5, 0, 0.5, 1, 1.5]
+ */
+export function alphaGrid(lo: number, hi: number, count: number): number[] {
+  const step = (hi - lo) / (count - 1);
+  return Array.from({ length: count }, (_, i) => {
+    const a = lo + ((hi - lo) * i) / (count - 1);
+    return Math.abs(a) < step * 1e-9 ? 0 : Math.abs(a - 1) < step * 1e-9 ? 1 : a;
+  });
+}
+
 /** The notes' accuracy in percent: 100 - mean(|Ŷ - Y|)·100, Ŷ = [A > 0.5]. */
 export function accuracyOf(a: Float64Array, y: Float64Array): number {
   let wrong = 0;
@@ -86,6 +99,8 @@ export class NeuronTrainer {
   private z0: Float64Array | null = null;
   private b = 0;
   private wCache: { iteration: number; w: Float64Array } | null = null;
+  /** θ₀, where this run started (zeros, or loaded parameters): the landscape's α = 0. */
+  private origin: { w: Float64Array | null; b: number } = { w: null, b: 0 };
 
   constructor(train: LabelledImages, test: LabelledImages) {
     this.train = samplesOf(train);
@@ -101,6 +116,7 @@ export class NeuronTrainer {
   reset(w?: Float64Array, b = 0): void {
     this.w0 = w === undefined ? new Float64Array(this.train.n) : Float64Array.from(w);
     this.b = b;
+    this.origin = { w: w === undefined ? null : Float64Array.from(w), b };
     this.z0 = w === undefined ? null : scores(this.train, this.w0);
     this.stepper = null;
     this.iteration = 0;
@@ -173,6 +189,26 @@ export class NeuronTrainer {
     const z = scores(this.test, w);
     for (let j = 0; j < z.length; j++) z[j] = sigmoid((z[j] as number) + b);
     return z;
+  }
+
+  /**
+   * The 1-D loss landscape of `tsgrad landscape` (Li et al. 2018, section 3): train and test
+   * cost at θ(α) = (1 - α)·θ₀ + α·θ*, from where this run started (θ₀) to now (θ*). The
+   * scores are linear in θ, so each set needs Xᵀw only at θ₀ and θ*.
+   * @example t.interpolation(alphaGrid(-0.5, 1.5, 41)).train // cost at each α
+   */
+  interpolation(alphas: readonly number[]): { alpha: number[]; train: number[]; test: number[] } {
+    const line = (s: Samples): number[] => {
+      const s1 = scores(s, this.weights());
+      const s0 = this.origin.w === null ? new Float64Array(s.m) : scores(s, this.origin.w);
+      const a = new Float64Array(s.m);
+      return alphas.map((al) => {
+        const b = (1 - al) * this.origin.b + al * this.b;
+        for (let j = 0; j < s.m; j++) a[j] = sigmoid((1 - al) * (s0[j] as number) + al * (s1[j] as number) + b);
+        return costOf(a, s.y);
+      });
+    };
+    return { alpha: [...alphas], train: line(this.train), test: line(this.test) };
   }
 
   /** Cost, accuracies and test probabilities of the current parameters. */

@@ -8,7 +8,7 @@ import { probabilities } from '../../src/nn/logistic.js';
 import { div, Tensor } from '../../src/tensor/index.js';
 import type { FromWorker, Progress, ToWorker, TrainSettings } from './protocol.js';
 import { recordEveryFor } from './record-every.js';
-import { NeuronTrainer } from './trainer.js';
+import { alphaGrid, NeuronTrainer } from './trainer.js';
 
 const FRAME_MS = 33;
 
@@ -141,6 +141,13 @@ async function handle(msg: ToWorker): Promise<void> {
       const x = div(new Tensor(msg.pixels, [1, ...inputShape], 'uint8').reshape([1, -1]).T, 255);
       const w = new Tensor(Float64Array.from(p.w), [p.w.length, 1], 'float64');
       post({ type: 'prediction', id: msg.id, probability: probabilities(w, p.b, x).item() });
+      return;
+    }
+    case 'landscape': {
+      if (trainer === null) throw new Error('load the data first');
+      // The CLI's defaults: α from -0.5 to 1.5 in 41 points.
+      const line = trainer.interpolation(alphaGrid(-0.5, 1.5, 41));
+      post({ type: 'landscape', id: msg.id, iteration: trainer.iterations, ...line });
       return;
     }
     case 'getModel': {
