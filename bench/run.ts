@@ -234,6 +234,7 @@ interface MatmulOutput {
   medianSeconds: number;
   sum: number;
   maxRelToPlain?: number;
+  plainSeconds?: number;
   maxRssBytes: number;
 }
 const matmulRows: Row[] = [];
@@ -266,6 +267,10 @@ if (wanted('matmul')) {
       rss: mine.map((o) => o.maxRssBytes),
       result: `${vsNumpy}; max rel to plain gemm ${plain.toExponential(1)}`,
     });
+    const plainSeconds = mine.map((o) => o.plainSeconds).filter((t): t is number => t !== undefined);
+    if (plainSeconds.length > 0) {
+      matmulRows.push({ group, name: `tsgrad plain gemm ${shape.name} (1 call)`, peer, seconds: plainSeconds, rss: [], result: 'the reference and fallback' });
+    }
   });
 }
 

@@ -141,7 +141,14 @@ export function gemmWasm(m: number, n: number, k: number, a: MatrixOperand, b: M
   const cSize = mPanels * 4 * ldc;
   const total = (leftSize + rightSize + cSize) * 8;
   const have = kern.memory.buffer.byteLength;
-  if (total > have) kern.memory.grow(Math.ceil((total - have) / PAGE));
+  if (total > have) {
+    try {
+      kern.memory.grow(Math.ceil((total - have) / PAGE));
+    } catch {
+      // Past the engine's memory limit (4 GiB, less in some browsers): the plain path.
+      return false;
+    }
+  }
   const buffer = kern.memory.buffer;
   const f64 = new Float64Array(buffer, 0, total / 8);
   const L = place(f64, 0, left, M, k, false);
