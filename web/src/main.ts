@@ -3,6 +3,7 @@
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
 import { drawCostChart, drawImage, drawInterpolation, drawWeights, type CostPoint } from './draw.js';
+import { buildGrid, photoPixels, renderGrid } from './images.js';
 import { modelFileText, parseModelFile } from './model-file.js';
 import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker, TrainSettings } from './protocol.js';
 
@@ -199,7 +200,7 @@ function render(): void {
   const now = performance.now();
   if (now - gridDrawn > 400 || state.status !== 'training') {
     gridDrawn = now;
-    renderGrid(p.testProbabilities);
+    if (state.test !== null) renderGrid(ui.grid, state.test, p.testProbabilities, state.classes);
   }
 }
 
@@ -207,72 +208,9 @@ function scheduleRender(): void {
   if (frame === 0) frame = requestAnimationFrame(render);
 }
 
-function buildGrid(t: TestImages): void {
-  ui.grid.replaceChildren();
-  const size = t.height * t.width * 3;
-  for (let j = 0; j < t.m; j++) {
-    const li = document.createElement('li');
-    li.dataset['index'] = String(j);
-    const canvas = document.createElement('canvas');
-    canvas.width = t.width;
-    canvas.height = t.height;
-    drawImage(canvas, t.pixels.subarray(j * size, (j + 1) * size), t.width, t.height);
-    const caption = document.createElement('span');
-    li.append(canvas, caption);
-    ui.grid.append(li);
-  }
-}
-
-function renderGrid(probs: Float64Array): void {
-  const t = state.test;
-  if (t === null) return;
-  const items = [...ui.grid.children].filter((el): el is HTMLLIElement => el instanceof HTMLLIElement);
-  const keyed = items.map((li) => {
-    const j = Number(li.dataset['index']);
-    const p = probs[j] ?? NaN;
-    const label = t.labels[j] ?? 0;
-    const wrong = (p > 0.5 ? 1 : 0) !== label;
-    return { li, j, p, label, wrong };
-  });
-  for (const k of keyed) {
-    const truth = state.classes[k.label] ?? String(k.label);
-    k.li.classList.toggle('wrong', k.wrong);
-    const caption = k.li.querySelector('span');
-    if (caption !== null) caption.textContent = `${truth}: P(cat) ${fmt(k.p, 2)}${k.wrong ? ' ✗' : ''}`;
-    k.li.title = `Test image ${k.j}, labelled ${truth}; P(${state.classes[1] ?? '1'}) = ${fmt(k.p, 4)}${k.wrong ? ', misclassified' : ''}`;
-    k.li.querySelector('canvas')?.setAttribute('aria-label', k.li.title);
-  }
-  keyed.sort((a, b) => Number(b.wrong) - Number(a.wrong) || a.j - b.j);
-  if (keyed.some((k, i) => items[i] !== k.li)) ui.grid.append(...keyed.map((k) => k.li));
-}
-
 window.addEventListener('resize', scheduleRender);
 
 // ---- photos ----
-
-async function photoPixels(file: File): Promise<Uint8Array> {
-  const [height, width] = state.inputShape as [number, number];
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (ctx === null) throw new Error('this browser has no 2D canvas');
-  // Transparency onto white, then stretched to the model's input, as tsgrad predict does.
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  bitmap.close();
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0, k = 0; i < rgba.length; i += 4) {
-    rgb[k++] = rgba[i] as number;
-    rgb[k++] = rgba[i + 1] as number;
-    rgb[k++] = rgba[i + 2] as number;
-  }
-  return rgb;
-}
 
 function request(msg: ToWorker & { id: number }): Promise<FromWorker> {
   return new Promise((resolve) => {
@@ -302,7 +240,7 @@ async function takePhoto(files: readonly File[]): Promise<void> {
   if (file === undefined) return;
   ui.photoResult.textContent = `Reading ${file.name}…`;
   try {
-    state.photo = await photoPixels(file);
+    state.photo = await photoPixels(file, state.inputShape);
   } catch {
     ui.photoResult.textContent = `${file.name}: not an image this browser can decode (JPEG, PNG or WebP).`;
     return;
@@ -396,7 +334,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       state.classes = msg.classes;
       state.inputShape = msg.inputShape;
       state.test = msg.test;
-      buildGrid(msg.test);
+      buildGrid(ui.grid, msg.test);
       ui.dataStatus.textContent = `Loaded ${msg.trainCount} training images from ${msg.trainName} and ${msg.test.m} test images from ${msg.testName}.`;
       return;
     case 'progress': {

@@ -1,0 +1,76 @@
+/** Images on the page: the grid of test images with their predictions, and your photo as the model sees it. */
+import { drawImage } from './draw.js';
+import type { TestImages } from './protocol.js';
+
+const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+/**
+ * One list item per test image: its pixels and an empty caption, filled by `renderGrid`.
+ * @example buildGrid(document.querySelector('ul')!, test);
+ */
+export function buildGrid(grid: HTMLUListElement, t: TestImages): void {
+  grid.replaceChildren();
+  const size = t.height * t.width * 3;
+  for (let j = 0; j < t.m; j++) {
+    const li = document.createElement('li');
+    li.dataset['index'] = String(j);
+    const canvas = document.createElement('canvas');
+    drawImage(canvas, t.pixels.subarray(j * size, (j + 1) * size), t.width, t.height);
+    li.append(canvas, document.createElement('span'));
+    grid.append(li);
+  }
+}
+
+/**
+ * Captions with each image's label and P(class 1); misclassified images first, outlined.
+ * Items move only when the order changes, so a steady grid does not flicker.
+ * @example renderGrid(grid, test, probabilities, ['non-cat', 'cat']);
+ */
+export function renderGrid(grid: HTMLUListElement, t: TestImages, probs: Float64Array, classes: readonly string[]): void {
+  const items = [...grid.children].filter((el): el is HTMLLIElement => el instanceof HTMLLIElement);
+  const keyed = items.map((li) => {
+    const j = Number(li.dataset['index']);
+    const p = probs[j] ?? NaN;
+    const label = t.labels[j] ?? 0;
+    return { li, j, p, label, wrong: (p > 0.5 ? 1 : 0) !== label };
+  });
+  const positive = classes[1] ?? '1';
+  for (const k of keyed) {
+    const truth = classes[k.label] ?? String(k.label);
+    k.li.classList.toggle('wrong', k.wrong);
+    const caption = k.li.querySelector('span');
+    if (caption !== null) caption.textContent = `${truth}: P(${positive}) ${fmt(k.p, 2)}${k.wrong ? ' ✗' : ''}`;
+    k.li.title = `Test image ${k.j}, labelled ${truth}; P(${positive}) = ${fmt(k.p, 4)}${k.wrong ? ', misclassified' : ''}`;
+    k.li.querySelector('canvas')?.setAttribute('aria-label', k.li.title);
+  }
+  keyed.sort((a, b) => Number(b.wrong) - Number(a.wrong) || a.j - b.j);
+  if (keyed.some((k, i) => items[i] !== k.li)) grid.append(...keyed.map((k) => k.li));
+}
+
+/**
+ * A photo file as the model's input: EXIF orientation applied, transparency onto white,
+ * stretched to `inputShape` (h, w, 3) as `tsgrad predict` does; RGB bytes, row by row.
+ * @example const rgb = await photoPixels(file, [64, 64, 3]); // 12288 bytes
+ */
+export async function photoPixels(file: File, inputShape: readonly number[]): Promise<Uint8Array> {
+  const [height, width] = inputShape as [number, number];
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (ctx === null) throw new Error('this browser has no 2D canvas');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0, k = 0; i < rgba.length; i += 4) {
+    rgb[k++] = rgba[i] as number;
+    rgb[k++] = rgba[i + 1] as number;
+    rgb[k++] = rgba[i + 2] as number;
+  }
+  return rgb;
+}
