@@ -170,9 +170,10 @@ export function gemmWasm(m: number, n: number, k: number, a: MatrixOperand, b: M
   }
   const cv = new Float64Array(buffer, c * 8, cSize);
   if (flip) {
-    for (let i = 0; i < m; i++) {
-      const o = i * n;
-      for (let j = 0; j < n; j++) out[o + j] = cv[j * ldc + i] as number;
+    // Read the product outᵀ in order; the writes go to m sequential streams.
+    for (let j = 0; j < n; j++) {
+      const row = j * ldc;
+      for (let i = 0; i < m; i++) out[i * n + j] = cv[row + i] as number;
     }
   } else {
     for (let i = 0; i < m; i++) {
