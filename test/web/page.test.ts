@@ -167,6 +167,18 @@ describe('the training page in chromium', () => {
 
     const predicted = JSON.parse(await cli('predict', saved, png, '--json')) as { probabilities: Record<string, number> };
     expect(onPage).toBe(predicted.probabilities['cat']);
+
+    // The same file dropped on the photo area.
+    await page.evaluate("document.getElementById('photo-result').removeAttribute('data-probability')");
+    const b64 = (await readFile(png)).toString('base64');
+    const dropped = await page.evaluateHandle(`(() => {
+      const bytes = Uint8Array.from(atob('${b64}'), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+      return dt;
+    })()`);
+    await page.dispatchEvent('#photo-drop', 'drop', { dataTransfer: dropped });
+    await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability'))).toBe(predicted.probabilities['cat']);
     await page.setViewportSize({ width: 1280, height: 800 });
     await shot('04-photo');
   });
