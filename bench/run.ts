@@ -174,7 +174,7 @@ for (const dtype of wanted('neuron') ? (['float64', 'float32'] as const) : []) {
 
 const loadBefore = loadavg()[0] ?? 0;
 const rows = new Map<string, Row & { outputs: TrainOutput[] }>();
-process.stderr.write(`bench: ${RUNS} interleaved runs of ${jobs.length} processes\n`);
+if (jobs.length > 0) process.stderr.write(`bench: ${RUNS} interleaved runs of ${jobs.length} processes\n`);
 for (let run = 0; run < RUNS; run++) {
   for (const job of jobs) {
     const row = rows.get(job.name) ?? { group: job.group, name: job.name, peer: job.peer, seconds: [], rss: [], result: '', outputs: [] };
