@@ -117,3 +117,27 @@ function dotF64(n: number, x: Float64Array, xo: number, y: Float64Array, yo: num
   for (let i = n4; i < n; i++) s0 += (x[xo + i] as number) * (y[yo + i] as number);
   return s0 + s1 + (s2 + s3);
 }
+
+/**
+ * out[j] = Σ_p x[xo + p·xs] · b[p, j] for a row vector x (k) and a matrix b (k x n), walking b
+ * by rows, summed in exactly `dotStrided`'s order (partial sums by p mod 4, the tail in the
+ * first): each out[j] equals `dotStrided` of x with column j bit for bit. So a sample's score
+ * is the same whether it is computed alone (w·x) or in a batch (wᵀX).
+ * @example rowTimesMatrix(3, 2, x, 0, 1, { data: B, offset: 0, rowStride: 2, colStride: 1 }, out)
+ */
+export function rowTimesMatrix(k: number, n: number, x: TypedArray, xo: number, xs: number, b: MatrixOperand, out: TypedArray): void {
+  const acc = new Float64Array(4 * n);
+  const k4 = k - (k % 4);
+  const bd = b.data;
+  for (let p = 0; p < k; p++) {
+    const base = (p < k4 ? p & 3 : 0) * n;
+    const xp = x[xo + p * xs] as number;
+    let pb = b.offset + p * b.rowStride;
+    const cs = b.colStride;
+    for (let j = 0; j < n; j++) {
+      acc[base + j] = (acc[base + j] as number) + xp * (bd[pb] as number);
+      pb += cs;
+    }
+  }
+  for (let j = 0; j < n; j++) out[j] = (acc[j] as number) + (acc[n + j] as number) + ((acc[2 * n + j] as number) + (acc[3 * n + j] as number));
+}

@@ -1,7 +1,7 @@
 import { allocate, promoteFloat } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { dotStrided, gemm, type MatrixOperand } from '../kernels/matmul.js';
+import { dotStrided, gemm, rowTimesMatrix, type MatrixOperand } from '../kernels/matmul.js';
 import { gemmWasm } from '../kernels/matmul-wasm.js';
 import { record } from './record.js';
 import { reshape } from './shape-ops.js';
@@ -44,6 +44,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (n === 1) {
     // Matrix-vector and the inner product of two vectors: one unrolled dot per row.
     for (let i = 0; i < m; i++) out[i] = dotStrided(k, am.data, am.offset + i * am.rowStride, am.colStride, bm.data, bm.offset, bm.rowStride);
+  } else if (m === 1) {
+    // A row vector times a matrix, in the dot's order: a batch's scores equal each sample's alone.
+    rowTimesMatrix(k, n, am.data, am.offset, am.colStride, bm, out);
   } else if (!useWasm(m, n, k) || !gemmWasm(m, n, k, am, bm, out)) {
     gemm(m, n, k, am, bm, out);
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dotStrided, gemm } from '../../src/kernels/matmul.js';
+import { dotStrided, gemm, rowTimesMatrix } from '../../src/kernels/matmul.js';
 import { at, prng, randomLayout, randomValue, type Layout } from './layout.js';
 
 const RUNS = { seed: 42, numRuns: 200 };
@@ -91,5 +91,28 @@ describe('dotStrided (against the one-accumulator loop)', () => {
     expect(dotStrided(5, x, 0, 1, new Float64Array([1, 1, Number.NaN, 1, 1]), 0, 1)).toBeNaN();
     expect(dotStrided(5, x, 0, 1, new Float64Array([1, 1, 1, 1, Number.POSITIVE_INFINITY]), 0, 1)).toBe(Number.POSITIVE_INFINITY);
     expect(dotStrided(0, x, 0, 1, x, 0, 1)).toBe(0);
+  });
+});
+
+describe('rowTimesMatrix (a batch scores each sample as a lone dot does)', () => {
+  it('equals dotStrided of the row with each column, bit for bit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), fc.boolean(), fc.nat(), (k, n, f32, transposed, seed) => {
+        const rand = prng(seed);
+        const x = Float64Array.from({ length: k }, () => randomValue(rand));
+        const values = Array.from({ length: k * n }, () => randomValue(rand));
+        const data = f32 ? Float32Array.from(values) : Float64Array.from(values);
+        // b[p, j] at p*n + j (row-major) or p + j*k (a transposed view).
+        const b = transposed ? { data, offset: 0, rowStride: 1, colStride: k } : { data, offset: 0, rowStride: n, colStride: 1 };
+        const out = new Float64Array(n);
+        rowTimesMatrix(k, n, x, 0, 1, b, out);
+        for (let j = 0; j < n; j++) {
+          const lone = dotStrided(k, x, 0, 1, data, j * b.colStride, b.rowStride);
+          if (!Object.is(out[j], lone)) return false;
+        }
+        return true;
+      }),
+      RUNS,
+    );
   });
 });
