@@ -15,9 +15,9 @@ import { formatShape, sizeOf } from '../core/shape.js';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../nn/activations.js';
 import { Mlp, type OutputKind } from '../nn/mlp.js';
 import { Tensor } from '../tensor/index.js';
+import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument } from './model-header.js';
 
-export const MODEL_FORMAT = 'tsgrad-model';
-export const MODEL_VERSION = 1;
+export { MODEL_FORMAT, MODEL_VERSION } from './model-header.js';
 
 /** A stored tensor: shape, dtype and the bytes in base64. */
 export interface StoredTensor {
@@ -111,17 +111,7 @@ async function readModelDocument(file: string): Promise<object> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(file, undefined, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new ModelFileError(file, undefined, 'not a tsgrad model file (invalid or truncated JSON)');
-  }
-  if (typeof doc !== 'object' || doc === null) throw new ModelFileError(file, undefined, 'not a tsgrad model file');
-  const o = doc as Record<string, unknown>;
-  if (o['format'] !== MODEL_FORMAT) throw new ModelFileError(file, 'format', `expected "${MODEL_FORMAT}"`);
-  if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${JSON.stringify(o['version'])}, this tsgrad reads version ${MODEL_VERSION}`);
-  return doc;
+  return parseModelDocument(file, text);
 }
 
 /**

@@ -8,6 +8,29 @@ import { ModelFileError } from '../core/errors.js';
 import type { CostRecord } from '../nn/logistic.js';
 import type { TrainingRecord } from './loss-model.js';
 
+/** The envelope every model file shares: its format name and version. */
+export const MODEL_FORMAT = 'tsgrad-model';
+export const MODEL_VERSION = 1;
+
+/**
+ * Parses a model file's text and checks its envelope (format and version). Browser-safe: the
+ * CLI and the web page both read model files through it. Nothing in the file is evaluated.
+ * @example const doc = parseModelDocument('cat.json', text); // { format: 'tsgrad-model', version: 1, ... }
+ */
+export function parseModelDocument(file: string, text: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new ModelFileError(file, undefined, 'not a tsgrad model file (invalid or truncated JSON)');
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ModelFileError(file, undefined, 'not a tsgrad model file');
+  const o = doc as Record<string, unknown>;
+  if (o['format'] !== MODEL_FORMAT) throw new ModelFileError(file, 'format', `expected "${MODEL_FORMAT}"`);
+  if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${JSON.stringify(o['version'])}, this tsgrad reads version ${MODEL_VERSION}`);
+  return o;
+}
+
 /** The header fields every model file carries, as a model file object has them. */
 export interface ModelHeader {
   model: { inputShape: number[] };

@@ -4,9 +4,9 @@
  * IEEE-754 bytes, so a model round-trips bit for bit between the page and `tsgrad predict`.
  */
 import { ModelFileError } from '../../src/core/errors.js';
+import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument } from '../../src/train/model-header.js';
 
-export const MODEL_FORMAT = 'tsgrad-model';
-export const MODEL_VERSION = 1;
+export { MODEL_FORMAT, MODEL_VERSION } from '../../src/train/model-header.js';
 
 /** What the page saves about a model besides its parameters. */
 export interface PageModel {
@@ -97,16 +97,7 @@ export interface LoadedNeuron {
  * @example const { w, b } = parseModelFile('cat.json', await file.text());
  */
 export function parseModelFile(file: string, text: string): LoadedNeuron {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new ModelFileError(file, undefined, 'not a tsgrad model file (invalid or truncated JSON)');
-  }
-  if (typeof doc !== 'object' || doc === null) throw new ModelFileError(file, undefined, 'not a tsgrad model file');
-  const o = doc as Record<string, unknown>;
-  if (o['format'] !== MODEL_FORMAT) throw new ModelFileError(file, 'format', `expected "${MODEL_FORMAT}"`);
-  if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${JSON.stringify(o['version'])}, this page reads version ${MODEL_VERSION}`);
+  const o = parseModelDocument(file, text);
   const model = o['model'];
   if (typeof model !== 'object' || model === null) throw new ModelFileError(file, 'model', 'expected an object');
   const mo = model as Record<string, unknown>;
