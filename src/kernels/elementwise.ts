@@ -1,4 +1,5 @@
 import type { TypedArray } from '../core/dtype.js';
+import { isRowMajor } from './strided.js';
 
 /** Elementwise unary functions, one entry each so a loop can be specialised per kind. */
 export const UNARY = {
@@ -42,16 +43,6 @@ export interface Operand {
   readonly data: TypedArray;
   readonly offset: number;
   readonly strides: readonly number[];
-}
-
-function isRowMajor(strides: readonly number[], shape: readonly number[]): boolean {
-  let expect = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i] ?? 1;
-    if (d !== 1 && strides[i] !== expect) return false;
-    expect *= d;
-  }
-  return true;
 }
 
 /** out[i] = f(x[i]) over `shape`, `out` contiguous. */

@@ -1,5 +1,5 @@
 import type { TypedArray } from '../core/dtype.js';
-import { forEachStrided } from './strided.js';
+import { forEachStrided, isRowMajor } from './strided.js';
 
 export type ReduceKind = 'sum' | 'max' | 'min';
 
@@ -54,7 +54,7 @@ function sumInto(
   const nd = shape.length;
   // Whole contiguous array to one number: pairwise summation, like numpy, so long sums
   // keep their accuracy (error O(log n) instead of O(n)).
-  if (acc.length === 1 && isContiguous(strides, shape)) {
+  if (acc.length === 1 && isRowMajor(strides, shape)) {
     let n = 1;
     for (const d of shape) n *= d;
     acc[0] = pairwiseSum(src, offset, n);
@@ -80,16 +80,6 @@ export function pairwiseSum(src: TypedArray, start: number, n: number): number {
   }
   const half = Math.floor(n / 2);
   return pairwiseSum(src, start, half) + pairwiseSum(src, start + half, n - half);
-}
-
-function isContiguous(strides: readonly number[], shape: readonly number[]): boolean {
-  let expect = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i] ?? 1;
-    if (d !== 1 && strides[i] !== expect) return false;
-    expect *= d;
-  }
-  return true;
 }
 
 function walk(

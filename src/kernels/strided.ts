@@ -44,3 +44,18 @@ export function copyStrided(
     out[i] = src[pos] ?? 0;
   });
 }
+
+/**
+ * True when a view with these strides lies in row-major order without gaps (size-1 axes may
+ * have any stride): the contiguous fast paths of every kernel test this.
+ * @example isRowMajor([3, 1], [2, 3]) // true
+ */
+export function isRowMajor(strides: readonly number[], shape: readonly number[]): boolean {
+  let expect = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i] ?? 1;
+    if (d !== 1 && strides[i] !== expect) return false;
+    expect *= d;
+  }
+  return true;
+}

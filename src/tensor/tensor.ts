@@ -1,7 +1,7 @@
 import { allocate, type DType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { contiguousStrides, formatShape, sizeOf, type Shape } from '../core/shape.js';
-import { copyStrided } from '../kernels/strided.js';
+import { copyStrided, isRowMajor } from '../kernels/strided.js';
 
 /** Nested JavaScript arrays, as `toArray()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -54,13 +54,7 @@ export class Tensor {
 
   /** True when the elements lie in row-major order from `offset` with no gaps. */
   get isContiguous(): boolean {
-    let expect = 1;
-    for (let i = this.shape.length - 1; i >= 0; i--) {
-      const d = this.shape[i] ?? 1;
-      if (d !== 1 && this.strides[i] !== expect) return false;
-      expect *= d;
-    }
-    return true;
+    return isRowMajor(this.strides, this.shape);
   }
 
   /** This tensor in contiguous row-major storage: itself when it already is, else a copy. */
