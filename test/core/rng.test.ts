@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { ulps } from '../tensor/helpers.js';
 import { ArgumentError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/rng.js';
 
@@ -26,18 +27,6 @@ function f64(b64: string): Float64Array {
   return out;
 }
 
-/** Distance in units in the last place, via the ordered integer view of the bit patterns. */
-function ulps(a: number, b: number): number {
-  const view = new DataView(new ArrayBuffer(16));
-  view.setFloat64(0, a);
-  view.setFloat64(8, b);
-  const ord = (off: number): bigint => {
-    const v = view.getBigInt64(off);
-    return v < 0n ? -(v & 0x7fffffffffffffffn) : v;
-  };
-  const d = ord(0) - ord(8);
-  return Number(d < 0n ? -d : d);
-}
 
 const SEEDS = ['0', '1', '42'] as const;
 function seedCase(s: string): SeedCase {

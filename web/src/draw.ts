@@ -32,6 +32,20 @@ function niceStep(span: number, count: number): number {
   return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
 }
 
+/** Horizontal grid lines with their labels at nice steps from 0 to yMax (both charts). */
+function drawYGrid(ctx: CanvasRenderingContext2D, yMax: number, left: number, width: number, y: (v: number) => number): void {
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yStep = niceStep(yMax, 5);
+  for (let v = 0; v <= yMax + 1e-12; v += yStep) {
+    ctx.beginPath();
+    ctx.moveTo(left, y(v));
+    ctx.lineTo(left + width, y(v));
+    ctx.stroke();
+    ctx.fillText(v.toFixed(yStep < 0.1 ? 2 : 1), left - 6, y(v));
+  }
+}
+
 /**
  * The train and test cost against the iteration, x from 0 to `maxIteration`.
  * @example drawCostChart(canvas, [{ iteration: 0, cost: 0.69, testCost: 0.69 }], 2000);
@@ -55,16 +69,7 @@ export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPo
   const x = (it: number): number => pad.left + (it / xMax) * pw;
   const y = (c: number): number => pad.top + ph - (Math.min(c, yMax) / yMax) * ph;
 
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  const yStep = niceStep(yMax, 5);
-  for (let v = 0; v <= yMax + 1e-12; v += yStep) {
-    ctx.beginPath();
-    ctx.moveTo(pad.left, y(v));
-    ctx.lineTo(pad.left + pw, y(v));
-    ctx.stroke();
-    ctx.fillText(v.toFixed(yStep < 0.1 ? 2 : 1), pad.left - 6, y(v));
-  }
+  drawYGrid(ctx, yMax, pad.left, pw, y);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   const xStep = niceStep(xMax, 5);
@@ -149,16 +154,7 @@ export function drawInterpolation(canvas: HTMLCanvasElement, line: { alpha: read
   ctx.fillStyle = '#222';
   ctx.strokeStyle = '#ccc';
   ctx.lineWidth = 1;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  const yStep = niceStep(yMax, 5);
-  for (let v = 0; v <= yMax + 1e-12; v += yStep) {
-    ctx.beginPath();
-    ctx.moveTo(pad.left, y(v));
-    ctx.lineTo(pad.left + pw, y(v));
-    ctx.stroke();
-    ctx.fillText(v.toFixed(yStep < 0.1 ? 2 : 1), pad.left - 6, y(v));
-  }
+  drawYGrid(ctx, yMax, pad.left, pw, y);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   for (const [a, name] of [[0, 'α = 0 (start)'], [1, 'α = 1 (now)']] as const) {
