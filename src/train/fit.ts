@@ -8,7 +8,6 @@
  * @example
  * const r = fit(net, { X, Y }, { learningRate: 0.0075, epochs: 2500, onIteration: (s) => log(s.cost) });
  */
-import { performance } from 'node:perf_hooks';
 import { backward } from '../autograd/index.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { RandomState } from '../core/rng.js';
