@@ -15,23 +15,17 @@ import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import {
   gramDescent,
-  gramFromColumns,
-  gramFromPixels,
   jsGramStepper,
-  pixelsFromColumns,
-  scoresFromColumns,
-  scoresFromPixels,
-  weightsFromColumns,
-  weightsFromPixels,
   type GramDescentResult,
   type GramStepper,
   type StepperSettings,
 } from '../kernels/logistic-gram.js';
-import { wasmGramStepper, wasmPixels, type WasmPixels } from '../kernels/logistic-wasm.js';
+import { wasmGramStepper } from '../kernels/logistic-wasm.js';
 import { Tensor } from '../tensor/index.js';
 import {
   checkOptimizeOptions,
   type CostRecord,
+  type Divergence,
   type LogisticGrads,
   type LogisticParams,
   modelResult,
@@ -39,45 +33,9 @@ import {
   type ModelResult,
   type OptimizeOptions,
 } from './logistic.js';
+import { addSpan, gramOf, samplesOf, scoresOf as scores, type FastBackend, type FastOptions, type Samples } from './span-samples.js';
 
-/** The notes' pixel scale: uint8 images stand for pixels / 255. */
-export const PIXEL_SCALE = 255;
-
-/** Which kernels run: WebAssembly SIMD when the engine has it (`auto`), or only plain TypeScript. */
-export type FastBackend = 'auto' | 'wasm' | 'js';
-
-export interface FastOptions {
-  /** Default `auto`; `wasm` fails with an ArgumentError where wasm SIMD is missing. */
-  backend?: FastBackend;
-}
-
-/** The samples as the kernels take them; pixels carry their copy in wasm memory once made. */
-type Samples =
-  | { kind: 'pixels'; u: Uint8Array; m: number; n: number; wasm?: WasmPixels | null }
-  | { kind: 'columns'; x: FloatArray; n: number; m: number };
-
-function wasmOf(s: Samples & { kind: 'pixels' }, backend: FastBackend): WasmPixels | null {
-  if (backend === 'js') return null;
-  if (s.wasm === undefined) s.wasm = wasmPixels(s.u, s.m, s.n, PIXEL_SCALE);
-  return s.wasm;
-}
-
-function samplesOf(op: string, arg: string, X: Tensor): Samples {
-  if (X.dtype === 'uint8') {
-    if (X.ndim < 2) throw new ShapeError(op, `${arg} as uint8 images must be (m, ...) with at least 2 axes, got ${arg}${formatShape(X.shape)}`, [X.shape]);
-    const m = X.shape[0] as number;
-    return { kind: 'pixels', u: X.values() as Uint8Array, m, n: m === 0 ? 0 : X.size / m };
-  }
-  if (X.dtype !== 'float64' && X.dtype !== 'float32') {
-    throw new DTypeError(op, `${arg} must be uint8 images or a float64/float32 (n_x, m) matrix, got ${X.dtype}`, [X.dtype]);
-  }
-  if (X.ndim !== 2) throw new ShapeError(op, `${arg} must be (n_x, m), got ${arg}${formatShape(X.shape)}`, [X.shape]);
-  const [n, m] = X.shape as [number, number];
-  const x = X.values() as FloatArray;
-  // A flattened X that is exactly pixels / 255 (the notes' preparation) goes the integer way.
-  const u = pixelsFromColumns(x, n, m, PIXEL_SCALE, X.dtype === 'float32');
-  return u === null ? { kind: 'columns', x, n, m } : { kind: 'pixels', u, m, n };
-}
+export { PIXEL_SCALE, type FastBackend, type FastOptions } from './span-samples.js';
 
 function checkLabels(op: string, Y: Tensor, s: Samples, X: Tensor): FloatArray {
   if (Y.ndim !== 2 || Y.shape[0] !== 1 || Y.shape[1] !== s.m) {
@@ -94,47 +52,11 @@ function checkWeights(op: string, w: Tensor, s: Samples, X: Tensor): void {
   if (w.dtype !== 'float64' && w.dtype !== 'float32') throw new DTypeError(op, `w must be float64 or float32, got ${w.dtype}`, [w.dtype]);
 }
 
-function gramOf(op: string, s: Samples, backend: FastBackend): Float64Array {
-  const G = new Float64Array(s.m * s.m);
-  if (s.kind === 'pixels') {
-    if (wasmOf(s, backend)?.gram(G) === true) return G;
-    if (backend === 'wasm') throw new ArgumentError(op, 'backend', 'WebAssembly SIMD is not available in this engine');
-    gramFromPixels(s.u, s.m, s.n, PIXEL_SCALE, G);
-  } else {
-    gramFromColumns(s.x, s.n, s.m, G);
-  }
-  return G;
-}
-
 function stepperOf(op: string, G: Float64Array, y: FloatArray, settings: StepperSettings, backend: FastBackend): GramStepper {
   const wasm = backend !== 'js' ? wasmGramStepper(G, y, settings) : null;
   if (wasm !== null) return wasm;
   if (backend === 'wasm') throw new ArgumentError(op, 'backend', 'WebAssembly SIMD is not available in this engine');
   return jsGramStepper(G, y, settings);
-}
-
-/** Xᵀw, one score per sample. */
-function scores(s: Samples, w: FloatArray, backend: FastBackend): Float64Array {
-  const out = new Float64Array(s.m);
-  if (s.kind === 'columns') {
-    scoresFromColumns(s.x, s.n, s.m, w, out);
-  } else {
-    const px = wasmOf(s, backend);
-    if (px !== null) px.scores(w, out);
-    else scoresFromPixels(s.u, s.m, s.n, w, PIXEL_SCALE, out);
-  }
-  return out;
-}
-
-/** w + X c. */
-function addSpan(s: Samples, c: Float64Array, w: Float64Array, backend: FastBackend): void {
-  if (s.kind === 'columns') {
-    weightsFromColumns(s.x, s.n, s.m, c, w);
-  } else {
-    const px = wasmOf(s, backend);
-    if (px !== null) px.addWeights(c, w);
-    else weightsFromPixels(s.u, s.m, s.n, c, PIXEL_SCALE, w);
-  }
 }
 
 function toTensor(values: Float64Array, shape: readonly number[], dtype: FloatDType): Tensor {
@@ -170,33 +92,109 @@ interface Descent {
   params: LogisticParams;
 }
 
+/** Where a fast descent stands, exactly: w = w0 + X c, the bias, and one step back. */
+export interface FastDescentState {
+  /** Iterations done. */
+  iteration: number;
+  c: Float64Array;
+  b: number;
+  /** c and b before the last update (for going back one step if the next cost is not finite). */
+  previous?: { c: Float64Array; b: number };
+}
+
+/**
+ * A Gram-space descent prepared once (samples, G, stepper) that runs in slices: `advance`
+ * runs until done, diverged, or `pause()` says stop after an iteration; `state` is exact, so
+ * a descent resumed from it gives the same bits as one never paused.
+ */
+class FastDescent {
+  private readonly stepper: GramStepper;
+  private readonly y: FloatArray;
+  private readonly w0: Float64Array;
+  private readonly dtype: FloatDType;
+  private readonly round: ((x: number) => number) | undefined;
+  private readonly backend: FastBackend;
+  private last: GramDescentResult;
+  readonly costs: CostRecord[] = [];
+
+  constructor(
+    op: string,
+    w: Tensor,
+    b: number,
+    readonly s: Samples,
+    X: Tensor,
+    Y: Tensor,
+    private readonly opts: OptimizeOptions & FastOptions & { resume?: FastDescentState },
+  ) {
+    checkWeights(op, w, s, X);
+    this.y = checkLabels(op, Y, s, X);
+    this.backend = opts.backend ?? 'auto';
+    this.dtype = w.dtype as FloatDType;
+    this.round = this.dtype === 'float32' ? Math.fround : undefined;
+    this.w0 = Float64Array.from(w.values());
+    const fromZero = this.w0.every((v) => v === 0);
+    const G = gramOf(op, s, this.backend);
+    const settings: StepperSettings = { learningRate: opts.learningRate, float32: this.round !== undefined, ...(fromZero ? {} : { z0: scores(s, this.w0, this.backend) }) };
+    this.stepper = stepperOf(op, G, this.y, settings, this.backend);
+    const r = opts.resume;
+    if (r !== undefined) {
+      if (r.c.length !== s.m) throw new ShapeError(op, `resume.c has ${r.c.length} coefficients, the data ${s.m} samples`, [[r.c.length], [s.m]]);
+      this.stepper.c.set(r.c);
+    }
+    this.last = { costs: [], c: Float64Array.from(this.stepper.c), b: r?.b ?? b, dZ: new Float64Array(s.m), db: 0, iterations: r?.iteration ?? 0, ...(r?.previous !== undefined ? { previous: r.previous } : {}) };
+  }
+
+  get iteration(): number {
+    return this.last.iterations;
+  }
+
+  get diverged(): GramDescentResult['diverged'] {
+    return this.last.diverged;
+  }
+
+  get done(): boolean {
+    return this.last.diverged !== undefined || this.last.iterations >= this.opts.numIterations;
+  }
+
+  get state(): FastDescentState {
+    const { iterations, c, b, previous } = this.last;
+    return { iteration: iterations, c: Float64Array.from(c), b, ...(previous !== undefined ? { previous } : {}) };
+  }
+
+  /** Runs until done or diverged, or until `pause()` is true after an iteration; true when finished. */
+  advance(pause?: () => boolean): boolean {
+    if (this.done) return true;
+    const o = this.opts;
+    this.last = gramDescent(this.stepper, this.y, this.last.b, {
+      numIterations: o.numIterations,
+      recordEvery: o.recordEvery ?? 100,
+      startIteration: this.last.iterations,
+      ...(this.last.previous !== undefined ? { previous: this.last.previous } : {}),
+      ...(o.onCost !== undefined ? { onCost: o.onCost } : {}),
+      ...(this.round !== undefined ? { round: this.round } : {}),
+      ...(pause !== undefined ? { pause } : {}),
+    });
+    this.costs.push(...this.last.costs);
+    return this.done;
+  }
+
+  /** The parameters now: w = w0 + X c (rounded to float32 for a float32 model) and b. */
+  finish(): Descent {
+    const wOut = Float64Array.from(this.w0);
+    addSpan(this.s, this.last.c, wOut, this.backend);
+    if (this.round !== undefined) {
+      for (let k = 0; k < this.s.n; k++) wOut[k] = this.round(wOut[k] as number);
+    }
+    const params: LogisticParams = { w: toTensor(wOut, [this.s.n, 1], this.dtype), b: this.last.b };
+    return { s: this.s, r: { ...this.last, costs: this.costs }, params };
+  }
+}
+
 /** optimizeFast without the last gradients (which `model` does not use), on prepared samples. */
 function descend(op: string, w: Tensor, b: number, s: Samples, X: Tensor, Y: Tensor, opts: OptimizeOptions & FastOptions): Descent {
-  checkWeights(op, w, s, X);
-  const y = checkLabels(op, Y, s, X);
-  const backend = opts.backend ?? 'auto';
-  const dtype = w.dtype as FloatDType;
-  const round = dtype === 'float32' ? Math.fround : undefined;
-  const w0 = Float64Array.from(w.values());
-  const fromZero = w0.every((v) => v === 0);
-
-  const G = gramOf(op, s, backend);
-  const settings: StepperSettings = { learningRate: opts.learningRate, float32: round !== undefined, ...(fromZero ? {} : { z0: scores(s, w0, backend) }) };
-  const r = gramDescent(stepperOf(op, G, y, settings, backend), y, b, {
-    numIterations: opts.numIterations,
-    recordEvery: opts.recordEvery ?? 100,
-    ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
-    ...(round !== undefined ? { round } : {}),
-  });
-
-  // w = w0 + X c.
-  const wOut = w0;
-  addSpan(s, r.c, wOut, backend);
-  if (round !== undefined) {
-    for (let k = 0; k < s.n; k++) wOut[k] = round(wOut[k] as number);
-  }
-  const params: LogisticParams = { w: toTensor(wOut, [s.n, 1], dtype), b: r.b };
-  return { s, r, params };
+  const d = new FastDescent(op, w, b, s, X, Y, opts);
+  d.advance();
+  return d.finish();
 }
 
 /**
@@ -228,36 +226,80 @@ export interface ModelFastOptions extends ModelOptions, FastOptions {
 }
 
 /**
+ * `model` of ./logistic.ts on the fast path, run in slices: the descent can pause after any
+ * iteration (`advance(pause)`), report its exact state, and resume from one.
+ * @example const run = new FastModelRun(train.x, train.y, test.x, test.y, opts); while (!run.advance(tooLong)) await tick(); run.result();
+ */
+export class FastModelRun {
+  private readonly descent: FastDescent;
+  private readonly test: Samples;
+  private readonly learningRate: number;
+  private readonly numIterations: number;
+  private readonly backend: FastBackend;
+
+  constructor(XTrain: Tensor, private readonly YTrain: Tensor, XTest: Tensor, private readonly YTest: Tensor, opts: ModelFastOptions & { resume?: FastDescentState } = {}) {
+    const op = 'modelFast';
+    this.numIterations = opts.numIterations ?? 2000;
+    this.learningRate = opts.learningRate ?? 0.5;
+    this.backend = opts.backend ?? 'auto';
+    const dtype: FloatDType = XTrain.dtype === 'uint8' ? (opts.dtype ?? 'float64') : XTrain.dtype === 'float32' ? 'float32' : 'float64';
+    const train = samplesOf(op, 'XTrain', XTrain);
+    this.test = samplesOf(op, 'XTest', XTest);
+    if (this.test.n !== train.n) {
+      throw new ShapeError(op, `XTest has ${this.test.n} features per sample, XTrain ${train.n}: XTrain${formatShape(XTrain.shape)} XTest${formatShape(XTest.shape)}`, [XTrain.shape, XTest.shape]);
+    }
+    for (const [name, Y, s] of [['YTrain', YTrain, train], ['YTest', YTest, this.test]] as const) {
+      if (Y.ndim !== 2 || Y.shape[0] !== 1 || Y.shape[1] !== s.m) {
+        throw new ShapeError(op, `${name} must be (1, ${s.m}), got ${name}${formatShape(Y.shape)}`, [Y.shape]);
+      }
+    }
+    const w0 = new Tensor(dtype === 'float64' ? new Float64Array(train.n) : new Float32Array(train.n), [train.n, 1], dtype);
+    const settings = {
+      numIterations: this.numIterations,
+      learningRate: this.learningRate,
+      ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
+      ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
+      ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+      ...(opts.resume !== undefined ? { resume: opts.resume, startIteration: opts.resume.iteration } : {}),
+    };
+    checkOptimizeOptions(op, settings);
+    this.descent = new FastDescent(op, w0, 0, train, XTrain, YTrain, settings);
+  }
+
+  /** Runs until finished (done or diverged) or until `pause()` is true after an iteration; true when finished. */
+  advance(pause?: () => boolean): boolean {
+    return this.descent.advance(pause);
+  }
+
+  get iteration(): number {
+    return this.descent.iteration;
+  }
+
+  get diverged(): Divergence | undefined {
+    return this.descent.diverged;
+  }
+
+  /** The exact state, to resume from. */
+  get state(): FastDescentState {
+    return this.descent.state;
+  }
+
+  /** The notes' dictionary `d` for the parameters now. */
+  result(): ModelResult {
+    const { params, r } = this.descent.finish();
+    const backend = this.backend;
+    const predictions = { train: predictSamples(params.w, params.b, this.descent.s, backend), test: predictSamples(params.w, params.b, this.test, backend) };
+    return modelResult(params, r.costs, predictions, { train: this.YTrain, test: this.YTest }, { learningRate: this.learningRate, numIterations: this.numIterations });
+  }
+}
+
+/**
  * `model` of ./logistic.ts on the fast path: initialise with zeros, optimise in Gram space,
  * predict on train and test. XTrain/XTest: uint8 images (m, h, w, c) or flattened (n_x, m).
  * @example const d = modelFast(train.x, train.y, test.x, test.y, { numIterations: 2000, learningRate: 0.005 });
  */
 export function modelFast(XTrain: Tensor, YTrain: Tensor, XTest: Tensor, YTest: Tensor, opts: ModelFastOptions = {}): ModelResult {
-  const op = 'modelFast';
-  const numIterations = opts.numIterations ?? 2000;
-  const learningRate = opts.learningRate ?? 0.5;
-  const dtype: FloatDType = XTrain.dtype === 'uint8' ? (opts.dtype ?? 'float64') : XTrain.dtype === 'float32' ? 'float32' : 'float64';
-  const train = samplesOf(op, 'XTrain', XTrain);
-  const test = samplesOf(op, 'XTest', XTest);
-  if (test.n !== train.n) {
-    throw new ShapeError(op, `XTest has ${test.n} features per sample, XTrain ${train.n}: XTrain${formatShape(XTrain.shape)} XTest${formatShape(XTest.shape)}`, [XTrain.shape, XTest.shape]);
-  }
-  for (const [name, Y, s] of [['YTrain', YTrain, train], ['YTest', YTest, test]] as const) {
-    if (Y.ndim !== 2 || Y.shape[0] !== 1 || Y.shape[1] !== s.m) {
-      throw new ShapeError(op, `${name} must be (1, ${s.m}), got ${name}${formatShape(Y.shape)}`, [Y.shape]);
-    }
-  }
-  const w0 = new Tensor(dtype === 'float64' ? new Float64Array(train.n) : new Float32Array(train.n), [train.n, 1], dtype);
-  const settings = {
-    numIterations,
-    learningRate,
-    ...(opts.recordEvery !== undefined ? { recordEvery: opts.recordEvery } : {}),
-    ...(opts.onCost !== undefined ? { onCost: opts.onCost } : {}),
-    ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
-  };
-  checkOptimizeOptions(op, settings);
-  const { params, r } = descend(op, w0, 0, train, XTrain, YTrain, settings);
-  const backend = opts.backend ?? 'auto';
-  const predictions = { train: predictSamples(params.w, params.b, train, backend), test: predictSamples(params.w, params.b, test, backend) };
-  return modelResult(params, r.costs, predictions, { train: YTrain, test: YTest }, { learningRate, numIterations });
+  const run = new FastModelRun(XTrain, YTrain, XTest, YTest, opts);
+  run.advance();
+  return run.result();
 }

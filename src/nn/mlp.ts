@@ -172,16 +172,24 @@ export class Mlp {
       const what = this.spec.output === 'sigmoid' ? '(1, m) labels' : `one-hot (${k}, m) labels`;
       throw new ShapeError('Mlp.cost', `Y must be ${what} for X${formatShape(X.shape)}, got Y${formatShape(Y.shape)}`, [X.shape, Y.shape]);
     }
-    const Z = this.scores(X, opts.ctx);
-    let J: Tensor;
-    if (this.spec.output === 'softmax') J = softmaxCrossEntropy(Z, Y);
-    else J = (opts.loss ?? 'course') === 'course' ? courseCost(sigmoid(Z), Y) : binaryCrossEntropyWithLogits(Z, Y);
+    let J = this.lossOfScores(this.scores(X, opts.ctx), Y, opts.loss);
     const l2 = opts.l2 ?? 0;
     if (l2 !== 0) {
       const penalty = l2Penalty(this.weights(), l2, m);
       if (penalty !== null) J = add(J, penalty);
     }
     return J;
+  }
+
+  /**
+   * The data term of the cost from the last layer's scores Z_L (k, m): softmax cross-entropy,
+   * or for a sigmoid output the course's formula (`course`) or its stable form (`logits`).
+   * `cost` adds the L2 penalty to it.
+   * @example net.lossOfScores(net.scores(X), Y).item()
+   */
+  lossOfScores(Z: Tensor, Y: Tensor, loss: BinaryLoss = 'course'): Tensor {
+    if (this.spec.output === 'softmax') return softmaxCrossEntropy(Z, Y);
+    return loss === 'course' ? courseCost(sigmoid(Z), Y) : binaryCrossEntropyWithLogits(Z, Y);
   }
 
   /**
