@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { computeLandscape } from '../train/landscape.js';
 import { defaultWorkers, workerEvaluator } from '../train/landscape-pool.js';
-import { loadLossModel } from '../train/loss-model.js';
+import { loadLossModel } from '../train/load-loss-model.js';
 import { computeTrajectory, type Trajectory } from '../train/trajectory.js';
 import { loadDataForModel } from '../train/model-data.js';
 import { describeSettings } from '../train/plot-data.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadLossModel } from '../train/loss-model.js';
+import { loadLossModel } from '../train/load-loss-model.js';
 import { loadDataForModel } from '../train/model-data.js';
 import { plotData } from '../train/plot-data.js';
 import { writePlots } from '../viz/training.js';

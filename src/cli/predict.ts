@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_MAX_PIXELS } from '../data/image.js';
 import { TsgradError } from '../core/errors.js';
-import { loadLossModel } from '../train/loss-model.js';
+import { loadLossModel } from '../train/load-loss-model.js';
 import { predictImage, type ImagePrediction } from '../train/predict.js';
 import { EXIT, oneOf, positiveInt, reportError, runCommand } from './run.js';
 

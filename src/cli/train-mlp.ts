@@ -9,7 +9,8 @@ import { parseInitializer } from '../nn/init.js';
 import type { BinaryLoss } from '../nn/mlp.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.js';
 import type { CatData } from '../train/dataset.js';
-import { courseLayers, MLP_DEFAULTS, prepareMlp, saveMlp, trainMlp, type MlpSettings } from '../train/mlp.js';
+import { courseLayers, MLP_DEFAULTS, prepareMlp, trainMlp, type MlpSettings } from '../train/mlp.js';
+import { saveMlp } from '../train/mlp-save.js';
 import { pyFloat } from './format.js';
 import { oneOf, positiveInt, positiveNumber } from './run.js';
 

@@ -7,18 +7,10 @@ import { DataError } from '../core/errors.js';
 import { formatShape, sizeOf } from '../core/shape.js';
 import { loadLabelledImages, type LabelledImages } from '../data/dataset.js';
 import { locateDataFiles, type LocateOptions } from '../data/locate.js';
-import { astype, div, type Tensor } from '../tensor/index.js';
+import { astype, type Tensor } from '../tensor/index.js';
+import { flattenImages } from './flatten.js';
 
-/**
- * Images (m, h, w, c) as a (h·w·c, m) matrix, one column per image, pixels divided by 255:
- * numpy's `x.reshape(x.shape[0], -1).T / 255.`, which `u / 255` reproduces bit for bit.
- * @example flattenImages(train.x).shape // [12288, 209]
- */
-export function flattenImages(x: Tensor, dtype: FloatDType = 'float64'): Tensor {
-  const m = x.shape[0] as number;
-  const flat = div(x.reshape([m, -1]).T, 255);
-  return dtype === 'float64' ? flat : astype(flat, dtype);
-}
+export { flattenImages } from './flatten.js';
 
 /** Train and test sets, raw and prepared. */
 export interface CatData {

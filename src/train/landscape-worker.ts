@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Tensor } from '../tensor/index.js';
 import { evaluateJob, type JobContext, type LandscapeJob } from './landscape.js';
-import { loadLossModel, trainedValues } from './loss-model.js';
+import { loadLossModel } from './load-loss-model.js';
+import { trainedValues } from './loss-model.js';
 import { loadDataForModel } from './model-data.js';
 import type { PoolSetup, SentTensor } from './landscape-pool.js';
 

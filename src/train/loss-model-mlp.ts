@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor/index.js';
 import { fit, type FitOptions } from './fit.js';
 import type { Checkpoint, LossModel, TrainingRecord } from './loss-model.js';
 import { checkHeader, trainingRecord } from './model-header.js';
-import type { MlpModelFile } from './model-file.js';
+import type { MlpModelFile } from './model-document.js';
 
 /** What a deep network's LossModel needs besides the network. */
 export interface MlpModelInfo {

@@ -12,7 +12,7 @@ import { initializeWithZeros, type CostRecord } from '../nn/logistic.js';
 import { optimizeFast } from '../nn/logistic-fast.js';
 import { mlpLossModelFromFile } from './loss-model-mlp.js';
 import { checkHeader, trainingRecord } from './model-header.js';
-import { loadModel } from './model-file.js';
+import type { ModelFromDocument } from './model-document.js';
 
 /** One named parameter tensor and how the loss landscape treats it. */
 export interface ModelParameter {
@@ -169,12 +169,12 @@ function replayFor(training: TrainingRecord | null, n: number, dtype: FloatDType
 }
 
 /**
- * Loads any model file as a LossModel, by its `model.type`: `logistic` (the single neuron)
- * or `mlp` (a deep network). Never evaluates anything from the file.
- * @example const model = await loadLossModel('cat.json');
+ * A model file's parsed model (see `modelFromDocument`) as a LossModel, by its `model.type`:
+ * `logistic` (the single neuron) or `mlp` (a deep network). Browser-safe; `loadLossModel`
+ * (./load-loss-model.ts) reads the file first.
+ * @example const model = lossModelFromDocument('cat.json', modelFromDocument('cat.json', parseModelDocument('cat.json', text)));
  */
-export async function loadLossModel(file: string): Promise<LossModel> {
-  const loaded = await loadModel(file);
+export function lossModelFromDocument(file: string, loaded: ModelFromDocument): LossModel {
   if (loaded.type === 'mlp') return mlpLossModelFromFile(file, loaded.doc, loaded.net);
   const { doc, w, b } = loaded;
   checkHeader(file, doc, w.shape[0] as number, 2);

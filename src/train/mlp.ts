@@ -19,7 +19,6 @@ import { takeColumns } from './batches.js';
 import type { CatData } from './dataset.js';
 import { checkFitOptions, fit, type FitOptions, type FitResult } from './fit.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
-import { saveMlpModel } from './model-file.js';
 
 /** Everything that defines a deep-network run. */
 export interface MlpSettings {
@@ -189,38 +188,45 @@ export function evaluateNet(net: Mlp, X: Tensor, labels: Tensor): Classification
   return classificationReport(net.predict(X), labels, net.classes);
 }
 
-/** Saves a trained network with its settings and results. */
-export async function saveMlp(file: string, data: CatData, r: MlpResult): Promise<void> {
-  const s = r.settings;
-  await saveMlpModel(file, {
-    inputShape: [...data.train.x.shape.slice(1)],
-    net: r.net,
-    dtype: 'float64',
-    classes: r.classes,
-    preprocessing: { layout: 'flatten-hwc-columns', scale: 255 },
-    training: {
-      init: initializerName(parseInitializer(s.init)),
-      seed: s.seed,
-      optimizer: s.optimizer,
-      learningRate: s.learningRate,
-      ...(s.batchSize === undefined ? { iterations: s.epochs } : { epochs: s.epochs, batchSize: s.batchSize, shuffleSeed: s.shuffleSeed }),
-      l2: s.l2,
-      dropout: s.dropout,
-      ...(s.dropout > 0 ? { dropoutSeed: s.dropoutSeed } : {}),
-      ...(s.decay !== undefined ? { decay: s.decay } : {}),
-      ...(s.beta !== undefined ? { beta: s.beta } : {}),
-      ...(s.beta1 !== undefined ? { beta1: s.beta1 } : {}),
-      ...(s.beta2 !== undefined ? { beta2: s.beta2 } : {}),
-      ...(s.epsilon !== undefined ? { epsilon: s.epsilon } : {}),
-      loss: r.net.spec.output === 'softmax' ? 'softmax-cross-entropy' : s.loss,
-      costs: r.costs.map((c) => ({ [c.unit]: c.index, cost: c.cost })),
-      trainAccuracy: r.trainAccuracy,
-      testAccuracy: r.testAccuracy,
-      trainFile: data.train.file,
-      testFile: data.test.file,
-      trainingSeconds: r.trainingSeconds,
-    },
-  });
+/** What a deep network's model file records about its training besides the settings. */
+export interface MlpOutcome {
+  output: Mlp['spec']['output'];
+  costs: readonly PrintedCost[];
+  trainAccuracy: number;
+  testAccuracy: number;
+  trainFile: string;
+  testFile: string;
+  trainingSeconds: number;
+}
+
+/**
+ * The `training` record of a deep network's model file: its settings and results, as both
+ * `tsgrad train --save` and the web page write it (so `tsgrad landscape` can replay either).
+ * @example mlpTrainingRecord(r.settings, { ...r, output: r.net.spec.output, trainFile, testFile })
+ */
+export function mlpTrainingRecord(s: MlpSettings, r: MlpOutcome): Record<string, unknown> {
+  return {
+    init: initializerName(parseInitializer(s.init)),
+    seed: s.seed,
+    optimizer: s.optimizer,
+    learningRate: s.learningRate,
+    ...(s.batchSize === undefined ? { iterations: s.epochs } : { epochs: s.epochs, batchSize: s.batchSize, shuffleSeed: s.shuffleSeed }),
+    l2: s.l2,
+    dropout: s.dropout,
+    ...(s.dropout > 0 ? { dropoutSeed: s.dropoutSeed } : {}),
+    ...(s.decay !== undefined ? { decay: s.decay } : {}),
+    ...(s.beta !== undefined ? { beta: s.beta } : {}),
+    ...(s.beta1 !== undefined ? { beta1: s.beta1 } : {}),
+    ...(s.beta2 !== undefined ? { beta2: s.beta2 } : {}),
+    ...(s.epsilon !== undefined ? { epsilon: s.epsilon } : {}),
+    loss: r.output === 'softmax' ? 'softmax-cross-entropy' : s.loss,
+    costs: r.costs.map((c) => ({ [c.unit]: c.index, cost: c.cost })),
+    trainAccuracy: r.trainAccuracy,
+    testAccuracy: r.testAccuracy,
+    trainFile: r.trainFile,
+    testFile: r.testFile,
+    trainingSeconds: r.trainingSeconds,
+  };
 }
 
 /** Settings of `gradCheckMlp`. */

@@ -4,9 +4,8 @@
  */
 import { readImageForModel, type ResizeFit } from '../data/image.js';
 import { ArgumentError } from '../core/errors.js';
-import { Tensor } from '../tensor/index.js';
-import { flattenImages } from './dataset.js';
-import { trainedValues, type LossModel } from './loss-model.js';
+import type { LossModel } from './loss-model.js';
+import { probabilityOfPixels } from './predict-pixels.js';
 
 export interface PredictOptions {
   /** Refuse images with more pixels than this (default: `DEFAULT_MAX_PIXELS`, 50 megapixels). */
@@ -41,9 +40,7 @@ export async function predictImage(model: LossModel, file: string, opts: Predict
     throw new ArgumentError('predict', 'model', `takes input of shape [${model.inputShape.join(', ')}], not an RGB image (h, w, 3)`);
   }
   const img = await readImageForModel(file, { width, height, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}), ...(opts.fit !== undefined ? { fit: opts.fit } : {}) });
-  // The same preparation as the training images: (1, h, w, 3) uint8 → one column / 255.
-  const X = flattenImages(new Tensor(img.pixels, [1, height, width, 3], 'uint8'), model.dtype);
-  const p1 = model.probabilities(trainedValues(model), X).item();
+  const p1 = probabilityOfPixels(model, img.pixels);
   const label = p1 > 0.5 ? 1 : 0;
   const probabilities = [1 - p1, p1];
   return {

@@ -1,0 +1,19 @@
+/** Saving a trained deep network to a model file (Node: writes the file atomically). */
+import type { CatData } from './dataset.js';
+import { mlpTrainingRecord, type MlpResult } from './mlp.js';
+import { saveMlpModel } from './model-file.js';
+
+/**
+ * Saves a trained network with its settings and results.
+ * @example await saveMlp('deep.json', data, trainMlp(data, settings));
+ */
+export async function saveMlp(file: string, data: CatData, r: MlpResult): Promise<void> {
+  await saveMlpModel(file, {
+    inputShape: [...data.train.x.shape.slice(1)],
+    net: r.net,
+    dtype: 'float64',
+    classes: r.classes,
+    preprocessing: { layout: 'flatten-hwc-columns', scale: 255 },
+    training: mlpTrainingRecord(r.settings, { ...r, output: r.net.spec.output, trainFile: data.train.file, testFile: data.test.file }),
+  });
+}
