@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import type { FloatDType } from '../core/dtype.js';
 import { loadCatData } from '../train/dataset.js';
-import { ENGINE_NAMES, REFERENCE_SETTINGS, saveSingleNeuron, trainSingleNeuron, type SingleNeuronEngine } from '../train/single-neuron.js';
+import { checkData, loadCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
+import { divergenceAdvice, runInSlices } from '../train/control.js';
+import { ENGINE_NAMES, REFERENCE_SETTINGS, saveSingleNeuron, SingleNeuronRun, type SingleNeuronEngine, type SingleNeuronSettings } from '../train/single-neuron.js';
 import { pyFloat, pyShape } from './format.js';
 import { ArgumentError } from '../core/errors.js';
-import { oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+import { EXIT, oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+import { signalExit, watchStopSignals } from './signals.js';
 import { addMlpOptions, given, MLP_ONLY, mlpSettings, runMlp, type MlpCliOptions } from './train-mlp.js';
 
 interface TrainOptions extends MlpCliOptions {
@@ -19,6 +22,7 @@ interface TrainOptions extends MlpCliOptions {
   autodiff?: boolean;
   engine: SingleNeuronEngine;
   save?: string;
+  resume?: string;
   plot?: string;
   json?: boolean;
   debug?: boolean;
@@ -41,7 +45,8 @@ export function trainCommand(): Command {
     .option('--dtype <dtype>', 'float64 or float32', oneOf('--dtype', ['float64', 'float32'] as const), 'float64')
     .option('--engine <name>', "single neuron: fast (exact Gram-space kernels), plain (the notes' propagate with tensor ops) or autodiff", oneOf('--engine', ENGINE_NAMES), 'fast')
     .option('--autodiff', 'the same as --engine autodiff: gradients by reverse-mode autodiff')
-    .option('--save <file>', 'save the trained parameters and settings to a model file')
+    .option('--save <file>', 'save the trained parameters and settings to a model file (also when a run is stopped or diverges)')
+    .option('--resume <file>', 'continue a run stopped by Ctrl-C or SIGTERM from the model file it saved; --save defaults to the same file')
     .option('--plot <dir>', 'write the training plots (cost curve, learned weights, misclassified test images, confusion matrix) to this folder')
     .option('--json', 'print one JSON object on stdout instead of text')
     .option('--debug', 'show stack traces on errors');
@@ -50,17 +55,40 @@ export function trainCommand(): Command {
   });
 }
 
-async function train(opts: TrainOptions, cmd: Command): Promise<void> {
-  const mlp = opts.model === 'mlp';
+/** With --resume, the options that come from the checkpoint may only repeat its values. */
+function resumedSettings(cmd: Command, opts: TrainOptions, ck: LoadedCheckpoint & { type: 'logistic' }): SingleNeuronSettings {
+  const s = ck.settings;
+  const engine = opts.autodiff ? 'autodiff' : opts.engine;
+  const same: [string, string, unknown, unknown][] = [
+    ['engine', '--engine', engine, s.engine],
+    ['autodiff', '--autodiff', engine, s.engine],
+    ['iterations', '--iterations', opts.iterations, s.iterations],
+    ['learningRate', '--learning-rate', opts.learningRate, s.learningRate],
+    ['printEvery', '--print-every', opts.printEvery, s.printEvery],
+    ['dtype', '--dtype', opts.dtype, s.dtype],
+  ];
+  for (const [name, flag, given_, stored] of same) {
+    if (given(cmd, name) && given_ !== stored) throw new ArgumentError('train', flag, `the run in ${ck.file} has ${String(stored)}; a resumed run keeps its checkpoint's settings`);
+  }
+  return s;
+}
+
+async function train(opts: TrainOptions, cmd: Command): Promise<number | void> {
+  const ck = opts.resume !== undefined ? await loadCheckpoint(opts.resume) : undefined;
+  if (ck !== undefined && given(cmd, 'model') && opts.model !== ck.type) throw new ArgumentError('train', '--model', `the run in ${ck.file} is a ${ck.type} model`);
+  const mlp = ck !== undefined ? ck.type === 'mlp' : opts.model === 'mlp';
   if (!mlp) {
     const stray = MLP_ONLY.find(([name]) => given(cmd, name));
     if (stray) throw new ArgumentError('train', stray[1], 'applies to --model mlp');
   }
+  const settings = ck?.type === 'logistic' ? resumedSettings(cmd, opts, ck) : undefined;
+  const save = opts.save ?? ck?.file;
   const say = opts.json ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
   const data = await loadCatData(
     { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) },
-    opts.dtype,
+    settings?.dtype ?? opts.dtype,
   );
+  if (ck !== undefined) checkData(ck.file, ck.data, data);
   const [mTrain, ...image] = data.train.x.shape;
   say(`Number of training examples: m_train = ${mTrain}`);
   say(`Number of testing examples: m_test = ${data.test.x.shape[0]}`);
@@ -75,16 +103,30 @@ async function train(opts: TrainOptions, cmd: Command): Promise<void> {
     await runMlp(mlpSettings(cmd, opts, data), data, opts, say);
     return;
   }
-  const r = trainSingleNeuron(
-    data,
-    { engine: opts.autodiff ? 'autodiff' : opts.engine, iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype },
-    (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`),
-  );
+  const s: SingleNeuronSettings = settings ?? { engine: opts.autodiff ? 'autodiff' : opts.engine, iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype };
+  const run = new SingleNeuronRun(data, s, (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`), ck?.type === 'logistic' ? ck.checkpoint : undefined);
+  if (ck !== undefined) say(`resuming from iteration ${run.iteration} of ${s.iterations} (${ck.file})`);
+  const signals = watchStopSignals();
+  let finished: boolean;
+  try {
+    finished = await runInSlices(run, () => signals.requested !== undefined);
+  } finally {
+    signals.dispose();
+  }
+  const r = run.result();
+  if (!finished) {
+    const signal = signals.requested ?? 'SIGINT';
+    if (save !== undefined) await saveSingleNeuron(save, data, r, run.checkpoint());
+    process.stderr.write(`tsgrad: stopped by ${signal} after iteration ${r.iterations - 1} of ${s.iterations}; ` +
+      (save !== undefined ? `saved a checkpoint to ${save}: continue with tsgrad train --resume ${save}\n` : 'nothing saved (no --save given)\n'));
+    if (opts.json) process.stdout.write(`${JSON.stringify({ model: 'logistic', status: 'stopped', signal, settings: r.settings, iterations: r.iterations, costs: r.costs, ...(save !== undefined ? { saved: save } : {}) })}\n`);
+    return signalExit(signal);
+  }
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);
   say(`test accuracy: ${pyFloat(r.testAccuracy)} %`);
-  if (opts.save !== undefined) {
-    await saveSingleNeuron(opts.save, data, r);
-    say(`saved model to ${opts.save}`);
+  if (save !== undefined) {
+    await saveSingleNeuron(save, data, r);
+    say(`saved model to ${save}${r.diverged ? ` (the parameters of iteration ${r.diverged.kept})` : ''}`);
   }
   if (opts.plot !== undefined) {
     // Loaded only when asked for: the chart and image libraries are heavy to start.
@@ -95,14 +137,21 @@ async function train(opts: TrainOptions, cmd: Command): Promise<void> {
   if (opts.json) {
     const out = {
       model: 'logistic',
+      status: r.diverged ? 'diverged' : 'done',
       settings: r.settings,
       costs: r.costs,
       trainAccuracy: r.trainAccuracy,
       testAccuracy: r.testAccuracy,
       trainingSeconds: r.trainingSeconds,
-      ...(opts.save !== undefined ? { saved: opts.save } : {}),
+      ...(r.diverged ? { diverged: { ...r.diverged, cost: String(r.diverged.cost) } } : {}),
+      ...(save !== undefined ? { saved: save } : {}),
       ...(opts.plot !== undefined ? { plots: opts.plot } : {}),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
+  if (r.diverged) {
+    const d = r.diverged;
+    process.stderr.write(`tsgrad: training diverged: the cost at iteration ${d.iteration} is ${d.cost}; stopped there and kept the parameters of iteration ${d.kept}; ${divergenceAdvice(s.learningRate)}\n`);
+    return EXIT.diverged;
   }
 }

@@ -262,6 +262,12 @@ export interface GramDescentOptions {
   onCost?: (iteration: number, cost: number) => void;
   /** Math.fround for a float32 model. */
   round?: (x: number) => number;
+  /** Resuming a paused descent: the iteration that the stepper's c and b0 are at (default 0). */
+  startIteration?: number;
+  /** Resuming: c and b before the last update, to go back to if the first cost is not finite. */
+  previous?: { c: Float64Array; b: number };
+  /** Checked after every iteration; true pauses the descent there. */
+  pause?: () => boolean;
 }
 
 /** What the descent ends with. */
@@ -274,36 +280,75 @@ export interface GramDescentResult {
   dZ: Float64Array;
   /** The last iteration's db. */
   db: number;
+  /** Iterations done: the next one to run. */
+  iterations: number;
+  /** c and b before the last update (resume with them as `previous`). */
+  previous?: { c: Float64Array; b: number };
+  /** The first iteration whose cost is NaN or infinite; c and b are then those of `kept`. */
+  diverged?: { iteration: number; cost: number; kept: number };
 }
 
 /**
  * Full-batch gradient descent in Gram space, step for step the notes' `optimize`: the
- * stepper runs the iterations, and the cost -1/m Σ(Y log A + (1-Y) log(1-A)) is taken every
- * `recordEvery` iterations from that iteration's A (before its update).
+ * stepper runs the iterations one at a time, and the cost -1/m Σ(Y log A + (1-Y) log(1-A))
+ * is taken every `recordEvery` iterations from that iteration's A (before its update).
+ * The cost is finite exactly when every A is strictly between 0 and 1 (a saturated A makes
+ * a term 0·log 0 = NaN), so that is checked every iteration; at the first saturated one the
+ * descent stops and goes back to the c and b of the iteration before (the last finite cost).
  * @example const r = gramDescent(jsGramStepper(G, y, settings), y, 0, { numIterations: 2000, recordEvery: 100 });
  */
 export function gramDescent(stepper: GramStepper, y: FloatArray, b0: number, opts: GramDescentOptions): GramDescentResult {
   const m = stepper.m;
-  const r = opts.round ?? ((x: number) => x);
   const every = opts.recordEvery;
-  const terms = new Float64Array(m);
+  const c = stepper.c;
+  // c before this iteration's update, and before the last one: one step to go back to.
+  let before: Float64Array = new Float64Array(m);
+  let previous: { c: Float64Array; b: number } | undefined = opts.previous === undefined ? undefined : { c: Float64Array.from(opts.previous.c), b: opts.previous.b };
   const costs: { iteration: number; cost: number }[] = [];
   let b = b0;
-  // Runs end where the next recorded iteration starts, so each begins with one.
-  for (let it = 0; it < opts.numIterations; ) {
-    const next = Math.min(opts.numIterations, (Math.floor(it / every) + 1) * every);
-    b = stepper.run(next - it, b);
+  let it = opts.startIteration ?? 0;
+  while (it < opts.numIterations) {
+    before.set(c);
+    const bBefore = b;
+    b = stepper.run(1, b);
+    if (saturated(stepper.a0)) {
+      const cost = descentCost(stepper.a0, y, opts.round);
+      const back = previous !== undefined && it > 0 ? previous : { c: before, b: bBefore };
+      c.set(back.c);
+      return { costs, c: Float64Array.from(c), b: back.b, dZ: Float64Array.from(stepper.dZ), db: stepper.db, iterations: it, diverged: { iteration: it, cost, kept: back === previous ? it - 1 : it } };
+    }
     if (it % every === 0) {
-      for (let j = 0; j < m; j++) {
-        const a = stepper.a0[j] as number;
-        const yj = y[j] as number;
-        terms[j] = r(r(yj * r(Math.log(a))) + r(r(1 - yj) * r(Math.log(r(1 - a)))));
-      }
-      const cost = (-1 / m) * r(pairwiseSum(terms, 0, m));
+      const cost = descentCost(stepper.a0, y, opts.round);
       costs.push({ iteration: it, cost });
       opts.onCost?.(it, cost);
     }
-    it = next;
+    const spare: Float64Array = previous?.c ?? new Float64Array(m);
+    previous = { c: before, b: bBefore };
+    before = spare;
+    it++;
+    if (opts.pause?.() === true) break;
   }
-  return { costs, c: Float64Array.from(stepper.c), b, dZ: Float64Array.from(stepper.dZ), db: stepper.db };
+  return { costs, c: Float64Array.from(c), b, dZ: Float64Array.from(stepper.dZ), db: stepper.db, iterations: it, ...(previous !== undefined ? { previous: { c: Float64Array.from(previous.c), b: previous.b } } : {}) };
+}
+
+/** True when some A is not strictly inside (0, 1) (or is NaN): the cost is then not finite. */
+function saturated(a: Float64Array): boolean {
+  for (let j = 0; j < a.length; j++) {
+    const v = a[j] as number;
+    if (!(v > 0 && v < 1)) return true;
+  }
+  return false;
+}
+
+/** The notes' cost from one iteration's A, rounded where a float32 model stores. */
+function descentCost(a: Float64Array, y: FloatArray, round?: (x: number) => number): number {
+  const r = round ?? ((x: number) => x);
+  const m = a.length;
+  const terms = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const aj = a[j] as number;
+    const yj = y[j] as number;
+    terms[j] = r(r(yj * r(Math.log(aj))) + r(r(1 - yj) * r(Math.log(r(1 - aj)))));
+  }
+  return (-1 / m) * r(pairwiseSum(terms, 0, m));
 }

@@ -14,7 +14,9 @@ import { RandomState } from '../core/rng.js';
 import { add, fromArray, log, matmul, mul, scalar, sigmoid, sub, sum, zeros, type Tensor } from '../tensor/index.js';
 import {
   checkOptimizeOptions,
+  diverged,
   model,
+  type DescentProgress,
   modelWith,
   type CostRecord,
   type LogisticGrads,
@@ -68,7 +70,7 @@ export function optimizeAutodiff(
   X: Tensor,
   Y: Tensor,
   opts: OptimizeOptions,
-): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } {
+): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } & DescentProgress {
   checkOptimizeOptions('optimizeAutodiff', opts);
   checkShapes('optimizeAutodiff', w0, X, Y);
   const every = opts.recordEvery ?? 100;
@@ -77,8 +79,15 @@ export function optimizeAutodiff(
   let b = variable(b0, { dtype });
   const costs: CostRecord[] = [];
   let grads: LogisticGrads = { dw: zeros(w0.shape, dtype), db: 0 };
-  for (let i = 0; i < opts.numIterations; i++) {
+  let previous = opts.previous;
+  let i = opts.startIteration ?? 0;
+  const params = (): LogisticParams => ({ w: w.detach(), b: b.item() });
+  while (i < opts.numIterations) {
     const J = logisticCost(w, b, X, Y);
+    const cost = J.item();
+    // A cost of NaN or ±∞ means the steps overshot: keep the parameters of the last finite cost.
+    if (!Number.isFinite(cost)) return diverged(i, cost, params(), previous, grads, costs);
+    previous = params();
     backward(J);
     const dw = w.grad ?? zeros(w.shape, dtype);
     const db = b.grad ?? scalar(0, dtype);
@@ -86,12 +95,13 @@ export function optimizeAutodiff(
     // The step makes new leaves, so no gradient carries over to the next iteration.
     [w, b] = noGrad(() => [requiresGrad(sub(w, mul(opts.learningRate, dw))), requiresGrad(sub(b, mul(opts.learningRate, db)))]);
     if (i % every === 0) {
-      const cost = J.item();
       costs.push({ iteration: i, cost });
       opts.onCost?.(i, cost);
     }
+    i++;
+    if (opts.pause?.() === true) break;
   }
-  return { params: { w: w.detach(), b: b.item() }, grads, costs };
+  return { params: params(), grads, costs, iterations: i, ...(previous !== undefined ? { previous } : {}) };
 }
 
 /**

@@ -275,6 +275,11 @@ export class FastModelRun {
     return this.descent.iteration;
   }
 
+  /** The costs recorded so far. */
+  get costs(): readonly CostRecord[] {
+    return this.descent.costs;
+  }
+
   get diverged(): Divergence | undefined {
     return this.descent.diverged;
   }

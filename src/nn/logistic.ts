@@ -67,6 +67,30 @@ export interface OptimizeOptions {
   recordEvery?: number;
   /** Called with each recorded cost, e.g. to print it. */
   onCost?: (iteration: number, cost: number) => void;
+  /** Resuming a paused run: the iteration that w and b are at (default 0). */
+  startIteration?: number;
+  /** Resuming: the parameters before the last update, to go back to if the first cost is not finite. */
+  previous?: LogisticParams;
+  /** Checked after every iteration; true pauses the loop there (`iterations` in the result says where). */
+  pause?: () => boolean;
+}
+
+/** A cost that became NaN or infinite: training stops there and keeps the last good parameters. */
+export interface Divergence {
+  /** The iteration whose cost (before its update) is not finite. */
+  iteration: number;
+  cost: number;
+  /** The iteration whose parameters are kept: the last with a finite cost (`iteration - 1`, or 0). */
+  kept: number;
+}
+
+/** Where a descent stopped, besides its parameters: for pausing, resuming and divergence. */
+export interface DescentProgress {
+  /** Iterations done: the next one to run. */
+  iterations: number;
+  /** The parameters before the last update (resume with them as `previous`). */
+  previous?: LogisticParams;
+  diverged?: Divergence;
 }
 
 /** A cost and the iteration it was computed at (before that iteration's update). */
@@ -86,27 +110,47 @@ export function optimize(
   X: Tensor,
   Y: Tensor,
   opts: OptimizeOptions,
-): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } {
+): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } & DescentProgress {
   checkOptimizeOptions('optimize', opts);
   const every = opts.recordEvery ?? 100;
   // A float32 model keeps its bias in float32 too, as numpy's float32 scalars would.
   const round = w.dtype === 'float32' ? Math.fround : (x: number) => x;
   const costs: CostRecord[] = [];
   let grads: LogisticGrads = { dw: zeros(w.shape, w.dtype as FloatDType), db: 0 };
-  for (let i = 0; i < opts.numIterations; i++) {
+  let previous = opts.previous;
+  let i = opts.startIteration ?? 0;
+  while (i < opts.numIterations) {
     const step = propagate(w, b, X, Y);
+    // A cost of NaN or ±∞ means the steps overshot: keep the parameters of the last finite cost.
+    if (!Number.isFinite(step.cost)) return diverged(i, step.cost, { w, b }, previous, grads, costs);
     grads = step.grads;
+    previous = { w, b };
     w = sub(w, mul(opts.learningRate, grads.dw));
     b = round(b - opts.learningRate * grads.db);
     if (i % every === 0) {
       costs.push({ iteration: i, cost: step.cost });
       opts.onCost?.(i, step.cost);
     }
+    i++;
+    if (opts.pause?.() === true) break;
   }
-  return { params: { w, b }, grads, costs };
+  return { params: { w, b }, grads, costs, iterations: i, ...(previous !== undefined ? { previous } : {}) };
 }
 
-export function checkOptimizeOptions(op: string, opts: { numIterations: number; learningRate: number; recordEvery?: number }): void {
+/** The result of a descent whose cost at `iteration` is not finite: the parameters before it. */
+export function diverged<G>(
+  iteration: number,
+  cost: number,
+  current: LogisticParams,
+  previous: LogisticParams | undefined,
+  grads: G,
+  costs: CostRecord[],
+): { params: LogisticParams; grads: G; costs: CostRecord[] } & DescentProgress {
+  const kept = previous !== undefined && iteration > 0 ? iteration - 1 : iteration;
+  return { params: previous !== undefined && iteration > 0 ? previous : current, grads, costs, iterations: iteration, diverged: { iteration, cost, kept } };
+}
+
+export function checkOptimizeOptions(op: string, opts: { numIterations: number; learningRate: number; recordEvery?: number; startIteration?: number }): void {
   if (!Number.isInteger(opts.numIterations) || opts.numIterations <= 0) {
     throw new ArgumentError(op, 'numIterations', `must be a positive integer, got ${opts.numIterations}`);
   }
@@ -115,6 +159,10 @@ export function checkOptimizeOptions(op: string, opts: { numIterations: number; 
   }
   const every = opts.recordEvery ?? 100;
   if (!Number.isInteger(every) || every <= 0) throw new ArgumentError(op, 'recordEvery', `must be a positive integer, got ${every}`);
+  const start = opts.startIteration ?? 0;
+  if (!Number.isInteger(start) || start < 0 || start > opts.numIterations) {
+    throw new ArgumentError(op, 'startIteration', `must be an integer in 0..${opts.numIterations}, got ${start}`);
+  }
 }
 
 /**

@@ -29,6 +29,8 @@ export interface LogisticModelFile {
   classes: string[];
   preprocessing: { layout: 'flatten-hwc-columns'; scale: number };
   training: Record<string, unknown>;
+  /** A stopped run's exact state, to resume from (docs/model-format.md, "Checkpoints"). */
+  checkpoint?: Record<string, unknown>;
   parameters: { w: StoredTensor; b: number };
 }
 
@@ -41,6 +43,8 @@ export interface MlpModelFile {
   classes: string[];
   preprocessing: { layout: 'flatten-hwc-columns'; scale: number };
   training: Record<string, unknown>;
+  /** A stopped run's exact state, to resume from (docs/model-format.md, "Checkpoints"). */
+  checkpoint?: Record<string, unknown>;
   /** W1, b1, W2, b2, …: each layer's weights (n_l, n_{l-1}) and biases (n_l, 1). */
   parameters: Record<string, StoredTensor>;
 }

@@ -57,7 +57,7 @@ export async function saveLogisticModel(file: string, m: Omit<LogisticModelFile,
 }
 
 /** Reads a model file's JSON and checks its envelope (format and version); never evaluates anything from it. */
-async function readModelDocument(file: string): Promise<object> {
+export async function readModelDocument(file: string): Promise<object> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
