@@ -118,11 +118,10 @@ export function given(cmd: Command, name: string): boolean {
 /** The settings of a run from the options, the data (for the default layers) and what was typed. */
 export function mlpSettings(
   cmd: Command,
-  o: MlpCliOptions & { iterations: number; learningRate: number; printEvery: number; dtype: string; autodiff?: boolean },
+  o: MlpCliOptions & { iterations: number; learningRate: number; printEvery: number; dtype: string; autodiff?: boolean; engine?: string },
   data: CatData,
 ): MlpSettings {
-  if (o.autodiff) throw new ArgumentError('train', '--autodiff', 'applies to --model logistic; the deep network always uses autodiff');
-  if (given(cmd, 'engine')) throw new ArgumentError('train', '--engine', 'applies to --model logistic; the deep network always uses autodiff');
+  if (o.autodiff) throw new ArgumentError('train', '--autodiff', 'applies to --model logistic; for the deep network, --engine plain trains by autodiff through every layer');
   if (o.dtype !== 'float64') throw new ArgumentError('train', '--dtype', `--model mlp trains in float64, got ${o.dtype}`);
   let epochs = o.epochs ?? MLP_DEFAULTS.epochs;
   if (given(cmd, 'iterations')) {
@@ -152,6 +151,8 @@ export function mlpSettings(
     ...(o.epsilon !== undefined ? { epsilon: o.epsilon } : {}),
     ...(o.loss !== undefined ? { loss: o.loss } : {}),
     printEvery: o.printEvery,
+    // The deep network's plain engine is autodiff through every layer.
+    engine: given(cmd, 'engine') && o.engine !== 'fast' ? 'plain' : 'fast',
   };
 }
 
@@ -180,6 +181,8 @@ export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?
   say(`network: [${s.layers.join(', ')}], ${s.hidden} hidden layers, init ${s.init}, seed ${s.seed}`);
   say(`training: ${s.optimizer}, learning rate ${s.learningRate}, ${batches}` +
     `${s.l2 > 0 ? `, L2 λ = ${s.l2}` : ''}${s.dropout > 0 ? `, dropout ${s.dropout}` : ''}${s.decay ? `, decay ${s.decay.rate} every ${s.decay.interval ?? 1} epoch(s)` : ''}`);
+  const { engine, note } = prepared.engine;
+  say(`engine: ${engine} (${engine === 'fast' ? 'first layer in the span of the samples, W1 = W1_0 + C Xᵀ' : note ?? 'autodiff through every layer'})`);
   const r = trainMlp(data, s, (c) => say(`Cost after ${c.unit} ${c.index}: ${g17(c.cost)}`), prepared);
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);
   say(`test accuracy: ${pyFloat(r.testAccuracy)} %`);

@@ -130,3 +130,25 @@ export function fitGram(net: Mlp, data: FitData, opts: FitOptions & FastOptions)
   W1.value = first.weights(w);
   return { costs, epochCosts, iterations: iteration, epochs: opts.epochs, seconds: (performance.now() - t0) / 1000, optimizer };
 }
+
+/** How a deep network trains: `fast` (first layer in span form, `fitGram`) or `plain` (`fit`, autodiff through every layer). */
+export type MlpEngine = 'fast' | 'plain';
+export const MLP_ENGINES: readonly MlpEngine[] = ['fast', 'plain'];
+
+/** The engine a run uses, and why it is not the one asked for. */
+export interface EngineChoice {
+  engine: MlpEngine;
+  /** Set when `fast` was asked for but the settings need `plain`. */
+  note?: string;
+}
+
+/**
+ * `fast` where the settings allow it, else `plain` with a note saying why (not an error:
+ * the plain engine trains the same network, only slower).
+ * @example chooseMlpEngine(net, { optimizer: 'adam' }, 'fast') // { engine: 'plain', note: 'adam is not linear ...' }
+ */
+export function chooseMlpEngine(net: Mlp, opts: Pick<FitOptions, 'optimizer'>, requested: MlpEngine = 'fast'): EngineChoice {
+  if (requested === 'plain') return { engine: 'plain' };
+  const refusal = gramEngineRefusal(net, opts);
+  return refusal === null ? { engine: 'fast' } : { engine: 'plain', note: refusal };
+}

@@ -42,6 +42,24 @@ describe('tsgrad train --model mlp', () => {
     expect(r.stdout).toMatch(/\ntrain accuracy: [\d.]+ %\ntest accuracy: [\d.]+ %\n$/);
   });
 
+  it('--engine fast (the default) and --engine plain print the same costs; Adam trains plain, with a note', async () => {
+    const args = ['--model', 'mlp', '--layers', '12288,5,3,1', '--init', 'course', '--iterations', '30', '--print-every', '10', '--json'];
+    const runs = [];
+    for (const extra of [[], ['--engine', 'fast'], ['--engine', 'plain'], ['--engine', 'autodiff']]) runs.push(await train(...args, ...extra));
+    const [byDefault, fast, plain, autodiff] = runs.map((r) => JSON.parse(r.stdout) as { costs: { iteration: number; cost: number }[]; settings: { engine: string } });
+    expect(runs.map((r) => r.stderr)).toEqual(['', '', '', '']);
+    expect([byDefault, fast, plain, autodiff].map((r) => r!.settings.engine)).toEqual(['fast', 'fast', 'plain', 'plain']);
+    expect(byDefault!.costs).toEqual(fast!.costs);
+    expect(autodiff!.costs).toEqual(plain!.costs);
+    expect(fast!.costs.map((c) => c.iteration)).toEqual([0, 10, 20, 29]);
+    fast!.costs.forEach((c, i) => expect(Math.abs(c.cost - plain!.costs[i]!.cost) / c.cost).toBeLessThan(1e-12));
+    const text = await train('--model', 'mlp', '--layers', '12288,3,1', '--iterations', '2');
+    expect(text.stdout).toContain('engine: fast (first layer in the span of the samples, W1 = W1_0 + C Xᵀ)\n');
+    const adam = await train('--model', 'mlp', '--layers', '12288,3,1', '--optimizer', 'adam', '--learning-rate', '0.001', '--iterations', '2');
+    expect(adam.code).toBe(0);
+    expect(adam.stdout).toContain('engine: plain (adam is not linear in the gradient');
+  });
+
   it("--optimizer adam --batch-size 64 --epochs N prints epoch costs equal to numpy's", async () => {
     const ref = fixture.variants.find((v) => v.name === 'adam')!;
     const r = await train('--model', 'mlp', '--layers', '12288,5,3,1', '--init', 'he', '--seed', '3', '--learning-rate', '0.0007',
@@ -109,8 +127,7 @@ describe('tsgrad train --model mlp', () => {
     expectUserError(await train('--model', 'mlp', '--batch-size', '64', '--iterations', '5'), '--iterations', 'give the number of passes over the data as --epochs');
     expectUserError(await train('--model', 'mlp', '--iterations', '5', '--epochs', '6'), 'disagree');
     expectUserError(await train('--model', 'mlp', '--dtype', 'float32'), '--dtype', 'float64');
-    expectUserError(await train('--model', 'mlp', '--autodiff'), '--autodiff');
-    expectUserError(await train('--model', 'mlp', '--engine', 'plain'), '--engine', 'applies to --model logistic');
+    expectUserError(await train('--model', 'mlp', '--autodiff'), '--autodiff', '--engine plain');
     expectUserError(await train('--model', 'cnn'), '--model must be one of logistic, mlp');
     expectUserError(await train('--layers', '12288,7,1'), 'train: --layers: applies to --model mlp');
     expectUserError(await train('--optimizer', 'adam'), '--optimizer: applies to --model mlp');
