@@ -10,6 +10,9 @@ import { ArgumentError } from '../core/errors.js';
 import { interpolationCsv, landscapeJson, surfaceCsv, type Landscape } from '../train/landscape.js';
 import { trajectoryCsv, type Trajectory } from '../train/trajectory.js';
 import { CHART_CONFIG, renderVega, renderVegaLite, writeFigure } from './chart.js';
+import { contourLevels } from './levels.js';
+
+export { contourLevels } from './levels.js';
 
 /** What the charts say about the model: its description and settings, one line each. */
 export interface LandscapeCaption {
@@ -74,20 +77,6 @@ function finiteOrNull(v: number | undefined): number | null {
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(6) : String(x);
-}
-
-/**
- * Contour levels for losses from `lo` to `hi`: evenly spaced, or evenly spaced in log when
- * the range covers more than a factor of 10, so the basin is not one flat colour.
- * @example contourLevels(0.1, 0.5, 5) // [0.1, 0.2, 0.3, 0.4, 0.5]
- */
-export function contourLevels(lo: number, hi: number, count = 16): number[] {
-  if (!(hi > lo)) return [lo];
-  const logScale = lo > 0 && hi / lo > 10;
-  return Array.from({ length: count }, (_, k) => {
-    const t = k / (count - 1);
-    return logScale ? lo * (hi / lo) ** t : lo + (hi - lo) * t;
-  });
 }
 
 /** A loss surface to draw as contours: values[i][j] at (x[j], y[i]), on an evenly spaced grid. */

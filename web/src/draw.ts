@@ -92,13 +92,8 @@ export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPo
   }
 }
 
-/**
- * The weights as an image of `shape` (h, w, 3): each channel scaled from its lowest weight
- * (black) to its highest (full intensity).
- * @example drawWeights(canvas, w, [64, 64, 3]);
- */
-export function drawWeights(canvas: HTMLCanvasElement, w: Float64Array, shape: readonly number[]): void {
-  const [height, width, channels] = shape as [number, number, number];
+/** One unit's weights as RGB bytes: each channel scaled from its lowest weight (black) to its highest (full intensity). */
+function weightPixels(w: Float64Array, channels: number): Uint8Array {
   const lo = [Infinity, Infinity, Infinity];
   const hi = [-Infinity, -Infinity, -Infinity];
   for (let k = 0; k < w.length; k++) {
@@ -113,7 +108,41 @@ export function drawWeights(canvas: HTMLCanvasElement, w: Float64Array, shape: r
     const span = (hi[c] as number) - (lo[c] as number);
     rgb[k] = span > 0 ? Math.round((((w[k] as number) - (lo[c] as number)) / span) * 255) : 128;
   }
-  drawImage(canvas, rgb, width, height);
+  return rgb;
+}
+
+/**
+ * The weights as images of `shape` (h, w, 3), one per unit (the neuron's w, or each row of a
+ * network's first layer), tiled in a square grid with a 1-pixel gap; at most `maxUnits`.
+ * @example drawWeights(canvas, w, 1, [64, 64, 3]);
+ */
+export function drawWeights(canvas: HTMLCanvasElement, values: Float64Array, units: number, shape: readonly number[], maxUnits = 25): void {
+  const [height, width, channels] = shape as [number, number, number];
+  const size = height * width * channels;
+  const shown = Math.min(units, maxUnits);
+  const cols = Math.ceil(Math.sqrt(shown));
+  const rows = Math.ceil(shown / cols);
+  if (shown === 1) {
+    drawImage(canvas, weightPixels(values.subarray(0, size), channels), width, height);
+    return;
+  }
+  canvas.width = cols * (width + 1) - 1;
+  canvas.height = rows * (height + 1) - 1;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (let u = 0; u < shown; u++) {
+    const rgb = weightPixels(values.subarray(u * size, (u + 1) * size), channels);
+    const img = ctx.createImageData(width, height);
+    for (let i = 0, k = 0; k < rgb.length; i += 4) {
+      img.data[i] = rgb[k++] as number;
+      img.data[i + 1] = rgb[k++] as number;
+      img.data[i + 2] = rgb[k++] as number;
+      img.data[i + 3] = 255;
+    }
+    ctx.putImageData(img, (u % cols) * (width + 1), Math.floor(u / cols) * (height + 1));
+  }
 }
 
 /** RGB pixels (h, w, 3) onto a canvas of that size. */

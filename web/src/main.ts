@@ -3,9 +3,10 @@
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
 import { drawCostChart, drawImage, drawInterpolation, drawWeights, type CostPoint } from './draw.js';
+import { drawSurface } from './draw-surface.js';
 import { buildGrid, photoPixels, renderGrid } from './images.js';
-import { modelFileText, parseModelFile } from './model-file.js';
-import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker, TrainSettings } from './protocol.js';
+import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker } from './protocol.js';
+import { applyPreset, controls, readSettings, showLoadedModel, syncModelControls } from './settings.js';
 
 function $<T extends HTMLElement>(id: string, kind: new () => T): T {
   const el = document.getElementById(id);
@@ -18,9 +19,6 @@ const ui = {
   dataDrop: $('data-drop', HTMLDivElement),
   dataFiles: $('data-files', HTMLInputElement),
   dataStatus: $('data-status', HTMLParagraphElement),
-  learningRate: $('learning-rate', HTMLInputElement),
-  iterations: $('iterations', HTMLInputElement),
-  speed: $('speed', HTMLSelectElement),
   train: $('train', HTMLButtonElement),
   pause: $('pause', HTMLButtonElement),
   reset: $('reset', HTMLButtonElement),
@@ -32,6 +30,7 @@ const ui = {
   testAccuracy: $('test-accuracy', HTMLElement),
   chart: $('cost-chart', HTMLCanvasElement),
   weights: $('weights', HTMLCanvasElement),
+  weightsCaption: $('weights-caption', HTMLElement),
   grid: $('grid', HTMLUListElement),
   photoDrop: $('photo-drop', HTMLDivElement),
   photoFile: $('photo-file', HTMLInputElement),
@@ -41,7 +40,10 @@ const ui = {
   modelFile: $('model-file', HTMLInputElement),
   modelStatus: $('model-status', HTMLParagraphElement),
   drawLandscape: $('draw-landscape', HTMLButtonElement),
+  landscapeGrid: $('landscape-grid', HTMLSelectElement),
+  landscapeProgress: $('landscape-progress', HTMLProgressElement),
   landscape: $('landscape', HTMLCanvasElement),
+  surface: $('surface', HTMLCanvasElement),
   landscapeStatus: $('landscape-status', HTMLParagraphElement),
 };
 
@@ -58,26 +60,16 @@ const state = {
   last: null as Progress | null,
   test: null as TestImages | null,
   pendingData: new Map<'train' | 'test', NamedBytes>(),
-  requests: new Map<number, (msg: FromWorker) => void>(),
+  /** Replies by request id; a handler returns true when its request is answered in full. */
+  requests: new Map<number, (msg: FromWorker) => boolean>(),
   nextId: 1,
   photo: null as Uint8Array | null,
+  drawing: false,
 };
 
 // ---- settings ----
 
-function settings(): TrainSettings | null {
-  const learningRate = Number(ui.learningRate.value);
-  const iterations = Number(ui.iterations.value);
-  const bad = !(Number.isFinite(learningRate) && learningRate > 0) ? ui.learningRate : !(Number.isInteger(iterations) && iterations > 0) ? ui.iterations : null;
-  ui.learningRate.setAttribute('aria-invalid', String(bad === ui.learningRate));
-  ui.iterations.setAttribute('aria-invalid', String(bad === ui.iterations));
-  if (bad !== null) {
-    ui.trainStatus.textContent = bad === ui.learningRate ? 'The learning rate must be a positive number.' : 'Iterations must be a whole number above 0.';
-    bad.focus();
-    return null;
-  }
-  return { learningRate, iterations, speed: ui.speed.value === 'Infinity' ? Infinity : Number(ui.speed.value) };
-}
+const settings = (): ReturnType<typeof readSettings> => readSettings((why) => (ui.trainStatus.textContent = why));
 
 function setStatus(status: Status): void {
   state.status = status;
@@ -89,7 +81,7 @@ function setStatus(status: Status): void {
   ui.pause.disabled = status !== 'training';
   ui.reset.disabled = !hasData;
   ui.saveModel.disabled = !state.hasModel;
-  ui.drawLandscape.disabled = !hasData || status === 'training';
+  ui.drawLandscape.disabled = !hasData || status === 'training' || state.drawing;
   ui.train.textContent = status === 'paused' ? 'Resume' : 'Train';
   const it = state.last?.iteration ?? 0;
   const text: Record<Status, string> = {
@@ -113,11 +105,28 @@ ui.reset.addEventListener('click', () => {
   const s = settings();
   if (s !== null) send({ type: 'reset', settings: s });
 });
-ui.speed.addEventListener('change', () => {
+controls.speed.addEventListener('change', () => {
   // A new speed applies at once while training.
   const s = settings();
   if (s !== null && state.status === 'training') send({ type: 'train', settings: s });
 });
+
+// A new model starts again from iteration 0 (the learning rate and iterations apply at the next Train).
+function restartWith(): void {
+  const s = settings();
+  if (s !== null && state.status !== 'no-data') send({ type: 'reset', settings: s });
+}
+controls.kind.addEventListener('change', () => {
+  applyPreset();
+  restartWith();
+});
+for (const el of [controls.layers, controls.init, controls.initScale, controls.optimizer, controls.seed]) {
+  el.addEventListener('change', () => {
+    syncModelControls();
+    restartWith();
+  });
+}
+syncModelControls();
 
 // ---- data ----
 
@@ -195,7 +204,12 @@ function render(): void {
   const points = state.curve.concat(state.curve.at(-1)?.iteration === p.iteration ? [] : [{ iteration: p.iteration, cost: p.cost, testCost: p.testCost }]);
   drawCostChart(ui.chart, points, Math.max(p.target, p.iteration));
   ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at iteration ${p.iteration}`);
-  drawWeights(ui.weights, p.w, state.inputShape);
+  drawWeights(ui.weights, p.weights.values, p.weights.units, state.inputShape);
+  const units = p.weights.units;
+  ui.weightsCaption.textContent =
+    units === 1
+      ? 'The weights w as a 64×64 picture (each colour channel scaled from the lowest to the highest weight).'
+      : `The first layer's weights, one 64×64 picture per hidden unit${units > 25 ? ' (the first 25 of ' + String(units) + ')' : ` (${units})`}, each colour channel scaled from its lowest to its highest weight.`;
   // Re-sorting the grid 30 times a second would only flicker.
   const now = performance.now();
   if (now - gridDrawn > 400 || state.status !== 'training') {
@@ -212,11 +226,15 @@ window.addEventListener('resize', scheduleRender);
 
 // ---- photos ----
 
+/** Sends a request; `each` hears every reply with its id until it returns true. */
+function requestEach(msg: ToWorker & { id: number }, each: (msg: FromWorker) => boolean): void {
+  state.requests.set(msg.id, each);
+  send(msg);
+}
+
+/** A request answered by one reply (or an error). */
 function request(msg: ToWorker & { id: number }): Promise<FromWorker> {
-  return new Promise((resolve) => {
-    state.requests.set(msg.id, resolve);
-    send(msg);
-  });
+  return new Promise((resolve) => requestEach(msg, (reply) => (resolve(reply), true)));
 }
 
 async function classifyPhoto(): Promise<void> {
@@ -227,6 +245,7 @@ async function classifyPhoto(): Promise<void> {
     return;
   }
   const reply = await request({ type: 'predict', id: state.nextId++, pixels: Uint8Array.from(pixels) });
+  if (reply.type === 'error') ui.photoResult.textContent = reply.message;
   if (reply.type !== 'prediction') return;
   const p = reply.probability;
   const label = p > 0.5 ? 1 : 0;
@@ -261,26 +280,12 @@ dropZone(ui.photoDrop, (files) => void takePhoto(files));
 ui.saveModel.addEventListener('click', () => {
   void (async () => {
     const reply = await request({ type: 'getModel', id: state.nextId++ });
+    if (reply.type === 'error') ui.modelStatus.textContent = reply.message;
     if (reply.type !== 'model') return;
-    const text = modelFileText({
-      w: reply.w,
-      b: reply.b,
-      inputShape: state.inputShape,
-      classes: state.classes,
-      training: {
-        iterations: reply.iteration,
-        learningRate: reply.learningRate,
-        costs: reply.costs,
-        trainAccuracy: reply.trainAccuracy,
-        testAccuracy: reply.testAccuracy,
-        trainFile: state.files.train,
-        testFile: state.files.test,
-      },
-    });
-    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    const url = URL.createObjectURL(new Blob([reply.text], { type: 'application/json' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = `tsgrad-neuron-${reply.iteration}.json`;
+    a.download = reply.fileName;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     ui.modelStatus.textContent = `Saved the model at iteration ${reply.iteration} as ${a.download}.`;
@@ -291,37 +296,71 @@ ui.modelFile.addEventListener('change', () => {
   const file = ui.modelFile.files?.[0];
   ui.modelFile.value = '';
   if (file === undefined) return;
-  void file.text().then((text) => {
-    try {
-      const m = parseModelFile(file.name, text);
-      if (state.test !== null && m.inputShape.join() !== state.inputShape.join()) {
-        throw new Error(`${file.name}: the model takes [${m.inputShape.join(', ')}] images, the data has [${state.inputShape.join(', ')}]`);
-      }
-      state.inputShape = m.inputShape;
-      state.classes = m.classes;
-      state.hasModel = true;
-      state.curve = [];
-      send({ type: 'setParameters', w: m.w, b: m.b }, [m.w.buffer]);
-      ui.modelStatus.textContent = `Loaded ${file.name}. Train continues from it; Reset starts again from zeros.`;
-      setStatus(state.status);
-      void classifyPhoto();
-    } catch (e) {
-      ui.modelStatus.textContent = e instanceof Error ? e.message : String(e);
-    }
+  void file.text().then(async (text) => {
+    const reply = await request({ type: 'loadModel', id: state.nextId++, name: file.name, text });
+    if (reply.type === 'error') ui.modelStatus.textContent = reply.message;
+    if (reply.type !== 'modelLoaded') return;
+    const info = reply.info;
+    state.inputShape = info.inputShape;
+    state.classes = info.classes;
+    state.hasModel = true;
+    state.curve = [];
+    showLoadedModel(info);
+    ui.modelStatus.textContent = `Loaded ${file.name}: ${info.description}, ${info.dtype}. Train continues from it; Reset starts again from the initialiser.`;
+    setStatus(state.status);
+    void classifyPhoto();
   });
 });
 
 // ---- the loss landscape ----
 
+function drawingLandscape(on: boolean): void {
+  state.drawing = on;
+  ui.landscapeProgress.hidden = !on;
+  setStatus(state.status);
+}
+
 ui.drawLandscape.addEventListener('click', () => {
+  const grid = Number(ui.landscapeGrid.value);
   ui.landscapeStatus.textContent = 'Computing…';
-  void request({ type: 'landscape', id: state.nextId++ }).then((reply) => {
-    if (reply.type !== 'landscape') return;
-    drawInterpolation(ui.landscape, reply);
-    const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
-    const summary = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(Math.min(...reply.train), 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(Math.min(...reply.train))] ?? NaN, 2)}.`;
-    ui.landscapeStatus.textContent = summary;
-    ui.landscape.setAttribute('aria-label', `Loss landscape. ${summary}`);
+  ui.landscapeProgress.value = 0;
+  drawingLandscape(true);
+  let line = '';
+  requestEach({ type: 'landscape', id: state.nextId++, grid }, (reply) => {
+    switch (reply.type) {
+      case 'line': {
+        drawInterpolation(ui.landscape, reply);
+        const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
+        const low = Math.min(...reply.train);
+        line = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(low, 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(low)] ?? NaN, 2)}.`;
+        ui.landscapeStatus.textContent = `${line} Computing the surface…`;
+        ui.landscape.setAttribute('aria-label', `Loss landscape. ${line}`);
+        return false;
+      }
+      case 'landscapeProgress':
+        ui.landscapeProgress.value = reply.done / reply.total;
+        ui.landscapeProgress.setAttribute('aria-valuetext', `${reply.done} of ${reply.total} losses`);
+        return false;
+      case 'surface': {
+        drawSurface(ui.surface, reply.surface);
+        const all = reply.surface.train.flat().filter(Number.isFinite);
+        const n = reply.surface.x.length;
+        const centre = reply.surface.train[(n - 1) / 2]?.[(n - 1) / 2];
+        ui.surface.dataset['centre'] = String(centre ?? reply.surface.trained.train);
+        ui.surface.dataset['trained'] = String(reply.surface.trained.train);
+        const surface = `Surface ${n} × ${n}: train cost ${fmt(Math.min(...all), 6)} to ${fmt(Math.max(...all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
+        ui.landscapeStatus.textContent = `${line} ${surface}`;
+        ui.surface.setAttribute('aria-label', `Loss surface. ${surface}`);
+        drawingLandscape(false);
+        return true;
+      }
+      case 'error':
+        ui.landscapeStatus.textContent = reply.message;
+        drawingLandscape(false);
+        return true;
+      default:
+        return false;
+    }
   });
 });
 
@@ -356,14 +395,21 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       if (msg.status !== 'training') void classifyPhoto();
       return;
     case 'prediction':
-    case 'landscape':
+    case 'line':
+    case 'landscapeProgress':
+    case 'surface':
+    case 'modelLoaded':
     case 'model': {
-      const resolve = state.requests.get(msg.id);
-      state.requests.delete(msg.id);
-      resolve?.(msg);
+      const handler = state.requests.get(msg.id);
+      if (handler?.(msg) === true) state.requests.delete(msg.id);
       return;
     }
     case 'error':
+      if (msg.id !== undefined && state.requests.has(msg.id)) {
+        state.requests.get(msg.id)?.(msg);
+        state.requests.delete(msg.id);
+        return;
+      }
       (msg.source === 'load' ? ui.dataStatus : msg.source === 'predict' ? ui.photoResult : ui.trainStatus).textContent = msg.message;
       return;
   }

@@ -1,4 +1,5 @@
 /** Messages between the page (web/src/main.ts) and the training worker (web/src/worker.ts). */
+import type { OptimizerName } from '../../src/optim/index.js';
 
 /** A file's name and bytes, as picked, dropped or fetched. */
 export interface NamedBytes {
@@ -6,11 +7,23 @@ export interface NamedBytes {
   bytes: ArrayBuffer;
 }
 
+/** Which model trains: the single neuron (from zeros, gradient descent) or a deep network. */
+export interface ModelSettings {
+  kind: 'logistic' | 'mlp';
+  /** mlp: [n_x, ..., 1]. */
+  layers: number[];
+  /** mlp: an initialiser name (zeros, scaled:K, xavier, he, course). */
+  init: string;
+  optimizer: OptimizerName;
+  seed: number;
+}
+
 export interface TrainSettings {
   learningRate: number;
   iterations: number;
   /** Iterations per frame (about 30 frames a second); Infinity runs flat out. */
   speed: number;
+  model: ModelSettings;
 }
 
 export type ToWorker =
@@ -19,9 +32,9 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'reset'; settings: TrainSettings }
   | { type: 'predict'; id: number; pixels: Uint8Array }
-  | { type: 'setParameters'; w: Float64Array; b: number }
+  | { type: 'loadModel'; id: number; name: string; text: string }
   | { type: 'getModel'; id: number }
-  | { type: 'landscape'; id: number };
+  | { type: 'landscape'; id: number; grid: number };
 
 /** A test image for the grid: its pixels (h, w, 3) and label. */
 export interface TestImages {
@@ -44,17 +57,41 @@ export interface Progress {
   costs: { iteration: number; cost: number; testCost: number }[];
   /** True when `costs` replaces the curve instead of extending it. */
   restart: boolean;
-  w: Float64Array;
-  b: number;
+  /** The weight pictures: the neuron's w (1 unit), or the first layer's rows (one per hidden unit). */
+  weights: { values: Float64Array; units: number };
 }
 
 export type Status = 'no-data' | 'ready' | 'training' | 'paused' | 'done';
+
+/** What a model file held, for the page's settings and messages. */
+export interface LoadedModelInfo {
+  kind: 'logistic' | 'mlp';
+  description: string;
+  dtype: 'float64' | 'float32';
+  inputShape: number[];
+  classes: string[];
+  /** The file's settings, shown in the controls (mlp: layers, init, seed, optimiser). */
+  model: ModelSettings;
+  learningRate: number | null;
+}
+
+/** The 2-D loss landscape of `tsgrad landscape` (train set), with the trained point's losses. */
+export interface Surface {
+  x: number[];
+  y: number[];
+  /** train[i][j] at (x[j], y[i]). */
+  train: number[][];
+  trained: { train: number; test: number | null };
+}
 
 export type FromWorker =
   | { type: 'loaded'; trainName: string; testName: string; trainCount: number; classes: string[]; test: TestImages; inputShape: number[] }
   | { type: 'progress'; progress: Progress }
   | { type: 'status'; status: Status }
   | { type: 'prediction'; id: number; probability: number }
-  | { type: 'model'; id: number; w: Float64Array; b: number; iteration: number; learningRate: number; costs: { iteration: number; cost: number }[]; trainAccuracy: number | null; testAccuracy: number | null }
-  | { type: 'landscape'; id: number; iteration: number; alpha: number[]; train: number[]; test: number[] }
-  | { type: 'error'; message: string; source: ToWorker['type'] };
+  | { type: 'modelLoaded'; id: number; info: LoadedModelInfo }
+  | { type: 'model'; id: number; text: string; fileName: string; iteration: number }
+  | { type: 'line'; id: number; iteration: number; alpha: number[]; train: number[]; test: number[] }
+  | { type: 'landscapeProgress'; id: number; done: number; total: number }
+  | { type: 'surface'; id: number; iteration: number; surface: Surface }
+  | { type: 'error'; message: string; source: ToWorker['type']; id?: number };
