@@ -38,6 +38,19 @@ export interface Optimizer {
    * @example [W1, b1] = opt.step([W1, b1], [dW1, db1]);
    */
   step(params: readonly Tensor[], grads: readonly Tensor[]): Tensor[];
+  /** The exact state (step count, per-parameter arrays), for a checkpoint. */
+  getState(): OptimizerState;
+  /** Resumes from `getState()`: the next step is the one the saved optimiser would take. */
+  setState(state: OptimizerState): void;
+}
+
+/** An optimiser's state: its step count and its per-parameter arrays by name (v, s). */
+export interface OptimizerState {
+  name: OptimizerName;
+  steps: number;
+  learningRate: number;
+  /** E.g. Adam: { v: [...], s: [...] }, one tensor per parameter (none before the first step). */
+  slots: Record<string, Tensor[]>;
 }
 
 function checkRate(op: string, name: string, v: number, lo: 'open' | 'closed'): number {
@@ -79,6 +92,33 @@ abstract class Base implements Optimizer {
 
   /** One parameter's new value; `this.steps` is already t for this step. */
   protected abstract update(i: number, p: Tensor, g: Tensor): Tensor;
+
+  /** The per-parameter arrays by name (tensors are immutable: sharing them is safe). */
+  protected slots(): Record<string, Tensor[]> {
+    return {};
+  }
+
+  getState(): OptimizerState {
+    const slots: Record<string, Tensor[]> = {};
+    for (const [k, v] of Object.entries(this.slots())) slots[k] = [...v];
+    return { name: this.name, steps: this.steps, learningRate: this.learningRate, slots };
+  }
+
+  setState(state: OptimizerState): void {
+    const op = `${this.name}.setState`;
+    if (state.name !== this.name) throw new ArgumentError(op, 'name', `a ${state.name} state cannot resume ${this.name}`);
+    if (!Number.isSafeInteger(state.steps) || state.steps < 0) throw new ArgumentError(op, 'steps', `must be an integer >= 0, got ${state.steps}`);
+    const mine = this.slots();
+    for (const k of Object.keys(mine)) {
+      const v = state.slots[k];
+      if (v === undefined) throw new ArgumentError(op, `slots.${k}`, 'missing');
+      (mine[k] as Tensor[]).splice(0, Infinity, ...v);
+    }
+    this.steps = state.steps;
+    this.learningRate = checkLearningRate(op, state.learningRate);
+    // Shapes are checked against the first step after resuming.
+    this.shapes = state.steps > 0 && (Object.values(mine)[0]?.length ?? 0) > 0 ? (Object.values(mine)[0] as Tensor[]).map((t) => t.shape) : null;
+  }
 }
 
 /**
@@ -104,6 +144,9 @@ export class Momentum extends Base {
     super(settings);
     this.beta = checkRate('momentum', 'beta', settings.beta ?? 0.9, 'closed');
   }
+  protected override slots(): Record<string, Tensor[]> {
+    return { v: this.v };
+  }
   protected update(i: number, p: Tensor, g: Tensor): Tensor {
     const v = add(mul(this.beta, this.v[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta, g));
     this.v[i] = v;
@@ -124,6 +167,9 @@ export class RMSProp extends Base {
     super(settings);
     this.beta2 = checkRate('rmsprop', 'beta2', settings.beta2 ?? 0.999, 'closed');
     this.epsilon = checkEpsilon('rmsprop', settings.epsilon);
+  }
+  protected override slots(): Record<string, Tensor[]> {
+    return { s: this.s };
   }
   protected update(i: number, p: Tensor, g: Tensor): Tensor {
     const s = add(mul(this.beta2, this.s[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta2, mul(g, g)));
@@ -149,6 +195,9 @@ export class Adam extends Base {
     this.beta1 = checkRate('adam', 'beta1', settings.beta1 ?? 0.9, 'closed');
     this.beta2 = checkRate('adam', 'beta2', settings.beta2 ?? 0.999, 'closed');
     this.epsilon = checkEpsilon('adam', settings.epsilon);
+  }
+  protected override slots(): Record<string, Tensor[]> {
+    return { v: this.v, s: this.s };
   }
   protected update(i: number, p: Tensor, g: Tensor): Tensor {
     const t = this.steps;
