@@ -1,13 +1,14 @@
 /**
  * End to end: the training page built with Vite, served by Vite's preview server on
  * 127.0.0.1, driven in Debian's chromium through playwright-core. It loads the real data,
- * pauses a run, trains 100 iterations and holds the page's cost, photo probability and
- * model files to the CLI's. Screenshots land in test-artifacts/web/ (gitignored).
+ * pauses a run, trains the single neuron and the 2-layer network 100 iterations and holds
+ * the page's costs, 2-D landscape, photo probabilities (float64 and float32 files) and model
+ * files to the CLI's. Screenshots land in test-artifacts/web/ (gitignored).
  */
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -18,6 +19,10 @@ import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabelledImages } from '../../src/data/dataset.js';
 import { encodePng } from '../../src/data/image.js';
+import { astype } from '../../src/tensor/index.js';
+import { logisticLossModel } from '../../src/train/loss-model.js';
+import { loadLogisticModel } from '../../src/train/model-file.js';
+import { probabilityOfPixels } from '../../src/train/predict-pixels.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, 'web', 'vite.config.ts');
@@ -57,6 +62,10 @@ beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   outDir = join(tmp, 'dist');
   await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // Nothing Node-only reached the bundle (Vite would stub it as __vite-browser-external).
+  for (const f of await readdir(join(outDir, 'assets'))) {
+    expect(await readFile(join(outDir, 'assets', f), 'utf8'), f).not.toMatch(/__vite-browser-external|node:(?:fs|crypto|path|perf_hooks|worker_threads)/);
+  }
   server = await preview({ configFile: CONFIG, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
   const address = server.httpServer.address() as AddressInfo;
   url = `http://127.0.0.1:${address.port}/`;
@@ -197,6 +206,101 @@ describe('the training page in chromium', () => {
     await page.setInputFiles('#photo-file', png);
     const predicted = JSON.parse(await cli('predict', model, png, '--json')) as { probabilities: Record<string, number> };
     await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability')), { timeout: SLOW }).toBe(predicted.probabilities['cat']);
+  });
+
+  it('trains the 2-layer network with the CLI\'s costs at iterations 0 and 100', async () => {
+    const cliDeep = join(tmp, 'cli-deep.json');
+    const out = JSON.parse(await cli('train', '--model', 'mlp', '--layers', '12288,7,1', '--init', 'scaled:0.01', '--learning-rate', '0.0075',
+      '--iterations', '101', '--print-every', '100', '--data', DATASETS, '--save', cliDeep, '--json')) as { costs: { iteration: number; cost: number }[] };
+    const at = (i: number): number => out.costs.find((c) => c.iteration === i)?.cost ?? NaN;
+    expect(at(0).toFixed(6)).toBe('0.693050');
+
+    await page.getByLabel('Model', { exact: true }).selectOption('two-layer');
+    expect(await page.getByLabel('Layer sizes').inputValue()).toBe('12288,7,1');
+    expect(await page.getByLabel('Initialiser').inputValue()).toBe('scaled');
+    expect(await page.getByLabel('Scale K').inputValue()).toBe('0.01');
+    expect(await page.getByLabel('Learning rate').inputValue()).toBe('0.0075');
+    await expect.poll(() => text('iteration'), { timeout: SLOW }).toBe('0 of 2500');
+    expect(await text('cost')).toBe(at(0).toFixed(6));
+    expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBe(at(0));
+
+    await page.getByLabel('Iterations').fill('100');
+    await page.getByLabel('Speed').selectOption('Infinity');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => text('train-status'), { timeout: SLOW }).toBe('Done: 100 iterations.');
+    expect(await text('cost')).toBe(at(100).toFixed(6));
+    expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBe(at(100));
+    await shot('07-two-layer-100');
+  });
+
+  it('draws the 2-D landscape as tsgrad landscape computes it, the model\'s loss at its centre', async () => {
+    await page.getByLabel('Surface grid').selectOption('5');
+    await page.getByRole('button', { name: 'Draw the landscape' }).click();
+    await expect.poll(() => text('landscape-status'), { timeout: SLOW }).toMatch(/Surface 5 × 5: train cost/);
+    const surface = page.locator('#surface');
+    const cost = Number(await page.locator('#cost').getAttribute('data-value'));
+    expect(Number(await surface.getAttribute('data-centre'))).toBe(cost);
+    expect(Number(await surface.getAttribute('data-trained'))).toBe(cost);
+    expect(await page.locator('#landscape-progress').isHidden()).toBe(true);
+    await page.locator('#surface').scrollIntoViewIfNeeded();
+    await shot('08-surface', false);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save model' }).click();
+    const saved = join(tmp, 'page-deep.json');
+    await (await download).saveAs(saved);
+    const cliLand = JSON.parse(await cli('landscape', saved, '--out', join(tmp, 'land'), '--grid', '5', '--data', DATASETS, '--no-progress', '--json')) as { trained: { train: number }; surfaceMin: number; surfaceMax: number };
+    expect(cliLand.trained.train).toBe(cost);
+    expect(Number(await surface.getAttribute('data-min'))).toBe(cliLand.surfaceMin);
+    expect(Number(await surface.getAttribute('data-max'))).toBe(cliLand.surfaceMax);
+  });
+
+  it('a 2-layer model saved on the page predicts and evaluates in the CLI as on the page', async () => {
+    const saved = join(tmp, 'page-deep.json');
+    const png = join(tmp, 'test-image-1.png');
+    await page.evaluate("document.getElementById('photo-result').removeAttribute('data-probability')");
+    await page.setInputFiles('#photo-file', png);
+    await expect.poll(() => page.locator('#photo-result').getAttribute('data-probability'), { timeout: SLOW }).not.toBeNull();
+    const onPage = Number(await page.locator('#photo-result').getAttribute('data-probability'));
+    const predicted = JSON.parse(await cli('predict', saved, png, '--json')) as { probabilities: Record<string, number> };
+    expect(onPage).toBe(predicted.probabilities['cat']);
+    const evaluated = JSON.parse(await cli('evaluate', saved, '--data', DATASETS, '--json')) as { train: { accuracy: number }; test: { accuracy: number } };
+    expect(await text('train-accuracy')).toBe(`${evaluated.train.accuracy.toFixed(2)} %`);
+    expect(await text('test-accuracy')).toBe(`${evaluated.test.accuracy.toFixed(2)} %`);
+  });
+
+  it('loads a 2-layer model trained by the CLI, with its settings, and predicts as the CLI does', async () => {
+    const model = join(tmp, 'cli-deep.json');
+    const png = join(tmp, 'test-image-1.png');
+    await page.getByLabel('Model', { exact: true }).selectOption('logistic');
+    await page.setInputFiles('#model-file', model);
+    await expect.poll(() => text('model-status'), { timeout: SLOW }).toMatch(/^Loaded cli-deep\.json: deep network \[12288, 7, 1\]/);
+    expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('two-layer');
+    const doc = JSON.parse(await readFile(model, 'utf8')) as { training: { trainAccuracy: number; testAccuracy: number } };
+    await expect.poll(() => text('train-accuracy'), { timeout: SLOW }).toBe(`${doc.training.trainAccuracy.toFixed(2)} %`);
+    expect(await text('test-accuracy')).toBe(`${doc.training.testAccuracy.toFixed(2)} %`);
+    await page.setInputFiles('#photo-file', png);
+    const predicted = JSON.parse(await cli('predict', model, png, '--json')) as { probabilities: Record<string, number> };
+    await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability')), { timeout: SLOW }).toBe(predicted.probabilities['cat']);
+  });
+
+  it('predicts with a float32 model file in float32, as the CLI does', async () => {
+    const model = join(tmp, 'cli-f32.json');
+    const png = join(tmp, 'test-image-1.png');
+    await cli('train', '--data', DATASETS, '--dtype', 'float32', '--iterations', '300', '--save', model, '--json');
+    await page.setInputFiles('#model-file', model);
+    await expect.poll(() => text('model-status'), { timeout: SLOW }).toMatch(/^Loaded cli-f32\.json: single neuron .*, float32\./);
+    await page.setInputFiles('#photo-file', png);
+    const predicted = JSON.parse(await cli('predict', model, png, '--json')) as { probabilities: Record<string, number> };
+    await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability')), { timeout: SLOW }).toBe(predicted.probabilities['cat']);
+    // The same weights in float64 give another probability: the page really computes in float32.
+    const { w, b } = await loadLogisticModel(model);
+    const test = await loadLabelledImages(join(DATASETS, 'test_catvnoncat.h5'));
+    const size = 64 * 64 * 3;
+    const as64 = logisticLossModel(astype(w, 'float64'), b, { inputShape: [64, 64, 3], classes: ['non-cat', 'cat'] });
+    const p64 = probabilityOfPixels(as64, (test.x.values() as Uint8Array).slice(size, 2 * size));
+    expect(p64).not.toBe(predicted.probabilities['cat']);
+    expect(p64).toBeCloseTo(predicted.probabilities['cat'] ?? NaN, 5);
   });
 
   it('reads the data from the file picker too', async () => {

@@ -348,6 +348,8 @@ ui.drawLandscape.addEventListener('click', () => {
         const centre = reply.surface.train[(n - 1) / 2]?.[(n - 1) / 2];
         ui.surface.dataset['centre'] = String(centre ?? reply.surface.trained.train);
         ui.surface.dataset['trained'] = String(reply.surface.trained.train);
+        ui.surface.dataset['min'] = String(Math.min(...all));
+        ui.surface.dataset['max'] = String(Math.max(...all));
         const surface = `Surface ${n} × ${n}: train cost ${fmt(Math.min(...all), 6)} to ${fmt(Math.max(...all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
         ui.landscapeStatus.textContent = `${line} ${surface}`;
         ui.surface.setAttribute('aria-label', `Loss surface. ${surface}`);
