@@ -9,10 +9,13 @@ import { parseInitializer } from '../nn/init.js';
 import type { BinaryLoss } from '../nn/mlp.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.js';
 import type { CatData } from '../train/dataset.js';
-import { courseLayers, MLP_DEFAULTS, prepareMlp, trainMlp, type MlpSettings } from '../train/mlp.js';
+import { courseLayers, MLP_DEFAULTS, type MlpResult, type MlpSettings } from '../train/mlp.js';
+import { MlpRun, type MlpCheckpoint } from '../train/mlp-run.js';
+import { divergenceAdvice, runInSlices } from '../train/control.js';
 import { saveMlp } from '../train/mlp-save.js';
 import { pyFloat } from './format.js';
-import { oneOf, positiveInt, positiveNumber } from './run.js';
+import { EXIT, oneOf, positiveInt, positiveNumber } from './run.js';
+import { signalExit, watchStopSignals, type StopSignal } from './signals.js';
 
 /** The options only `--model mlp` takes, as commander parses them. */
 export interface MlpCliOptions {
@@ -173,22 +176,27 @@ export function g17(x: number): string {
 }
 
 /** Trains, prints what the course prints (costs with 17 significant digits, accuracies), saves. */
-export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?: string; plot?: string; json?: boolean }, say: (line: string) => void): Promise<void> {
+export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?: string; plot?: string; json?: boolean }, say: (line: string) => void, resume?: MlpCheckpoint): Promise<number | void> {
   const s = settings;
   // Every setting is checked against the data before anything about the run is printed.
-  const prepared = prepareMlp(data, s);
+  const run = new MlpRun(data, s, (c) => say(`Cost after ${c.unit} ${c.index}: ${g17(c.cost)}`), resume);
+  const prepared = run.prepared;
   const batches = s.batchSize === undefined ? `${s.epochs} iterations (full batch)` : `${s.epochs} epochs of mini-batches of ${s.batchSize}`;
   say(`network: [${s.layers.join(', ')}], ${s.hidden} hidden layers, init ${s.init}, seed ${s.seed}`);
   say(`training: ${s.optimizer}, learning rate ${s.learningRate}, ${batches}` +
     `${s.l2 > 0 ? `, L2 λ = ${s.l2}` : ''}${s.dropout > 0 ? `, dropout ${s.dropout}` : ''}${s.decay ? `, decay ${s.decay.rate} every ${s.decay.interval ?? 1} epoch(s)` : ''}`);
   const { engine, note } = prepared.engine;
   say(`engine: ${engine} (${engine === 'fast' ? 'first layer in the span of the samples, W1 = W1_0 + C Xᵀ' : note ?? 'autodiff through every layer'})`);
-  const r = trainMlp(data, s, (c) => say(`Cost after ${c.unit} ${c.index}: ${g17(c.cost)}`), prepared);
+  if (resume !== undefined) say(`resuming from update ${resume.fit.iteration} (epoch ${resume.fit.epoch}, batch ${resume.fit.batch})`);
+  const stopped = await trainStoppably(run);
+  const r = run.result();
+  if (stopped !== undefined) return stoppedMlp(stopped, run, r, data, opts);
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);
   say(`test accuracy: ${pyFloat(r.testAccuracy)} %`);
+  const d = r.fit.diverged;
   if (opts.save !== undefined) {
     await saveMlp(opts.save, data, r);
-    say(`saved model to ${opts.save}`);
+    say(`saved model to ${opts.save}${d !== undefined ? ` (the parameters of iteration ${d.kept})` : ''}`);
   }
   if (opts.plot !== undefined) {
     // Loaded only when asked for: the charts pull in the image libraries.
@@ -213,4 +221,34 @@ export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
+  if (d !== undefined) {
+    const where = s.batchSize === undefined ? `iteration ${d.iteration}` : `update ${d.iteration} (epoch ${d.epoch}, batch ${d.batch})`;
+    process.stderr.write(`tsgrad: training diverged: the cost at ${where} is ${d.cost}; stopped there and kept the parameters of update ${d.kept}; ${divergenceAdvice(s.learningRate)}\n`);
+    return EXIT.diverged;
+  }
+}
+
+/** Trains in slices, listening for SIGINT/SIGTERM; the signal that stopped the run, if one did. */
+async function trainStoppably(run: MlpRun): Promise<StopSignal | undefined> {
+  // The fast engine trains in one call: Ctrl-C ends it at once (files are written atomically).
+  if (!run.pausable) {
+    run.advance();
+    return undefined;
+  }
+  const signals = watchStopSignals();
+  try {
+    return (await runInSlices(run, () => signals.requested !== undefined)) ? undefined : (signals.requested ?? 'SIGINT');
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function stoppedMlp(signal: StopSignal, run: MlpRun, r: MlpResult, data: CatData, opts: { save?: string; json?: boolean }): Promise<number> {
+  const save = opts.save;
+  const ck = run.checkpoint();
+  if (save !== undefined) await saveMlp(save, data, r, ck);
+  process.stderr.write(`tsgrad: stopped by ${signal} after update ${r.fit.iterations - 1}; ` +
+    (save !== undefined ? `saved a checkpoint to ${save}: continue with tsgrad train --resume ${save}\n` : 'nothing saved (no --save given)\n'));
+  if (opts.json) process.stdout.write(`${JSON.stringify({ model: 'mlp', status: 'stopped', signal, iterations: r.fit.iterations, costs: r.costs.map((c) => ({ [c.unit]: c.index, cost: c.cost })), ...(save !== undefined ? { saved: save } : {}) })}\n`);
+  return signalExit(signal);
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { FloatDType } from '../core/dtype.js';
 import { loadCatData } from '../train/dataset.js';
 import { checkData, loadCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
+import { mlpCheckpointFromDocument } from '../train/mlp-run.js';
 import { divergenceAdvice, runInSlices } from '../train/control.js';
 import { ENGINE_NAMES, REFERENCE_SETTINGS, saveSingleNeuron, SingleNeuronRun, type SingleNeuronEngine, type SingleNeuronSettings } from '../train/single-neuron.js';
 import { pyFloat, pyShape } from './format.js';
@@ -100,8 +101,11 @@ async function train(opts: TrainOptions, cmd: Command): Promise<number | void> {
   say(`test_set_y shape: ${pyShape(data.test.y.shape)}`);
   say(`train_set_x_flatten shape: ${pyShape([data.features, mTrain ?? 0])}`);
   if (mlp) {
-    await runMlp(mlpSettings(cmd, opts, data), data, opts, say);
-    return;
+    if (ck?.type !== 'mlp') return runMlp(mlpSettings(cmd, opts, data), data, { ...opts, ...(save !== undefined ? { save } : {}) }, say);
+    const typed = MLP_ONLY.find(([name]) => given(cmd, name)) ?? (['learningRate', 'iterations', 'printEvery', 'engine'] as const).map((n) => [n, `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] as const).find(([name]) => given(cmd, name));
+    if (typed) throw new ArgumentError('train', typed[1], `a resumed run keeps the settings of ${ck.file}`);
+    const resume = mlpCheckpointFromDocument(ck.file, ck.doc);
+    return runMlp(resume.settings, data, { ...opts, ...(save !== undefined ? { save } : {}) }, say, resume);
   }
   const s: SingleNeuronSettings = settings ?? { engine: opts.autodiff ? 'autodiff' : opts.engine, iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype };
   const run = new SingleNeuronRun(data, s, (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`), ck?.type === 'logistic' ? ck.checkpoint : undefined);

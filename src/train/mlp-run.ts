@@ -1,0 +1,184 @@
+/**
+ * A deep network's training as a run that can be stopped and resumed (see ./control.ts):
+ * `trainMlp` step for step, on `FitRun`, so SIGINT/SIGTERM stop it at the end of an update,
+ * a checkpoint holds the exact state (parameters, optimiser moments and step count, the
+ * epoch and batch, the dropout generator; shuffles are re-made from their seeds), and a
+ * resumed run prints the same costs and ends with the same bits as an unbroken one.
+ *
+ * The plain engine (autodiff through every layer) runs in slices. The fast engine
+ * (./fit-gram.ts) trains in one call: it cannot pause, so a run that may need stopping and
+ * resuming uses `--engine plain`; a checkpoint always resumes on the plain engine.
+ *
+ * @example
+ * const run = new MlpRun(data, settings, onCost);
+ * const finished = await runInSlices(run, () => stopRequested);
+ */
+import { ModelFileError } from '../core/errors.js';
+import type { RandomStateSnapshot } from '../core/rng.js';
+import type { Tensor } from '../tensor/index.js';
+import type { OptimizerState } from '../optim/index.js';
+import type { Sliced } from './control.js';
+import type { CatData } from './dataset.js';
+import { FitRun, type FitState } from './fit.js';
+import { fitGram } from './fit-gram.js';
+import { evaluateNet, prepareMlp, targetsFor, type MlpResult, type MlpSettings, type PrintedCost } from './mlp.js';
+import { mlpFromDocument, restoreTensor, storeTensor } from './model-document.js';
+
+/** A deep network's checkpoint: the loop's exact state and the costs printed so far. */
+export interface MlpCheckpoint {
+  settings: MlpSettings;
+  fit: FitState;
+  costs: PrintedCost[];
+  /** The parameter values (the model's `parameters()` order). */
+  values: Tensor[];
+}
+
+/** A deep-network run in slices; `trainMlp` with pause, checkpoint and resume. */
+export class MlpRun implements Sliced {
+  readonly prepared: ReturnType<typeof prepareMlp>;
+  private readonly run: FitRun | undefined;
+  private gram: ReturnType<typeof fitGram> | undefined;
+  private readonly costs: PrintedCost[] = [];
+  private readonly record: (c: PrintedCost) => void;
+
+  constructor(
+    private readonly data: CatData,
+    readonly settings: MlpSettings,
+    onCost?: (c: PrintedCost) => void,
+    resume?: MlpCheckpoint,
+  ) {
+    const s = settings;
+    this.prepared = prepareMlp(data, resume !== undefined ? { ...s, engine: 'plain' } : s);
+    const { net, fitOptions } = this.prepared;
+    this.record = (c) => {
+      this.costs.push(c);
+      onCost?.(c);
+    };
+    if (resume !== undefined) {
+      this.costs.push(...resume.costs);
+      const params = net.parameters();
+      if (resume.values.length !== params.length) throw new ModelFileError('(checkpoint)', 'parameters', `expected ${params.length} tensors, got ${resume.values.length}`);
+      params.forEach((p, i) => (p.value = resume.values[i] as Tensor));
+    }
+    const last = s.epochs - 1;
+    const shown = (i: number): boolean => i % s.printEvery === 0 || i === last;
+    const callbacks = s.batchSize === undefined
+      ? { onIteration: (it: { iteration: number; cost: number }) => void (shown(it.iteration) && this.record({ unit: 'iteration', index: it.iteration, cost: it.cost })) }
+      : { onEpoch: (ep: { epoch: number; cost: number }) => void (shown(ep.epoch) && this.record({ unit: 'epoch', index: ep.epoch, cost: ep.cost })) };
+    this.fitOptions = { ...fitOptions, ...callbacks };
+    if (this.prepared.engine.engine === 'plain') {
+      this.run = new FitRun(net, this.fitData(), { ...this.fitOptions, ...(resume !== undefined ? { resume: resume.fit } : {}) });
+    }
+  }
+
+  private readonly fitOptions: ReturnType<typeof prepareMlp>['fitOptions'];
+
+  private fitData(): { X: Tensor; Y: Tensor } {
+    return { X: this.data.trainX, Y: targetsFor(this.prepared.net, this.data.trainY) };
+  }
+
+  /** True when this run can pause between updates (the plain engine). */
+  get pausable(): boolean {
+    return this.run !== undefined;
+  }
+
+  /** Trains until finished, or (plain engine) until `pause()` is true after an update; true when finished. */
+  advance(pause?: () => boolean): boolean {
+    if (this.run !== undefined) return this.run.advance(pause);
+    this.gram ??= fitGram(this.prepared.net, this.fitData(), this.fitOptions);
+    return true;
+  }
+
+  /** The exact state now (plain engine only). */
+  checkpoint(): MlpCheckpoint | undefined {
+    if (this.run === undefined) return undefined;
+    return { settings: { ...this.settings, engine: 'plain' }, fit: this.run.state(), costs: [...this.costs], values: this.prepared.net.parameters().map((p) => p.value) };
+  }
+
+  /** The network now, its costs and its scores on both sets. */
+  result(): MlpResult {
+    const { net, classes, engine } = this.prepared;
+    const r = this.run?.result() ?? (this.gram as ReturnType<typeof fitGram>);
+    const onTrain = evaluateNet(net, this.data.trainX, this.data.trainY);
+    const onTest = evaluateNet(net, this.data.testX, this.data.testY);
+    return {
+      settings: this.settings, net, classes, costs: [...this.costs], fit: r, trainAccuracy: onTrain.accuracy, testAccuracy: onTest.accuracy, train: onTrain, test: onTest, trainingSeconds: r.seconds, engine,
+    };
+  }
+}
+
+/** A deep network's checkpoint as stored in its model file (the parameters are the file's own). */
+export function storeMlpCheckpoint(c: MlpCheckpoint, data: Record<string, unknown>): Record<string, unknown> {
+  const f = c.fit;
+  const slots: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f.optimizer.slots)) slots[k] = v.map(storeTensor);
+  return {
+    engine: 'plain',
+    settings: c.settings,
+    epoch: f.epoch,
+    batch: f.batch,
+    iteration: f.iteration,
+    epochTotal: f.epochTotal,
+    costs: f.costs,
+    epochCosts: f.epochCosts,
+    optimizer: { name: f.optimizer.name, steps: f.optimizer.steps, learningRate: f.optimizer.learningRate, slots },
+    dropoutRng: f.dropoutRng,
+    ...(f.previous !== undefined ? { previous: f.previous.map(storeTensor) } : {}),
+    data,
+  };
+}
+
+const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+/**
+ * A deep network's checkpoint from its model file's document (the `checkpoint` field and the
+ * parameters), checked field by field.
+ * @example const ck = mlpCheckpointFromDocument('deep.json', doc); new MlpRun(data, ck.settings, onCost, ck);
+ */
+export function mlpCheckpointFromDocument(file: string, doc: Record<string, unknown>): MlpCheckpoint {
+  const bad = (field: string, what: string): ModelFileError => new ModelFileError(file, `checkpoint.${field}`, `expected ${what}`);
+  const c = doc['checkpoint'] as Record<string, unknown>;
+  const { net } = mlpFromDocument(file, doc);
+  const settings = c['settings'] as MlpSettings | undefined;
+  if (typeof settings !== 'object' || settings === null || !Array.isArray(settings.layers)) throw bad('settings', 'the run\'s settings');
+  for (const k of ['epoch', 'batch', 'iteration'] as const) {
+    if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) throw bad(k, 'an integer >= 0');
+  }
+  if (typeof c['epochTotal'] !== 'number' || !Number.isFinite(c['epochTotal'])) throw bad('epochTotal', 'a finite number');
+  if (!isNumberList(c['costs'])) throw bad('costs', 'a list of finite numbers');
+  if (!isNumberList(c['epochCosts'])) throw bad('epochCosts', 'a list of finite numbers');
+  const o = c['optimizer'] as Record<string, unknown> | undefined;
+  if (typeof o?.['name'] !== 'string' || !Number.isSafeInteger(o['steps']) || typeof o['learningRate'] !== 'number' || typeof o['slots'] !== 'object' || o['slots'] === null) {
+    throw bad('optimizer', '{name, steps, learningRate, slots}');
+  }
+  const slots: Record<string, Tensor[]> = {};
+  for (const [k, v] of Object.entries(o['slots'] as Record<string, unknown>)) {
+    if (!Array.isArray(v)) throw bad(`optimizer.slots.${k}`, 'a list of stored tensors');
+    slots[k] = v.map((t, i) => restoreTensor(file, `checkpoint.optimizer.slots.${k}[${i}]`, t));
+  }
+  const rng = c['dropoutRng'] as RandomStateSnapshot | undefined;
+  if (typeof rng !== 'object' || rng === null || !Array.isArray(rng.key)) throw bad('dropoutRng', 'a generator state {key, pos, hasGauss, gauss}');
+  const prev = c['previous'];
+  if (prev !== undefined && !Array.isArray(prev)) throw bad('previous', 'a list of stored tensors');
+  const costs = ((doc['training'] as Record<string, unknown> | undefined)?.['costs'] ?? []) as Record<string, unknown>[];
+  if (!Array.isArray(costs)) throw new ModelFileError(file, 'training.costs', 'expected a list');
+  const printed: PrintedCost[] = costs.map((r, i) => {
+    const unit = 'epoch' in r ? 'epoch' : 'iteration';
+    const index = r[unit];
+    const cost = r['cost'];
+    if (!Number.isSafeInteger(index) || typeof cost !== 'number') throw new ModelFileError(file, `training.costs[${i}]`, `expected {${unit}: integer, cost: number}`);
+    return { unit, index: index as number, cost };
+  });
+  const fit: FitState = {
+    epoch: c['epoch'] as number,
+    batch: c['batch'] as number,
+    iteration: c['iteration'] as number,
+    epochTotal: c['epochTotal'],
+    costs: c['costs'],
+    epochCosts: c['epochCosts'],
+    optimizer: { name: o['name'] as OptimizerState['name'], steps: o['steps'] as number, learningRate: o['learningRate'], slots },
+    dropoutRng: rng,
+    ...(Array.isArray(prev) ? { previous: prev.map((t, i) => restoreTensor(file, `checkpoint.previous[${i}]`, t)) } : {}),
+  };
+  return { settings, fit, costs: printed, values: net.parameters().map((p) => p.value) };
+}
