@@ -2,9 +2,9 @@
  * The page: controls, the live views, photos and model files. All the arithmetic runs in
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
-import { drawCostChart, drawImage, drawInterpolation, drawWeights, type CostPoint } from './draw.js';
-import { drawSurface } from './draw-surface.js';
+import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
 import { buildGrid, photoPixels, renderGrid } from './images.js';
+import { landscapeView } from './landscape-view.js';
 import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker } from './protocol.js';
 import { applyPreset, controls, readSettings, showLoadedModel, syncModelControls } from './settings.js';
 
@@ -314,56 +314,14 @@ ui.modelFile.addEventListener('change', () => {
 
 // ---- the loss landscape ----
 
-function drawingLandscape(on: boolean): void {
-  state.drawing = on;
-  ui.landscapeProgress.hidden = !on;
-  setStatus(state.status);
-}
-
 ui.drawLandscape.addEventListener('click', () => {
-  const grid = Number(ui.landscapeGrid.value);
-  ui.landscapeStatus.textContent = 'Computing…';
-  ui.landscapeProgress.value = 0;
-  drawingLandscape(true);
-  let line = '';
-  requestEach({ type: 'landscape', id: state.nextId++, grid }, (reply) => {
-    switch (reply.type) {
-      case 'line': {
-        drawInterpolation(ui.landscape, reply);
-        const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
-        const low = Math.min(...reply.train);
-        line = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(low, 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(low)] ?? NaN, 2)}.`;
-        ui.landscapeStatus.textContent = `${line} Computing the surface…`;
-        ui.landscape.setAttribute('aria-label', `Loss landscape. ${line}`);
-        return false;
-      }
-      case 'landscapeProgress':
-        ui.landscapeProgress.value = reply.done / reply.total;
-        ui.landscapeProgress.setAttribute('aria-valuetext', `${reply.done} of ${reply.total} losses`);
-        return false;
-      case 'surface': {
-        drawSurface(ui.surface, reply.surface);
-        const all = reply.surface.train.flat().filter(Number.isFinite);
-        const n = reply.surface.x.length;
-        const centre = reply.surface.train[(n - 1) / 2]?.[(n - 1) / 2];
-        ui.surface.dataset['centre'] = String(centre ?? reply.surface.trained.train);
-        ui.surface.dataset['trained'] = String(reply.surface.trained.train);
-        ui.surface.dataset['min'] = String(Math.min(...all));
-        ui.surface.dataset['max'] = String(Math.max(...all));
-        const surface = `Surface ${n} × ${n}: train cost ${fmt(Math.min(...all), 6)} to ${fmt(Math.max(...all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
-        ui.landscapeStatus.textContent = `${line} ${surface}`;
-        ui.surface.setAttribute('aria-label', `Loss surface. ${surface}`);
-        drawingLandscape(false);
-        return true;
-      }
-      case 'error':
-        ui.landscapeStatus.textContent = reply.message;
-        drawingLandscape(false);
-        return true;
-      default:
-        return false;
-    }
+  state.drawing = true;
+  setStatus(state.status);
+  const view = landscapeView(ui, () => {
+    state.drawing = false;
+    setStatus(state.status);
   });
+  requestEach({ type: 'landscape', id: state.nextId++, grid: Number(ui.landscapeGrid.value) }, view);
 });
 
 // ---- the worker's replies ----

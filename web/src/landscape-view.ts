@@ -1,0 +1,69 @@
+/**
+ * The landscape's replies drawn as they come: the 1-D line, the progress of the 2-D surface,
+ * then the surface (as `tsgrad landscape` computes them, in the worker).
+ */
+import { drawInterpolation } from './draw.js';
+import { drawSurface } from './draw-surface.js';
+import type { FromWorker } from './protocol.js';
+
+const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+/** The page's landscape section. */
+export interface LandscapeElements {
+  landscape: HTMLCanvasElement;
+  surface: HTMLCanvasElement;
+  landscapeStatus: HTMLElement;
+  landscapeProgress: HTMLProgressElement;
+}
+
+/**
+ * A handler for one landscape request's replies: true once the surface (or an error) has
+ * arrived, after calling `done`.
+ * @example requestEach({ type: 'landscape', id, grid: 21 }, landscapeView(ui, () => enableButtons()));
+ */
+export function landscapeView(els: LandscapeElements, done: () => void): (reply: FromWorker) => boolean {
+  els.landscapeStatus.textContent = 'Computing…';
+  els.landscapeProgress.value = 0;
+  els.landscapeProgress.hidden = false;
+  let line = '';
+  return (reply) => {
+    switch (reply.type) {
+      case 'line': {
+        drawInterpolation(els.landscape, reply);
+        const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
+        const low = Math.min(...reply.train);
+        line = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(low, 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(low)] ?? NaN, 2)}.`;
+        els.landscapeStatus.textContent = `${line} Computing the surface…`;
+        els.landscape.setAttribute('aria-label', `Loss landscape. ${line}`);
+        return false;
+      }
+      case 'landscapeProgress':
+        els.landscapeProgress.value = reply.done / reply.total;
+        els.landscapeProgress.setAttribute('aria-valuetext', `${reply.done} of ${reply.total} losses`);
+        return false;
+      case 'surface': {
+        drawSurface(els.surface, reply.surface);
+        const all = reply.surface.train.flat().filter(Number.isFinite);
+        const n = reply.surface.x.length;
+        const centre = reply.surface.train[(n - 1) / 2]?.[(n - 1) / 2];
+        els.surface.dataset['centre'] = String(centre ?? reply.surface.trained.train);
+        els.surface.dataset['trained'] = String(reply.surface.trained.train);
+        els.surface.dataset['min'] = String(Math.min(...all));
+        els.surface.dataset['max'] = String(Math.max(...all));
+        const surface = `Surface ${n} × ${n}: train cost ${fmt(Math.min(...all), 6)} to ${fmt(Math.max(...all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
+        els.landscapeStatus.textContent = `${line} ${surface}`;
+        els.surface.setAttribute('aria-label', `Loss surface. ${surface}`);
+        els.landscapeProgress.hidden = true;
+        done();
+        return true;
+      }
+      case 'error':
+        els.landscapeStatus.textContent = reply.message;
+        els.landscapeProgress.hidden = true;
+        done();
+        return true;
+      default:
+        return false;
+    }
+  };
+}
