@@ -83,6 +83,8 @@ export function fitGram(net: Mlp, data: FitData, opts: FitOptions & FastOptions)
   const costs: number[] = [];
   const epochCosts: number[] = [];
   let iteration = 0;
+  // The parameters before the last update, for going back one step on a non-finite cost.
+  let previous: { scale: number; C: Tensor; values: Tensor[] } | undefined;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     if (opts.decay !== undefined) optimizer.learningRate = decayedLearningRate(opts.learningRate, epoch, opts.decay);
     // The batches of `randomMiniBatches`, as column indices.
@@ -105,6 +107,19 @@ export function fitGram(net: Mlp, data: FitData, opts: FitOptions & FastOptions)
         for (const p of restWeights) squares = add(squares, sum(mul(p.value, p.value)));
         J = add(J, mul((1 / mb) * (l2 / 2), squares));
       }
+      const cost = J.item();
+      if (!Number.isFinite(cost)) {
+        // The steps overshot: go back to the parameters of the last finite cost, as `fit` does.
+        if (previous !== undefined) {
+          w.scale = previous.scale;
+          w.C = previous.C;
+          [b1, ...rest].forEach((p, i) => (p.value = previous?.values[i] as Tensor));
+        }
+        W1.value = first.weights(w);
+        const diverged = { iteration, epoch, batch, cost, kept: previous !== undefined ? iteration - 1 : iteration };
+        return { costs, epochCosts, iterations: iteration, epochs: opts.epochs, seconds: (performance.now() - t0) / 1000, optimizer, diverged };
+      }
+      previous = { scale: w.scale, C: w.C, values: [b1, ...rest].map((p) => p.value) };
       backward(J);
       const decay = l2 / mb;
       const values = [scalar(w.scale).reshape([1, 1]), w.C, ...[b1, ...rest].map((p) => p.value)];
@@ -117,7 +132,6 @@ export function fitGram(net: Mlp, data: FitData, opts: FitOptions & FastOptions)
       w.scale = (scale as Tensor).item();
       w.C = C as Tensor;
       [b1, ...rest].forEach((p, i) => (p.value = updated[i] as Tensor));
-      const cost = J.item();
       costs.push(cost);
       total += cost * mb;
       opts.onIteration?.({ iteration, epoch, batch, cost, learningRate: optimizer.learningRate });
