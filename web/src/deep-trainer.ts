@@ -100,7 +100,8 @@ export class DeepTrainer {
   /** The CLI's settings for this run, `epochs` iterations long. */
   mlpSettings(epochs: number): MlpSettings {
     const { layers, init, seed, optimizer } = this.settings;
-    return { ...MLP_DEFAULTS, layers, init, seed, optimizer, learningRate: this.learningRate, epochs };
+    // The plain engine: `fit`, which trains in chunks (the fast engine's fitGram cannot pause).
+    return { ...MLP_DEFAULTS, layers, init, seed, optimizer, learningRate: this.learningRate, epochs, engine: 'plain' };
   }
 
   /**
@@ -167,7 +168,7 @@ export class DeepTrainer {
   trainingRecord(trainFile: string, testFile: string): Record<string, unknown> {
     const s = this.state();
     const costs: PrintedCost[] = this.costs.map((c) => ({ unit: 'iteration', index: c.iteration, cost: c.cost }));
-    return mlpTrainingRecord(this.mlpSettings(Math.max(1, this.iteration)), {
+    const record = mlpTrainingRecord(this.mlpSettings(Math.max(1, this.iteration)), {
       output: this.net.spec.output,
       costs,
       trainAccuracy: s.trainAccuracy,
@@ -176,6 +177,7 @@ export class DeepTrainer {
       testFile,
       trainingSeconds: this.seconds,
     });
+    return { engine: 'plain (browser)', ...record };
   }
 }
 
