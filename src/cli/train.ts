@@ -44,7 +44,7 @@ export function trainCommand(): Command {
     .option('--learning-rate <alpha>', 'learning rate (mlp default 0.0075)', positiveNumber('--learning-rate'), REFERENCE_SETTINGS.learningRate)
     .option('--print-every <n>', 'print the cost every n iterations', positiveInt('--print-every'), REFERENCE_SETTINGS.printEvery)
     .option('--dtype <dtype>', 'float64 or float32', oneOf('--dtype', ['float64', 'float32'] as const), 'float64')
-    .option('--engine <name>', "single neuron: fast (exact Gram-space kernels), plain (the notes' propagate with tensor ops) or autodiff", oneOf('--engine', ENGINE_NAMES), 'fast')
+    .option('--engine <name>', "fast (exact Gram-space kernels, the default), plain (single neuron: the notes' propagate with tensor ops; mlp: autodiff through every layer) or autodiff (mlp: the same as plain)", oneOf('--engine', ENGINE_NAMES), 'fast')
     .option('--autodiff', 'the same as --engine autodiff: gradients by reverse-mode autodiff')
     .option('--save <file>', 'save the trained parameters and settings to a model file (also when a run is stopped or diverges)')
     .option('--resume <file>', 'continue a run stopped by Ctrl-C or SIGTERM from the model file it saved; --save defaults to the same file')
