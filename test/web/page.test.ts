@@ -305,6 +305,36 @@ describe('the training page in chromium', () => {
     expect(p64).toBeCloseTo(predicted.probabilities['cat'] ?? NaN, 5);
   });
 
+  it('starts the L-layer and a custom network where the CLI does, and names a bad layer size', async () => {
+    const first = async (...args: string[]): Promise<number> =>
+      (JSON.parse(await cli('train', '--model', 'mlp', '--iterations', '1', '--data', DATASETS, '--json', ...args)) as { costs: { cost: number }[] }).costs[0]?.cost ?? NaN;
+    await page.getByLabel('Model', { exact: true }).selectOption('l-layer');
+    expect(await page.getByLabel('Layer sizes').inputValue()).toBe('12288,20,7,5,1');
+    expect(await page.getByLabel('Initialiser').inputValue()).toBe('course');
+    const lLayer = await first();
+    await expect.poll(() => text('cost'), { timeout: SLOW }).toBe(lLayer.toFixed(6));
+    expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBeCloseTo(lLayer, 12);
+    await expect.poll(() => page.locator('#weights-caption').textContent(), { timeout: SLOW }).toMatch(/one 64×64 picture per hidden unit \(20\)/);
+
+    await page.getByLabel('Model', { exact: true }).selectOption('custom');
+    await page.getByLabel('Layer sizes').fill('12288,5,1');
+    await page.getByLabel('Initialiser').selectOption('he');
+    await page.getByLabel('Seed').fill('3');
+    await page.getByLabel('Seed').press('Enter');
+    await page.getByLabel('Seed').blur();
+    const custom = await first('--layers', '12288,5,1', '--init', 'he', '--seed', '3');
+    await expect.poll(() => text('cost'), { timeout: SLOW }).toBe(custom.toFixed(6));
+    await shot('09-custom', false);
+
+    await page.getByLabel('Layer sizes').fill('12000,5,1');
+    await page.getByLabel('Layer sizes').blur();
+    await expect.poll(() => text('train-status'), { timeout: SLOW }).toMatch(/^train: layers: .*12288/);
+    // The network stays what it was.
+    expect(await text('cost')).toBe(custom.toFixed(6));
+    await page.getByLabel('Model', { exact: true }).selectOption('logistic');
+    await expect.poll(() => text('cost'), { timeout: SLOW }).toBe('0.693147');
+  });
+
   it('reads the data from the file picker too', async () => {
     await page.setInputFiles('#data-files', [join(DATASETS, 'test_catvnoncat.h5'), join(DATASETS, 'train_catvnoncat.h5')]);
     await expect.poll(() => text('data-status'), { timeout: SLOW }).toBe('Loaded 209 training images from train_catvnoncat.h5 and 50 test images from test_catvnoncat.h5.');

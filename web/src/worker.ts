@@ -63,25 +63,28 @@ function lossData(set: 'train' | 'test', dtype: FloatDType): LossData {
 }
 
 /** A trainer for the current settings, from the loaded file's parameters when they fit. */
-function makeTrainer(): NeuronTrainer | DeepTrainer | null {
+function makeTrainer(next: TrainSettings): NeuronTrainer | DeepTrainer | null {
   if (images === null) return null;
-  const m = settings.model;
+  const m = next.model;
   if (m.kind === 'logistic') {
     const t = new NeuronTrainer(images.train, images.test);
     if (startFrom?.kind === 'logistic') t.reset(startFrom.w, startFrom.b);
     return t;
   }
   const from = startFrom?.kind === 'mlp' && sameModel(startFrom.model, m) ? startFrom.net : undefined;
-  return new DeepTrainer(data(), { layers: m.layers, init: m.init, seed: m.seed, optimizer: m.optimizer }, settings.learningRate, from);
+  return new DeepTrainer(data(), { layers: m.layers, init: m.init, seed: m.seed, optimizer: m.optimizer }, next.learningRate, from);
 }
 
 function trainerFits(t: NeuronTrainer | DeepTrainer, m: ModelSettings): boolean {
   return t instanceof NeuronTrainer ? m.kind === 'logistic' : m.kind === 'mlp' && sameModel({ kind: 'mlp', ...t.settings }, m);
 }
 
-function restartTrainer(): void {
+/** A new trainer for `next`; on a bad setting (an ArgumentError from prepareMlp) nothing changes. */
+function restartTrainer(next: TrainSettings = settings): void {
+  const t = makeTrainer(next);
+  settings = next;
+  trainer = t;
   generation++;
-  trainer = makeTrainer();
   restart = true;
 }
 
@@ -180,10 +183,7 @@ async function handle(msg: ToWorker): Promise<void> {
     }
     case 'train':
       if (trainer === null) throw new Error('load the data first');
-      if (!trainerFits(trainer, msg.settings.model)) {
-        settings = msg.settings;
-        restartTrainer();
-      }
+      if (!trainerFits(trainer, msg.settings.model)) restartTrainer(msg.settings);
       settings = msg.settings;
       generation++;
       if (trainer === null || trainer.iterations >= settings.iterations) {
@@ -203,10 +203,9 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'reset':
       stop();
-      settings = msg.settings;
       startFrom = null;
       fileModel = null;
-      restartTrainer();
+      restartTrainer(msg.settings);
       if (trainer === null) return;
       report();
       post({ type: 'status', status: 'ready' });
@@ -224,9 +223,8 @@ async function handle(msg: ToWorker): Promise<void> {
         loaded.type === 'logistic'
           ? { kind: 'logistic', w: Float64Array.from(loaded.w.values()), b: loaded.b }
           : { kind: 'mlp', net: new Mlp(loaded.net.spec, loaded.net.dense.map((d) => ({ W: asFloat64(d.W.value), b: asFloat64(d.b.value) }))), model: info.model };
-      settings = { ...settings, model: info.model, learningRate: info.learningRate ?? settings.learningRate };
       post({ type: 'modelLoaded', id: msg.id, info });
-      restartTrainer();
+      restartTrainer({ ...settings, model: info.model, learningRate: info.learningRate ?? settings.learningRate });
       if (trainer !== null) {
         report();
         post({ type: 'status', status: 'ready' });
