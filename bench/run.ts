@@ -10,12 +10,17 @@
  *   medians of 9 calls inside one process each (1001 for the small products).
  * - The notes' dot demo: 100,000 float64 elements, a plain JavaScript loop and tsgrad's `dot`
  *   against `np.dot` (medians of 101 calls inside one process each).
+ * - The course's deep networks (2500 full-batch iterations, 2-layer [12288, 7, 1] and
+ *   L-layer [12288, 20, 7, 5, 1]), whole process against whole process: numpy running
+ *   bench/numpy_dnn.py (the course's code of test/nn/fixtures/course_dnn.py) and the CLI's
+ *   `train --model mlp --json` with its fast engine and, once, its plain one.
  *
  * Every row is the median of `--runs` (default 5) runs, interleaved so that a busy machine
  * slows every implementation alike; "numpy ÷ this" divides numpy's median of the same run
  * by the row's. Peak RSS comes from /usr/bin/time (or the process's own report).
  *
- *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js] [--only neuron,matmul,dot]
+ *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js] [--only neuron,matmul,dot,deep]
+ *   [--slow-runs 3] (the most runs of a row whose first run took over 10 s: numpy's deep networks)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,9 +43,11 @@ const DATA = resolve(ROOT, option('--data') ?? join('..', 'shared', 'datasets'))
 const CLI = resolve(ROOT, option('--cli') ?? join('dist', 'cli', 'main.js'));
 // --only neuron,matmul,dot: a subset of the table's groups.
 const ONLY = option('--only')?.split(',');
-const wanted = (group: 'neuron' | 'matmul' | 'dot'): boolean => ONLY === undefined || ONLY.includes(group);
+const wanted = (group: 'neuron' | 'matmul' | 'dot' | 'deep'): boolean => ONLY === undefined || ONLY.includes(group);
 // The CLI's plain path takes tens of seconds a run: past this, it is run once only.
 const SLOW_SECONDS = 10;
+// numpy's deep networks take 20 s and more a run: past SLOW_SECONDS, at most this many runs.
+const SLOW_RUNS = Math.max(1, Number(option('--slow-runs') ?? 3));
 
 interface CostRecord {
   iteration: number;
@@ -155,6 +162,10 @@ interface Job {
   args: string[];
   env?: NodeJS.ProcessEnv;
   slowOnce?: boolean;
+  /** Runs over SLOW_SECONDS stop after SLOW_RUNS. */
+  slowFew?: boolean;
+  /** Results: the single neuron's reference and numpy's prints, or the deep networks' (costs to 1e-8). */
+  compare?: 'deep';
 }
 
 const NODE = process.execPath;
@@ -171,6 +182,29 @@ for (const dtype of wanted('neuron') ? (['float64', 'float32'] as const) : []) {
   jobs.push({ group, name: `tsgrad ${dtype}: CLI train --json`, peer, cmd: NODE, args: [CLI, 'train', '--json', '--dtype', dtype, '--data', DATA], slowOnce: true });
   jobs.push({ group, name: `tsgrad ${dtype}: load + modelFast`, peer, cmd: NODE, args: ['out/bench/bench/single-neuron-fast.js', '--dtype', dtype, '--data', DATA] });
 }
+const DEEP = [
+  { model: 'L_layer', title: 'L-layer [12288, 20, 7, 5, 1]', cli: ['--layers', '12288,20,7,5,1', '--init', 'course'] },
+  { model: 'two_layer', title: '2-layer [12288, 7, 1]', cli: ['--layers', '12288,7,1', '--init', 'scaled:0.01'] },
+];
+for (const d of wanted('deep') ? DEEP : []) {
+  const group = `deep network ${d.title}, 2500 iterations, whole process`;
+  const peer = `numpy float64 ${d.model}`;
+  if ('python' in PY) jobs.push({ group, name: peer, peer, cmd: PY.python, args: ['bench/numpy_dnn.py', '--model', d.model, '--data', DATA], env: NUMPY_ENV, slowFew: true, compare: 'deep' });
+  const args = [CLI, 'train', '--model', 'mlp', '--json', ...d.cli, '--seed', '1', '--learning-rate', '0.0075', '--iterations', '2500', '--data', DATA];
+  jobs.push({ group, name: `tsgrad ${d.model}: CLI --engine fast`, peer, cmd: NODE, args: [...args, '--engine', 'fast'], compare: 'deep' });
+  jobs.push({ group, name: `tsgrad ${d.model}: CLI --engine plain`, peer, cmd: NODE, args: [...args, '--engine', 'plain'], slowOnce: true, compare: 'deep' });
+}
+
+/** The deep networks: printed costs against numpy's at every printed iteration (1e-8, the issue's bar), and accuracies. */
+function describeDeep(out: TrainOutput, numpy: TrainOutput | undefined): string {
+  const acc = `acc ${out.trainAccuracy}/${out.testAccuracy}`;
+  if (numpy === undefined) return acc;
+  const same = out.costs.length === numpy.costs.length && out.costs.every((c, i) => c.iteration === numpy.costs[i]?.iteration);
+  if (!same) return `${acc}; printed iterations ≠ numpy's`;
+  const diff = Math.max(...out.costs.map((c, i) => Math.abs(c.cost - (numpy.costs[i]?.cost ?? Number.NaN))));
+  const accSame = out.trainAccuracy === numpy.trainAccuracy && out.testAccuracy === numpy.testAccuracy;
+  return `${acc}${accSame ? ' = numpy' : ' ≠ numpy'}; ${out.costs.length} costs ${diff <= 1e-8 ? '=' : '≠'} numpy to 1e-8 (max |Δ| ${diff.toExponential(1)})`;
+}
 
 const loadBefore = loadavg()[0] ?? 0;
 const rows = new Map<string, Row & { outputs: TrainOutput[] }>();
@@ -180,6 +214,7 @@ for (let run = 0; run < RUNS; run++) {
     const row = rows.get(job.name) ?? { group: job.group, name: job.name, peer: job.peer, seconds: [], rss: [], result: '', outputs: [] };
     rows.set(job.name, row);
     if (job.slowOnce && run > 0 && (row.seconds[0] ?? 0) > SLOW_SECONDS) continue;
+    if (job.slowFew && row.seconds.length >= SLOW_RUNS && (row.seconds[0] ?? 0) > SLOW_SECONDS) continue;
     const r = runOnce(job.cmd, job.args, job.env);
     const out = lastJson<TrainOutput>(r.stdout);
     row.seconds.push(r.seconds);
@@ -189,11 +224,13 @@ for (let run = 0; run < RUNS; run++) {
     process.stderr.write(`  run ${run + 1}: ${job.name}: ${r.seconds.toFixed(3)} s\n`);
   }
 }
+const deepRows = new Set(jobs.filter((j) => j.compare === 'deep').map((j) => j.name));
 for (const row of rows.values()) {
   const numpy = rows.get(row.peer)?.outputs[0];
   const out = row.outputs[0];
-  row.result = out === undefined ? '' : describeResult(out, row.name === row.peer ? undefined : numpy);
-  if (row.seconds.length < RUNS) row.note = `${row.seconds.length} run: over ${SLOW_SECONDS} s (plain path)`;
+  const describe = deepRows.has(row.name) ? describeDeep : describeResult;
+  row.result = out === undefined ? '' : describe(out, row.name === row.peer ? undefined : numpy);
+  if (row.seconds.length < RUNS) row.note = `${row.seconds.length} run(s): over ${SLOW_SECONDS} s${row.name === row.peer ? '' : ' (plain path)'}`;
   const inconsistent = row.outputs.some((o) => JSON.stringify(o.costs) !== JSON.stringify(out?.costs));
   if (inconsistent) row.result += '; runs differ!';
 }
