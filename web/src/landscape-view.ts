@@ -30,6 +30,7 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
     switch (reply.type) {
       case 'line': {
         drawInterpolation(els.landscape, reply);
+        els.landscape.dataset['drawn'] = String(reply.iteration);
         const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
         const low = Math.min(...reply.train);
         line = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(low, 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(low)] ?? NaN, 2)}.`;
@@ -66,4 +67,18 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
         return false;
     }
   };
+}
+
+/**
+ * Empties the landscape's pictures and says so: they belonged to another model.
+ * @example clearLandscape(ui);
+ */
+export function clearLandscape(els: LandscapeElements): void {
+  if (els.landscape.dataset['drawn'] === undefined && els.surface.dataset['centre'] === undefined) return;
+  for (const c of [els.landscape, els.surface]) c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+  delete els.landscape.dataset['drawn'];
+  for (const key of ['centre', 'trained', 'min', 'max']) delete els.surface.dataset[key];
+  els.landscape.setAttribute('aria-label', 'Loss landscape: not drawn for this model yet');
+  els.surface.setAttribute('aria-label', 'Loss surface: not drawn for this model yet');
+  els.landscapeStatus.textContent = 'The model changed: draw the landscape again to see this one.';
 }

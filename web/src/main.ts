@@ -4,7 +4,7 @@
  */
 import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
 import { buildGrid, photoPixels, renderGrid } from './images.js';
-import { landscapeView } from './landscape-view.js';
+import { clearLandscape, landscapeView } from './landscape-view.js';
 import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker } from './protocol.js';
 import { applyPreset, controls, readSettings, showLoadedModel, syncModelControls } from './settings.js';
 
@@ -339,6 +339,8 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     case 'progress': {
       const p = msg.progress;
       state.curve = p.restart ? [...p.costs] : state.curve.concat(p.costs);
+      // Another model (or data): a landscape drawn for the old one would mislead.
+      if (p.restart && !state.drawing) clearLandscape(ui);
       state.last = p;
       state.hasModel = true;
       ui.saveModel.disabled = false;
