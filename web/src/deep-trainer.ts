@@ -181,7 +181,7 @@ export class DeepTrainer {
   }
 }
 
-/** A tensor's values as float64 (a float32 model file continues training in float64). */
+/** A tensor's values as float64 (a float32 model file continues training in float64). @example asFloat64(W1).dtype // 'float64' */
 export function asFloat64(t: Tensor): Tensor {
   return t.dtype === 'float64' ? t : astype(t, 'float64');
 }

@@ -13,6 +13,7 @@ function $<T extends HTMLElement>(id: string, kind: new () => T): T {
   return el;
 }
 
+/** The settings' form controls. @example controls.kind.value // 'two-layer' */
 export const controls = {
   kind: $('model-kind', HTMLSelectElement),
   layers: $('layers', HTMLInputElement),
@@ -34,7 +35,10 @@ const PRESETS: Record<string, { layers: string | null; init: string; scale?: str
   custom: { layers: '12288,20,1', init: 'he', learningRate: '0.0075', iterations: '2500' },
 };
 
-/** Disables what the choice does not use: the single neuron starts from zeros with plain gradient descent. */
+/**
+ * Disables what the choice does not use: the single neuron starts from zeros with plain gradient descent.
+ * @example controls.kind.value = 'logistic'; syncModelControls(); // the deep-network fieldset is disabled
+ */
 export function syncModelControls(): void {
   const kind = controls.kind.value;
   controls.deep.disabled = kind === 'logistic';
@@ -42,7 +46,7 @@ export function syncModelControls(): void {
   controls.initScale.disabled = controls.init.value !== 'scaled';
 }
 
-/** The course's settings for the chosen model. */
+/** The course's settings for the chosen model. @example controls.kind.value = 'two-layer'; applyPreset(); // scaled:0.01, 0.0075, 2500 */
 export function applyPreset(): void {
   const p = PRESETS[controls.kind.value];
   if (p === undefined) return;
@@ -57,7 +61,7 @@ export function applyPreset(): void {
   syncModelControls();
 }
 
-/** Shows a loaded model file's settings in the controls. */
+/** Shows a loaded model file's settings in the controls. @example showLoadedModel(reply.info); */
 export function showLoadedModel(info: LoadedModelInfo): void {
   const m = info.model;
   if (m.kind === 'logistic') {
@@ -99,6 +103,7 @@ function modelSettings(): ModelSettings | { bad: HTMLInputElement; why: string }
 /**
  * All settings, or null after marking the first bad control (aria-invalid, focused) and
  * saying why in `say`.
+ * @example const s = readSettings((why) => (status.textContent = why)); if (s !== null) send({ type: 'train', settings: s });
  */
 export function readSettings(say: (why: string) => void): TrainSettings | null {
   const inputs = [controls.learningRate, controls.iterations, controls.layers, controls.initScale, controls.seed];
