@@ -58,13 +58,24 @@ function spanGradient(dZ1: Tensor, C: Tensor, cols: ArrayLike<number> | undefine
   return fromArray(out, [n1, m]);
 }
 
+/** Settings of `fitGram`: those of `fit`, the kernels' backend, and when to form W1 on the way. */
+export interface GramFitOptions extends FitOptions, FastOptions {
+  /**
+   * Called after each update (iteration and epoch as the callbacks get them, `lastBatch` at
+   * an epoch's end): true forms W1 in the network before that update's callbacks run, so they
+   * see every parameter (the trajectory's replay keeps a few such checkpoints). Forming W1
+   * reads X once; without this W1 is formed only at the end.
+   */
+  formW1?: (iteration: number, epoch: number, lastBatch: boolean) => boolean;
+}
+
 /**
  * `fit` for an `Mlp` with the first layer in span form: trains `net` in place (W1 is formed
  * at the end, so the trained network is an ordinary Mlp) and returns what `fit` returns.
  * An ArgumentError when `gramEngineRefusal` refuses.
  * @example fitGram(net, { X, Y }, { learningRate: 0.0007, epochs: 100, optimizer: 'momentum', batchSize: 64 })
  */
-export function fitGram(net: Mlp, data: FitData, opts: FitOptions & FastOptions): FitResult {
+export function fitGram(net: Mlp, data: FitData, opts: GramFitOptions): FitResult {
   const op = 'fit';
   const refusal = gramEngineRefusal(net, opts);
   if (refusal !== null) throw new ArgumentError(op, 'engine', refusal);
@@ -134,6 +145,7 @@ export function fitGram(net: Mlp, data: FitData, opts: FitOptions & FastOptions)
       [b1, ...rest].forEach((p, i) => (p.value = updated[i] as Tensor));
       costs.push(cost);
       total += cost * mb;
+      if (opts.formW1?.(iteration, epoch, end === m) === true) W1.value = first.weights(w);
       opts.onIteration?.({ iteration, epoch, batch, cost, learningRate: optimizer.learningRate });
       iteration++;
     }

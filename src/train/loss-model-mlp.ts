@@ -10,7 +10,8 @@ import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { parseInitializer } from '../nn/init.js';
 import { Mlp, oneHot, type BinaryLoss } from '../nn/mlp.js';
 import type { Tensor } from '../tensor/index.js';
-import { fit, type FitOptions } from './fit.js';
+import { fit, type EpochInfo, type FitOptions, type IterationInfo } from './fit.js';
+import { fitGram, gramEngineRefusal, type MlpEngine } from './fit-gram.js';
 import type { Checkpoint, LossModel, TrainingRecord } from './loss-model.js';
 import { checkHeader, trainingRecord } from './model-header.js';
 import type { MlpModelFile } from './model-document.js';
@@ -27,6 +28,8 @@ export interface MlpModelInfo {
   fit?: FitOptions;
   /** The dropout probability training used (the saved network has none). */
   dropout?: number;
+  /** The engine that trained (files without one were trained by `fit`, the plain engine). */
+  engine?: MlpEngine;
   training?: TrainingRecord | null;
 }
 
@@ -43,6 +46,7 @@ export function mlpLossModelFromFile(file: string, doc: MlpModelFile, net: Mlp):
   const init = typeof initName === 'string' && typeof seed === 'number' ? { name: initName, seed } : undefined;
   const fitOptions = fitOptionsFromFile(doc.training);
   const dropout = doc.training['dropout'];
+  const engine = doc.training['engine'];
   try {
     return mlpLossModel(net, {
       inputShape: doc.model.inputShape,
@@ -52,6 +56,7 @@ export function mlpLossModelFromFile(file: string, doc: MlpModelFile, net: Mlp):
       ...(init ? { init } : {}),
       ...(fitOptions ? { fit: fitOptions } : {}),
       ...(typeof dropout === 'number' ? { dropout } : {}),
+      ...(engine === 'fast' || engine === 'plain' ? { engine } : {}),
     });
   } catch (e) {
     if (e instanceof ArgumentError) throw new ModelFileError(file, 'training.init', e.message);
@@ -86,7 +91,8 @@ function fitOptionsFromFile(t: Record<string, unknown>): FitOptions | null {
 }
 
 /**
- * Replays `fit` from the initial network with the recorded settings, keeping the parameters
+ * Replays `fit` (or `fitGram`, for a network the fast engine trained: the same arithmetic
+ * bit for bit) from the initial network with the recorded settings, keeping the parameters
  * every `every` iterations (full batch) or epochs (mini-batches), and at the end.
  */
 function replayMlp(net: Mlp, info: MlpModelInfo, init: { name: string; seed: number }, opts: FitOptions): NonNullable<LossModel['replayTraining']> {
@@ -101,7 +107,15 @@ function replayMlp(net: Mlp, info: MlpModelInfo, init: { name: string; seed: num
       onStep?.(done, total);
     };
     const targets = output === 'softmax' ? oneHot(Y, layers[layers.length - 1] as number) : Y;
-    fit(fresh, { X, Y: targets }, { ...opts, ...(opts.batchSize === undefined ? { onIteration: (i) => keep(i.iteration + 1) } : { onEpoch: (e) => keep(e.epoch + 1) }) });
+    const full = opts.batchSize === undefined;
+    const callbacks = full ? { onIteration: (i: IterationInfo) => keep(i.iteration + 1) } : { onEpoch: (e: EpochInfo) => keep(e.epoch + 1) };
+    if (info.engine === 'fast' && gramEngineRefusal(fresh, opts) === null) {
+      const kept = (done: number): boolean => done % every === 0 || done === total;
+      const formW1 = (iteration: number, epoch: number, lastBatch: boolean): boolean => (full ? kept(iteration + 1) : lastBatch && kept(epoch + 1));
+      fitGram(fresh, { X, Y: targets }, { ...opts, ...callbacks, formW1 });
+    } else {
+      fit(fresh, { X, Y: targets }, { ...opts, ...callbacks });
+    }
     return out;
   };
 }

@@ -213,6 +213,8 @@ export interface MlpOutcome {
   trainFile: string;
   testFile: string;
   trainingSeconds: number;
+  /** The engine that trained (recorded so that a replay runs the same arithmetic). */
+  engine?: EngineChoice;
 }
 
 /**
@@ -242,6 +244,7 @@ export function mlpTrainingRecord(s: MlpSettings, r: MlpOutcome): Record<string,
     trainFile: r.trainFile,
     testFile: r.testFile,
     trainingSeconds: r.trainingSeconds,
+    ...(r.engine !== undefined ? { engine: r.engine.engine } : {}),
   };
 }
 

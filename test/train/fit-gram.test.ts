@@ -137,3 +137,28 @@ describe('gramEngineRefusal', () => {
     }
   });
 });
+
+describe('fitGram formW1', () => {
+  const c = { layers: [12288, 4, 1], init: 'he', seed: 3 };
+  const W1of = (net: Mlp): number[] => [...net.parameters()[0]!.value.values()];
+
+  it('forms W1 before the chosen update’s callbacks: bit for bit the W1 of a run that ends there', () => {
+    const net = fresh(c);
+    const W0 = W1of(net);
+    const seen = new Map<number, number[]>();
+    const opts = { learningRate: 0.01, optimizer: 'momentum' };
+    fitGram(net, { X: data.trainX, Y: data.trainY }, { ...opts, epochs: 10, formW1: (i) => i === 4, onIteration: (i) => void seen.set(i.iteration, W1of(net)) });
+    expect(seen.get(3)).toEqual(W0);
+    const five = fresh(c);
+    fitGram(five, { X: data.trainX, Y: data.trainY }, { ...opts, epochs: 5 });
+    expect(seen.get(4)).toEqual(W1of(five));
+    expect(seen.get(4)).not.toEqual(W0);
+  });
+
+  it('is asked after every update, with the epoch and whether the batch ends it', () => {
+    const asked: [number, number, boolean][] = [];
+    fitGram(fresh(c), { X: data.trainX, Y: data.trainY }, { learningRate: 0.01, epochs: 2, batchSize: 100, formW1: (i, e, last) => (asked.push([i, e, last]), false) });
+    // 209 samples in batches of 100: 3 updates an epoch.
+    expect(asked).toEqual([[0, 0, false], [1, 0, false], [2, 0, true], [3, 1, false], [4, 1, false], [5, 1, true]]);
+  });
+});
