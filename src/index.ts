@@ -25,4 +25,6 @@ export * as activations from './nn/activations.js';
 export * as optim from './optim/index.js';
 export { GradientDescent, Momentum, RMSProp, Adam, createOptimizer } from './optim/index.js';
 export { fit } from './train/fit.js';
+export { fitGram, gramEngineRefusal, chooseMlpEngine, type GramFitOptions, type MlpEngine } from './train/fit-gram.js';
+export { GramFirstLayer } from './nn/mlp-gram.js';
 export * as metrics from './train/metrics.js';
