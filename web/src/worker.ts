@@ -123,7 +123,8 @@ function report(): void {
 function tick(): void {
   timer = undefined;
   if (!running || trainer === null) return;
-  const deadline = performance.now() + FRAME_MS * 0.8;
+  const started = performance.now();
+  const deadline = started + FRAME_MS * 0.8;
   const every = recordEveryFor(settings.iterations);
   // A deep network's iteration takes tens of milliseconds: one at a time keeps Pause prompt.
   const chunk = trainer instanceof DeepTrainer ? 1 : every;
@@ -142,7 +143,9 @@ function tick(): void {
     post({ type: 'status', status: 'done' });
     return;
   }
-  timer = setTimeout(tick, settings.speed === Infinity ? 0 : FRAME_MS);
+  // About 30 frames a second; a frame that already took longer (a deep iteration) waits no more.
+  const wait = settings.speed === Infinity ? 0 : Math.max(0, FRAME_MS - (performance.now() - started));
+  timer = setTimeout(tick, wait);
 }
 
 function stop(): void {
