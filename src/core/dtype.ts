@@ -59,3 +59,17 @@ export function parseDType(op: string, x: string): DType {
   if (!isDType(x)) throw new DTypeError(op, `unknown dtype '${x}', expected one of ${DTYPES.join(', ')}`, [x]);
   return x;
 }
+
+/**
+ * The index of the first NaN or ±Infinity in `values`, or -1 when all are finite: one pass,
+ * for checking float inputs once at a public boundary.
+ * @example firstNonFinite(new Float64Array([1, NaN])) // 1
+ */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    // v - v is 0 for finite v and NaN for NaN and ±Infinity.
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}

@@ -23,6 +23,7 @@ import {
 import { wasmGramStepper } from '../kernels/logistic-wasm.js';
 import { Tensor } from '../tensor/index.js';
 import {
+  checkFiniteInputs,
   checkOptimizeOptions,
   type CostRecord,
   type Divergence,
@@ -243,6 +244,8 @@ export class FastModelRun {
     this.learningRate = opts.learningRate ?? 0.5;
     this.backend = opts.backend ?? 'auto';
     const dtype: FloatDType = XTrain.dtype === 'uint8' ? (opts.dtype ?? 'float64') : XTrain.dtype === 'float32' ? 'float32' : 'float64';
+    // uint8 images are finite by type; float inputs are checked once.
+    checkFiniteInputs(op, { ...(XTrain.dtype === 'uint8' ? {} : { XTrain }), ...(XTest.dtype === 'uint8' ? {} : { XTest }), YTrain, YTest });
     const train = samplesOf(op, 'XTrain', XTrain);
     this.test = samplesOf(op, 'XTest', XTest);
     if (this.test.n !== train.n) {

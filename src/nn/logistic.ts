@@ -4,7 +4,7 @@
  * with vectorised tensor ops, in the notes' order of operations, so that the numbers match a
  * numpy run of the same code: no per-sample loops here.
  */
-import { type FloatDType } from '../core/dtype.js';
+import { firstNonFinite, type FloatDType } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { add, astype, greater, log, matmul, mul, sigmoid, sub, sum, zeros, type Tensor } from '../tensor/index.js';
@@ -187,6 +187,23 @@ export function accuracy(prediction: Tensor, Y: Tensor): number {
   return 100 - sub(prediction, Y).abs().mean().item() * 100;
 }
 
+/**
+ * Checks that float inputs hold no NaN or ±Infinity (one pass each), naming the first bad
+ * element: a NaN pixel would otherwise show up only as a NaN cost.
+ * @example checkFiniteInputs('model', { XTrain, YTrain }) // ArgumentError: model: XTrain: element (3, 7) is NaN: ...
+ */
+export function checkFiniteInputs(op: string, inputs: Record<string, Tensor>): void {
+  for (const [name, t] of Object.entries(inputs)) {
+    const v = t.values();
+    const bad = firstNonFinite(v);
+    if (bad >= 0) {
+      const cols = t.ndim === 2 ? (t.shape[1] as number) : 0;
+      const at = cols > 0 ? `(${Math.floor(bad / cols)}, ${bad % cols})` : String(bad);
+      throw new ArgumentError(op, name, `element ${at} is ${v[bad]}: inputs must be finite numbers`);
+    }
+  }
+}
+
 /** Settings of `model`; the notes' defaults are 2000 iterations at learning rate 0.5. */
 export interface ModelOptions {
   numIterations?: number;
@@ -245,6 +262,7 @@ export function modelWith(optimizer: Optimizer) {
     const numIterations = opts.numIterations ?? 2000;
     const learningRate = opts.learningRate ?? 0.5;
     const dtype: FloatDType = XTrain.dtype === 'float32' ? 'float32' : 'float64';
+    checkFiniteInputs('model', { XTrain, YTrain, XTest, YTest });
     const init = initializeWithZeros(XTrain.shape[0] as number, dtype);
     const { params, costs } = optimizer(init.w, init.b, XTrain, YTrain, {
       numIterations,

@@ -9,6 +9,7 @@
  * const r = fit(net, { X, Y }, { learningRate: 0.0075, epochs: 2500, onIteration: (s) => log(s.cost) });
  */
 import { backward } from '../autograd/index.js';
+import { firstNonFinite } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { RandomState, type RandomStateSnapshot } from '../core/rng.js';
 import { formatShape } from '../core/shape.js';
@@ -118,6 +119,13 @@ export function checkFitOptions(op: string, data: FitData, opts: FitOptions): Op
   const { X, Y } = data;
   if (X.ndim !== 2 || Y.ndim !== 2 || X.shape[1] !== Y.shape[1] || X.shape[1] === 0) {
     throw new ShapeError(op, `data must be X (n, m) and Y (k, m) with m > 0: X${formatShape(X.shape)} Y${formatShape(Y.shape)}`, [X.shape, Y.shape]);
+  }
+  for (const [name, t] of [['X', X], ['Y', Y]] as const) {
+    const bad = firstNonFinite(t.values());
+    if (bad >= 0) {
+      const cols = t.shape[1] as number;
+      throw new ArgumentError(op, name, `element (${Math.floor(bad / cols)}, ${bad % cols}) is ${t.values()[bad]}: training data must be finite numbers`);
+    }
   }
   if (typeof opts.optimizer === 'object') return opts.optimizer;
   const name = parseOptimizerName(op, opts.optimizer ?? 'gd');

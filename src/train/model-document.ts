@@ -6,6 +6,7 @@
  * so they round-trip bit for bit.
  */
 import type { FloatDType } from '../core/dtype.js';
+import { firstNonFinite } from '../core/dtype.js';
 import { ModelFileError } from '../core/errors.js';
 import { formatShape, sizeOf } from '../core/shape.js';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../nn/activations.js';
@@ -105,6 +106,8 @@ export function restoreTensor(file: string, field: string, s: unknown): Tensor {
   }
   if (!littleEndian()) throw new ModelFileError(file, 'parameters', 'loading needs a little-endian machine');
   const data = dtype === 'float64' ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+  const bad = firstNonFinite(data);
+  if (bad >= 0) throw new ModelFileError(file, field, `element ${bad} is ${data[bad]}: a model's numbers must be finite`);
   return new Tensor(data, shape as number[], dtype);
 }
 
