@@ -168,13 +168,26 @@ export interface EngineChoice {
   note?: string;
 }
 
+// Past this many samples the m x m Gram matrix takes over 512 MiB.
+const MAX_GRAM_SAMPLES = 8192;
+
+/** Why the span form would not pay off for `m` samples, or null when it does. */
+function sizeRefusal(net: Mlp, m: number): string | null {
+  const nx = net.spec.layers[0] as number;
+  if (m >= nx) return `with ${m} samples of ${nx} features the span of the samples is no smaller than the weights: the fast engine pays when samples are fewer than features`;
+  if (m > MAX_GRAM_SAMPLES) return `the ${m} x ${m} Gram matrix of the fast engine would take ${Math.round((m * m * 8) / 2 ** 20)} MiB`;
+  return null;
+}
+
 /**
  * `fast` where the settings allow it, else `plain` with a note saying why (not an error:
- * the plain engine trains the same network, only slower).
+ * the plain engine trains the same network, only slower). With the number of training
+ * samples `m`, `fast` also needs fewer samples than input features (each iteration's first
+ * layer then costs n1·m instead of n1·n_x per sample) and at most 8192 of them.
  * @example chooseMlpEngine(net, { optimizer: 'adam' }, 'fast') // { engine: 'plain', note: 'adam is not linear ...' }
  */
-export function chooseMlpEngine(net: Mlp, opts: Pick<FitOptions, 'optimizer'>, requested: MlpEngine = 'fast'): EngineChoice {
+export function chooseMlpEngine(net: Mlp, opts: Pick<FitOptions, 'optimizer'>, requested: MlpEngine = 'fast', m?: number): EngineChoice {
   if (requested === 'plain') return { engine: 'plain' };
-  const refusal = gramEngineRefusal(net, opts);
+  const refusal = gramEngineRefusal(net, opts) ?? (m === undefined ? null : sizeRefusal(net, m));
   return refusal === null ? { engine: 'fast' } : { engine: 'plain', note: refusal };
 }

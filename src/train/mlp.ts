@@ -168,7 +168,7 @@ export function prepareMlp(data: CatData, s: MlpSettings): { net: Mlp; fitOption
   };
   checkFitOptions(op, { X: data.trainX, Y: targetsFor(net, data.trainY) }, fitOptions);
   const classes = net.classes === data.classes.length ? data.classes : Array.from({ length: net.classes }, (_, i) => data.classes[i] ?? String(i));
-  return { net, fitOptions, classes, engine: chooseMlpEngine(net, fitOptions, s.engine) };
+  return { net, fitOptions, classes, engine: chooseMlpEngine(net, fitOptions, s.engine, data.trainX.shape[1]) };
 }
 
 /**

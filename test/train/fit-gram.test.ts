@@ -7,7 +7,7 @@ import { Mlp, oneHot } from '../../src/nn/mlp.js';
 import { Adam, Momentum } from '../../src/optim/index.js';
 import { loadCatData, type CatData } from '../../src/train/dataset.js';
 import { fit, type FitOptions, type FitResult, type IterationInfo, type EpochInfo } from '../../src/train/fit.js';
-import { fitGram, gramEngineRefusal } from '../../src/train/fit-gram.js';
+import { chooseMlpEngine, fitGram, gramEngineRefusal } from '../../src/train/fit-gram.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 
@@ -160,5 +160,18 @@ describe('fitGram formW1', () => {
     fitGram(fresh(c), { X: data.trainX, Y: data.trainY }, { learningRate: 0.01, epochs: 2, batchSize: 100, formW1: (i, e, last) => (asked.push([i, e, last]), false) });
     // 209 samples in batches of 100: 3 updates an epoch.
     expect(asked).toEqual([[0, 0, false], [1, 0, false], [2, 0, true], [3, 1, false], [4, 1, false], [5, 1, true]]);
+  });
+});
+
+describe('chooseMlpEngine', () => {
+  const net = () => fresh(L_LAYER);
+  it('fast by default where it pays, plain when asked, plain with the reason otherwise', () => {
+    expect(chooseMlpEngine(net(), {})).toEqual({ engine: 'fast' });
+    expect(chooseMlpEngine(net(), {}, 'fast', 209)).toEqual({ engine: 'fast' });
+    expect(chooseMlpEngine(net(), { optimizer: 'adam' }, 'plain')).toEqual({ engine: 'plain' });
+    expect(chooseMlpEngine(net(), { optimizer: 'adam' }).note).toMatch(/^adam is not linear/);
+    expect(chooseMlpEngine(net(), {}, 'fast', 12288)).toEqual({ engine: 'plain', note: expect.stringMatching(/^with 12288 samples of 12288 features/) });
+    const wide = Mlp.initialize({ layers: [20000, 3, 1] }, { kind: 'he' }, 1);
+    expect(chooseMlpEngine(wide, {}, 'fast', 10000).note).toBe('the 10000 x 10000 Gram matrix of the fast engine would take 763 MiB');
   });
 });
