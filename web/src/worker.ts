@@ -47,7 +47,11 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(msg, { transfer });
 }
 
-const sameModel = (a: ModelSettings, b: ModelSettings): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** The same network to train: the single neuron, or the same layers, initialiser, seed and optimiser. */
+function sameModel(a: ModelSettings, b: ModelSettings): boolean {
+  if (a.kind !== b.kind) return false;
+  return a.kind === 'logistic' || (a.layers.join() === b.layers.join() && a.init === b.init && a.seed === b.seed && a.optimizer === b.optimizer);
+}
 
 function data(): CatData {
   if (images === null) throw new Error('load the data first');
