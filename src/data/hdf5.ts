@@ -65,6 +65,8 @@ type H5Module = Awaited<typeof h5wasm.ready>;
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CORRUPT = 'truncated or corrupt HDF5 file';
+/** The largest dataset read whole: 1 GiB (some 87,000 64 x 64 RGB images). */
+export const MAX_DATASET_BYTES = 2 ** 30;
 
 /**
  * Checks, without h5wasm, that `file` can be an HDF5 file: it exists, is a regular file, has
@@ -125,6 +127,7 @@ export async function withHdf5File<T>(file: string, use: (h5: Hdf5File) => T): P
   // HDF5's default handler prints the whole error stack to stderr; the throwing handler turns
   // it into a JS Error we can reword. It is global, so it is on only for this synchronous span.
   Module.activate_throwing_error_handler();
+  const restore = muteEmscriptenWarnings();
   try {
     const f = guard(file, undefined, 'cannot open it', () => new h5wasm.File(resolve(file), 'r'));
     try {
@@ -133,8 +136,28 @@ export async function withHdf5File<T>(file: string, use: (h5: Hdf5File) => T): P
       try { f.close(); } catch { /* a close failing after an error must not hide that error */ }
     }
   } finally {
+    restore();
     Module.deactivate_throwing_error_handler();
   }
+}
+
+/**
+ * h5wasm's runtime writes warnings such as `warning: Invalid UTF-8 leading byte ...` (a
+ * corrupt file's object names) straight to stderr with a console bound at load time; the
+ * one-line DataError that follows says what is wrong, so those lines are dropped while HDF5
+ * runs. Everything else written to stderr passes through.
+ */
+function muteEmscriptenWarnings(): () => void {
+  const stderr = process.stderr;
+  const write = stderr.write;
+  const filtered = function (this: typeof stderr, chunk: unknown, ...rest: unknown[]): boolean {
+    if (typeof chunk === 'string' && /^warning: Invalid UTF-8 /.test(chunk)) return true;
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  };
+  stderr.write = filtered as typeof stderr.write;
+  return () => {
+    stderr.write = write;
+  };
 }
 
 /** The datasets of `file`. @example (await listDatasets('train_catvnoncat.h5')).map((d) => d.name) */
@@ -174,6 +197,12 @@ class Reader implements Hdf5File {
       throw new DataError(this.file, name, `no such dataset; the file has ${describeDatasets(this.datasets)}`);
     }
     if (info.kind === 'other') throw new DataError(this.file, name, `unsupported element type ${info.dtype}`);
+    // A corrupt header can claim any shape: refuse before HDF5 allocates it.
+    const meta = guard(this.file, name, 'cannot read its header', () => ds.metadata);
+    const bytes = meta.total_size * meta.size;
+    if (!(bytes <= MAX_DATASET_BYTES)) {
+      throw new DataError(this.file, name, `${formatShape(info.shape)} ${info.dtype} is ${bytes} bytes, above the ${MAX_DATASET_BYTES / 2 ** 30} GiB tsgrad reads into memory (a corrupt header?)`);
+    }
     const values = guard(this.file, name, 'cannot read this dataset', () => readValues(this.Module, this.f, ds));
     if (values === undefined) throw new DataError(this.file, name, `unsupported element type ${info.dtype}`);
     return { ...info, values };
