@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../data/atomic-write.js';
 import { Command } from 'commander';
 import { backward, nameOf } from '../autograd/index.js';
 import { jGraph, jNudge, neuronGraph } from '../autograd/examples.js';
@@ -73,7 +73,7 @@ async function graph(opts: GraphOptions): Promise<void> {
   const dot = graphToDot(b.root, { title: b.title, direction: opts.direction ?? b.direction });
   if (opts.out !== undefined) {
     const text = opts.out.toLowerCase().endsWith('.dot') ? dot : await renderDot(dot);
-    await writeFile(opts.out, text).catch((e: unknown) => {
+    await writeFileAtomic(opts.out, text).catch((e: unknown) => {
       throw optionError('--out', `cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
     });
   }

@@ -6,10 +6,9 @@
  * Every file has the same envelope (`format`, `version`); `model.type` says what it holds:
  * `logistic` (the single neuron) or `mlp` (a deep network).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { ModelFileError } from '../core/errors.js';
+import { DataError, ModelFileError } from '../core/errors.js';
+import { writeFileAtomic as writeAtomic } from '../data/atomic-write.js';
 import type { Mlp } from '../nn/mlp.js';
 import type { Tensor } from '../tensor/index.js';
 import {
@@ -33,21 +32,11 @@ export { restoreTensor, storeTensor, type LogisticModelFile, type MlpModelFile, 
  * @example await writeFileAtomic('model.json', JSON.stringify(m));
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(tmp, 'wx');
-    await handle.writeFile(text);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(tmp, file);
+    await writeAtomic(file, text);
   } catch (e) {
-    await handle?.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(file, undefined, `cannot write the model file${code ? ` (${code})` : ''}: ${(e as Error).message.split('\n')[0] ?? ''}`);
+    const reason = e instanceof DataError ? e.message.slice(file.length + 2).replace(/^cannot write/, '') : String(e);
+    throw new ModelFileError(file, undefined, `cannot write the model file${reason}`);
   }
 }
 

@@ -2,7 +2,8 @@
  * Charts as files: Vega-Lite (or plain Vega) specifications rendered to SVG in Node, with no
  * browser and no canvas, then rasterised to PNG. One look for every tsgrad chart.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../data/atomic-write.js';
 import path from 'node:path';
 import { parse, View, type Spec as VegaSpec } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -50,8 +51,8 @@ export async function writeFigure(dir: string, name: string, svg: string): Promi
   await mkdir(dir, { recursive: true });
   const svgFile = path.join(dir, `${name}.svg`);
   const pngFile = path.join(dir, `${name}.png`);
-  await writeFile(svgFile, svg);
-  await writeFile(pngFile, await svgToPng(svg));
+  await writeFileAtomic(svgFile, svg);
+  await writeFileAtomic(pngFile, await svgToPng(svg));
   return [svgFile, pngFile];
 }
 

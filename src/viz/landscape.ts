@@ -2,7 +2,8 @@
  * Pictures and files of a loss landscape (src/train/landscape.ts): the 1-D interpolation as a
  * line chart, the 2-D surface as a filled contour plot, and the raw numbers as CSV and JSON.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../data/atomic-write.js';
 import path from 'node:path';
 import type { Spec as VegaSpec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
@@ -288,7 +289,7 @@ export async function writeLandscape(dir: string, l: Landscape, c: LandscapeCapt
   const files: string[] = [];
   const put = async (name: string, text: string): Promise<void> => {
     const f = path.join(dir, name);
-    await writeFile(f, text);
+    await writeFileAtomic(f, text);
     files.push(f);
   };
   files.push(...(await writeFigure(dir, 'interpolation', await interpolationSvg(l, c))));

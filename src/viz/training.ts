@@ -3,7 +3,8 @@
  * the model gets wrong, and confusion matrices. Each chart is an SVG and a PNG; the charts
  * draw a `PlotData`, so any model that gives one (src/train/loss-model.ts) gets all of them.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../data/atomic-write.js';
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { encodePng } from '../data/image.js';
@@ -236,7 +237,7 @@ export async function writePlots(dir: string, pd: PlotData): Promise<PlotsWritte
   const weights = await weightsImages(pd);
   if (weights !== null) {
     const raw = path.join(dir, 'weights.png');
-    await writeFile(raw, weights.png);
+    await writeFileAtomic(raw, weights.png);
     files.push(raw, ...(await writeFigure(dir, 'weights-figure', weights.svg)));
   }
   const test = pd.sets.find((s) => s.name === 'test') ?? pd.sets[0];

@@ -1,0 +1,76 @@
+/**
+ * Writing over an existing file never leaves a partial file: a writer killed with SIGKILL in
+ * the middle of a large write leaves the old file intact (its temporary sibling is cleaned
+ * up by the next write), and a failed write (here: a plot whose PNG cannot be written)
+ * leaves every file either old or complete.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataError, ModelFileError } from '../../src/core/errors.js';
+import { writeFileAtomic } from '../../src/data/atomic-write.js';
+import { writeFileAtomic as writeModelAtomic } from '../../src/train/model-file.js';
+import { writeFigure } from '../../src/viz/chart.js';
+import { removeTempDirs, ROOT, tempDir } from './fixtures.js';
+
+afterAll(removeTempDirs);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('atomic writes', () => {
+  it('a process killed (SIGKILL) mid-write leaves the old file whole; the next write cleans up', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'model.json');
+    await writeFile(target, '{"old": true}\n');
+    const module = pathToFileURL(join(ROOT, 'dist/data/atomic-write.js')).href;
+    // 400 MB in one write: long enough to be caught half-way on any disk.
+    const script = `const { writeFileAtomic } = await import(${JSON.stringify(module)}); await writeFileAtomic(${JSON.stringify(target)}, Buffer.alloc(400 * 2 ** 20, 120));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Wait until the temporary file has some bytes, then kill.
+    let tmp: string | undefined;
+    for (let i = 0; i < 600 && tmp === undefined; i++) {
+      await sleep(10);
+      for (const name of await readdir(dir)) {
+        if (name.endsWith('.tmp') && (await stat(join(dir, name)).catch(() => ({ size: 0 }))).size > 0) tmp = name;
+      }
+    }
+    expect(tmp).toBeDefined();
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const left = (await stat(join(dir, tmp as string))).size;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(400 * 2 ** 20);
+    expect(await readFile(target, 'utf8')).toBe('{"old": true}\n');
+    await writeFileAtomic(target, '{"new": true}\n');
+    expect(await readFile(target, 'utf8')).toBe('{"new": true}\n');
+    expect(await readdir(dir)).toEqual(['model.json']);
+  }, 60_000);
+
+  it('a failed write leaves the old file and no temporary file, with a one-line DataError', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'busy');
+    await mkdir(target);
+    const e = await writeFileAtomic(target, 'x').then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(DataError);
+    expect((e as Error).message).toMatch(/busy: cannot write \(E(ISDIR|EXIST|NOTEMPTY|PERM)\)/);
+    expect(await readdir(dir)).toEqual(['busy']);
+    const m = await writeModelAtomic(join(dir, 'none', 'm.json'), '{}').then(() => undefined, (err: unknown) => err);
+    expect(m).toBeInstanceOf(ModelFileError);
+    expect((m as Error).message).toContain('m.json: cannot write the model file (ENOENT)');
+  });
+
+  it('a plot whose PNG cannot be written: the SVG is old or complete, never partial', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'cost.svg'), '<svg>old</svg>');
+    await mkdir(join(dir, 'cost.png'));
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#123"/></svg>`;
+    const e = await writeFigure(dir, 'cost', svg).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(DataError);
+    expect((e as Error).message).toContain('cost.png: cannot write');
+    expect([svg, '<svg>old</svg>']).toContain(await readFile(join(dir, 'cost.svg'), 'utf8'));
+    expect((await readdir(dir)).sort()).toEqual(['cost.png', 'cost.svg']);
+  });
+});
