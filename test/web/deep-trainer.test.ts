@@ -1,7 +1,8 @@
 /**
- * The page's deep trainer (web/src/deep-trainer.ts) runs the CLI's prepareMlp and fit in
- * chunks: whatever the chunks, its recorded costs and final parameters are bit for bit those
- * of `trainMlp` (what `tsgrad train --model mlp` runs), for plain gradient descent and Adam.
+ * The page's deep trainer (web/src/deep-trainer.ts) runs the CLI's prepareMlp and fit or
+ * fitGram in chunks: whatever the chunks, with the plain engine its recorded costs and final
+ * parameters are bit for bit those of `trainMlp --engine plain` (gradient descent and Adam);
+ * with the fast engine they agree with the CLI's default run to rounding.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ describe('DeepTrainer', () => {
   });
 
   it('records the CLI\'s costs for the 2-layer model in uneven chunks (gd, iterations 0 and 100)', () => {
-    const settings = { layers: [12288, 7, 1], init: 'scaled:0.01', seed: 1, optimizer: 'gd' as const };
+    const settings = { layers: [12288, 7, 1], init: 'scaled:0.01', seed: 1, optimizer: 'gd' as const, engine: 'plain' as const };
     const t = new DeepTrainer(data, settings, 0.0075);
     expect(t.state().cost).toBe(0.693049735659989);
     for (const n of [3, 40, 1, 57, 9]) t.advance(n, 0.0075, 50, 101);
@@ -46,15 +47,42 @@ describe('DeepTrainer', () => {
     expect(t.costs[0]?.testCost).toBe(new DeepTrainer(data, settings, 0.0075).state().testCost);
   });
 
-  it('keeps Adam\'s state across chunks', () => {
-    const settings = { layers: [12288, 5, 3, 1], init: 'he', seed: 3, optimizer: 'adam' as const };
+  it('trains with the fast engine in chunks, to rounding the CLI\'s default, the test costs at every record', () => {
+    const settings = { layers: [12288, 7, 1], init: 'scaled:0.01', seed: 1, optimizer: 'momentum' as const, engine: 'fast' as const };
+    const t = new DeepTrainer(data, settings, 0.0075);
+    expect(t.engine).toEqual({ engine: 'fast' });
+    for (const n of [30, 1, 69, 1]) t.advance(n, 0.0075, 10, 101);
+    const ref = trainMlp(cli, { ...MLP_DEFAULTS, layers: [12288, 7, 1], init: 'scaled:0.01', optimizer: 'momentum', epochs: 101, printEvery: 10 });
+    expect(ref.engine.engine).toBe('fast');
+    const want = ref.costs.filter((c) => c.index % 10 === 0);
+    expect(t.costs.map((c) => c.iteration)).toEqual(want.map((c) => c.index));
+    t.costs.forEach((c, i) => expect(Math.abs(c.cost - (want[i]?.cost ?? NaN))).toBeLessThan(1e-13));
+    ref.net.parameters().forEach((p, i) => {
+      const mine = t.net.parameters()[i]?.value.values() ?? [];
+      p.value.values().forEach((v, k) => expect(Math.abs((mine[k] as number) - v)).toBeLessThan(1e-12));
+    });
+    // Every recorded test cost is that of the parameters at its iteration (W1 formed there).
+    const plain = new DeepTrainer(data, { ...settings, engine: 'plain' }, 0.0075);
+    plain.advance(101, 0.0075, 10, 101);
+    t.costs.forEach((c, i) => expect(c.testCost).toBeCloseTo(plain.costs[i]?.testCost ?? NaN, 12));
+    // Recording every iteration, the fast engine's test costs come every 10 (each forms W1).
+    const every1 = new DeepTrainer(data, settings, 0.0075);
+    every1.advance(12, 0.0075, 1);
+    expect(every1.costs.map((c) => Number.isFinite(c.testCost))).toEqual(Array.from({ length: 12 }, (_, i) => i % 10 === 0));
+    expect(every1.costs[10]?.testCost).toBeCloseTo(plain.costs[1]?.testCost ?? NaN, 12);
+  });
+
+  it('keeps Adam\'s state across chunks, with the plain engine and the CLI\'s note why', () => {
+    const settings = { layers: [12288, 5, 3, 1], init: 'he', seed: 3, optimizer: 'adam' as const, engine: 'fast' as const };
     const t = new DeepTrainer(data, settings, 0.001);
+    expect(t.engine.engine).toBe('plain');
+    expect(t.engine.note).toMatch(/adam is not linear/);
     for (const n of [2, 1, 3]) t.advance(n, 0.001, 1);
     const ref = trainMlp(cli, { ...MLP_DEFAULTS, layers: settings.layers, init: 'he', seed: 3, optimizer: 'adam', learningRate: 0.001, epochs: 6, printEvery: 1 });
     expect(t.costs.map((c) => c.cost)).toEqual(ref.costs.map((c) => c.cost));
   });
 
   it('refuses a last layer other than 1 with an ArgumentError naming layers', () => {
-    expect(() => new DeepTrainer(data, { layers: [12288, 7, 2], init: 'he', seed: 1, optimizer: 'gd' }, 0.01)).toThrow(expect.objectContaining({ name: 'ArgumentError', argument: 'layers' }));
+    expect(() => new DeepTrainer(data, { layers: [12288, 7, 2], init: 'he', seed: 1, optimizer: 'gd', engine: 'fast' }, 0.01)).toThrow(expect.objectContaining({ name: 'ArgumentError', argument: 'layers' }));
   });
 });

@@ -46,7 +46,7 @@ async function cliLandscape(file: string, grid: number): ReturnType<typeof compu
 describe('the page\'s loss landscape', () => {
   it('equals tsgrad landscape on the saved 2-layer network, line and surface', async () => {
     const data = catData(train, test);
-    const t = new DeepTrainer(data, { layers: [12288, 7, 1], init: 'scaled:0.01', seed: 1, optimizer: 'gd' }, 0.0075);
+    const t = new DeepTrainer(data, { layers: [12288, 7, 1], init: 'scaled:0.01', seed: 1, optimizer: 'gd', engine: 'fast' }, 0.0075);
     t.advance(5, 0.0075, 1);
     const onPage = await pageLandscape(t.lossModel([64, 64, 3], CLASSES), { X: data.trainX, Y: data.trainY }, { X: data.testX, Y: data.testY }, 5, () => undefined, () => false);
     const file = join(tmp, 'deep.json');

@@ -330,6 +330,19 @@ describe('the training page in chromium', () => {
     await expect.poll(() => text('cost'), { timeout: SLOW }).toBe(lLayer.toFixed(6));
     expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBeCloseTo(lLayer, 12);
     await expect.poll(() => page.locator('#weights-caption').textContent(), { timeout: SLOW }).toMatch(/one 64×64 picture per hidden unit \(20\)/);
+    // 300 iterations flat out with the fast engine, as the CLI's default trains it.
+    const cliL = JSON.parse(await cli('train', '--model', 'mlp', '--iterations', '301', '--data', DATASETS, '--json')) as { costs: { iteration: number; cost: number }[] };
+    const at300 = cliL.costs.find((c) => c.iteration === 300)?.cost ?? NaN;
+    await page.getByLabel('Iterations').fill('300');
+    await page.getByLabel('Speed').selectOption('Infinity');
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(() => text('train-status'), { timeout: SLOW }).toBe('Done: 300 iterations.');
+    await writeFile(join(ARTIFACTS, 'l-layer-speed.txt'), `300 iterations of the L-layer network on the page, fast engine, flat out: ${Date.now() - started} ms (including playwright's polling)\n`);
+    expect(await text('engine-used')).toBe('The fast engine trains this network.');
+    expect(await text('cost')).toBe(at300.toFixed(6));
+    expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBeCloseTo(at300, 12);
+    await shot('08b-l-layer-300');
 
     await page.getByLabel('Model', { exact: true }).selectOption('custom');
     await page.getByLabel('Layer sizes').fill('12288,5,1');

@@ -23,6 +23,7 @@ const ui = {
   pause: $('pause', HTMLButtonElement),
   reset: $('reset', HTMLButtonElement),
   trainStatus: $('train-status', HTMLParagraphElement),
+  engineUsed: $('engine-used', HTMLParagraphElement),
   iteration: $('iteration', HTMLElement),
   cost: $('cost', HTMLElement),
   testCost: $('test-cost', HTMLElement),
@@ -120,7 +121,7 @@ controls.kind.addEventListener('change', () => {
   applyPreset();
   restartWith();
 });
-for (const el of [controls.layers, controls.init, controls.initScale, controls.optimizer, controls.seed]) {
+for (const el of [controls.layers, controls.init, controls.initScale, controls.optimizer, controls.seed, controls.engine]) {
   el.addEventListener('change', () => {
     syncModelControls();
     restartWith();
@@ -205,6 +206,7 @@ function render(): void {
   drawCostChart(ui.chart, points, Math.max(p.target, p.iteration));
   ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at iteration ${p.iteration}`);
   drawWeights(ui.weights, p.weights.values, p.weights.units, state.inputShape);
+  ui.engineUsed.textContent = p.engine === null ? '' : `The ${p.engine.engine} engine trains this network${p.engine.note !== undefined ? `: ${p.engine.note}.` : '.'}`;
   const units = p.weights.units;
   ui.weightsCaption.textContent =
     units === 1

@@ -99,8 +99,8 @@ export function readModelFile(file: string, content: string): PageModelFile {
   const optimizer = (OPTIMIZER_NAMES as readonly string[]).includes(String(t['optimizer'])) ? (t['optimizer'] as OptimizerName) : 'gd';
   const settings =
     loaded.type === 'mlp'
-      ? { kind: 'mlp' as const, layers: [...loaded.net.spec.layers], init: typeof t['init'] === 'string' ? t['init'] : 'course', optimizer, seed: num('seed') ?? 1 }
-      : { kind: 'logistic' as const, layers: [], init: 'zeros', optimizer: 'gd' as const, seed: 1 };
+      ? { kind: 'mlp' as const, layers: [...loaded.net.spec.layers], init: typeof t['init'] === 'string' ? t['init'] : 'course', optimizer, seed: num('seed') ?? 1, engine: t['engine'] === 'plain' ? ('plain' as const) : ('fast' as const) }
+      : { kind: 'logistic' as const, layers: [], init: 'zeros', optimizer: 'gd' as const, seed: 1, engine: 'fast' as const };
   if (loaded.type === 'mlp' && loaded.net.spec.output !== 'sigmoid') {
     throw new ModelFileError(file, 'model.output', `the page trains and shows networks with a sigmoid output, this one has ${loaded.net.spec.output}`);
   }

@@ -1,5 +1,6 @@
 /** Messages between the page (web/src/main.ts) and the training worker (web/src/worker.ts). */
 import type { OptimizerName } from '../../src/optim/index.js';
+import type { MlpEngine } from '../../src/train/fit-gram.js';
 
 /** A file's name and bytes, as picked, dropped or fetched. */
 export interface NamedBytes {
@@ -16,6 +17,8 @@ export interface ModelSettings {
   init: string;
   optimizer: OptimizerName;
   seed: number;
+  /** mlp: `fast` (the CLI's default, gd and momentum) or `plain`. */
+  engine: MlpEngine;
 }
 
 export interface TrainSettings {
@@ -59,6 +62,8 @@ export interface Progress {
   restart: boolean;
   /** The weight pictures: the neuron's w (1 unit), or the first layer's rows (one per hidden unit). */
   weights: { values: Float64Array; units: number };
+  /** A deep network's engine, and why it is not the one asked for. */
+  engine: { engine: 'fast' | 'plain'; note?: string } | null;
 }
 
 export type Status = 'no-data' | 'ready' | 'training' | 'paused' | 'done';

@@ -20,6 +20,7 @@ export const controls = {
   init: $('init', HTMLSelectElement),
   initScale: $('init-scale', HTMLInputElement),
   optimizer: $('optimizer', HTMLSelectElement),
+  engine: $('engine', HTMLSelectElement),
   seed: $('seed', HTMLInputElement),
   deep: $('deep-settings', HTMLFieldSetElement),
   learningRate: $('learning-rate', HTMLInputElement),
@@ -75,6 +76,7 @@ export function showLoadedModel(info: LoadedModelInfo): void {
     if (scaled?.[1] !== undefined) controls.initScale.value = scaled[1];
     controls.optimizer.value = m.optimizer;
     controls.seed.value = String(m.seed);
+    controls.engine.value = m.engine;
   }
   if (info.learningRate !== null) controls.learningRate.value = String(info.learningRate);
   syncModelControls();
@@ -82,7 +84,7 @@ export function showLoadedModel(info: LoadedModelInfo): void {
 
 /** The model settings, or the control to fix and why. */
 function modelSettings(): ModelSettings | { bad: HTMLInputElement; why: string } {
-  if (controls.kind.value === 'logistic') return { kind: 'logistic', layers: [], init: 'zeros', optimizer: 'gd', seed: 1 };
+  if (controls.kind.value === 'logistic') return { kind: 'logistic', layers: [], init: 'zeros', optimizer: 'gd', seed: 1, engine: 'fast' };
   const parts = controls.layers.value.split(',').map((s) => s.trim());
   const layers = parts.map(Number);
   if (parts.length < 2 || layers.some((n) => !Number.isSafeInteger(n) || n <= 0)) {
@@ -97,7 +99,7 @@ function modelSettings(): ModelSettings | { bad: HTMLInputElement; why: string }
   const seed = Number(controls.seed.value);
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 2 ** 32 - 1)) return { bad: controls.seed, why: 'The seed must be a whole number from 0 to 4294967295.' };
   const optimizer = (OPTIMIZER_NAMES as readonly string[]).includes(controls.optimizer.value) ? (controls.optimizer.value as OptimizerName) : 'gd';
-  return { kind: 'mlp', layers, init, optimizer, seed };
+  return { kind: 'mlp', layers, init, optimizer, seed, engine: controls.engine.value === 'plain' ? 'plain' : 'fast' };
 }
 
 /**
