@@ -8,6 +8,11 @@ import type { FromWorker } from './protocol.js';
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
+/** The two figures' box, hidden while nothing is drawn. */
+function figures(els: LandscapeElements): HTMLElement {
+  return els.landscape.closest('.landscape-figures') ?? els.landscape;
+}
+
 /** The page's landscape section. */
 export interface LandscapeElements {
   landscape: HTMLCanvasElement;
@@ -25,6 +30,7 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
   els.landscapeStatus.textContent = 'Computing…';
   els.landscapeProgress.value = 0;
   els.landscapeProgress.hidden = false;
+  figures(els).hidden = false;
   let line = '';
   return (reply) => {
     switch (reply.type) {
@@ -76,6 +82,7 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
 export function clearLandscape(els: LandscapeElements): void {
   if (els.landscape.dataset['drawn'] === undefined && els.surface.dataset['centre'] === undefined) return;
   for (const c of [els.landscape, els.surface]) c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
+  figures(els).hidden = true;
   delete els.landscape.dataset['drawn'];
   for (const key of ['centre', 'trained', 'min', 'max']) delete els.surface.dataset[key];
   els.landscape.setAttribute('aria-label', 'Loss landscape: not drawn for this model yet');

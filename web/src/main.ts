@@ -103,6 +103,7 @@ ui.train.addEventListener('click', () => {
 });
 ui.pause.addEventListener('click', () => send({ type: 'pause' }));
 ui.reset.addEventListener('click', () => {
+  ui.modelStatus.textContent = '';
   const s = settings();
   if (s !== null) send({ type: 'reset', settings: s });
 });
@@ -114,6 +115,7 @@ controls.speed.addEventListener('change', () => {
 
 // A new model starts again from iteration 0 (the learning rate and iterations apply at the next Train).
 function restartWith(): void {
+  ui.modelStatus.textContent = '';
   const s = settings();
   if (s !== null && state.status !== 'no-data') send({ type: 'reset', settings: s });
 }
