@@ -301,6 +301,17 @@ describe('the training page in chromium', () => {
     await expect.poll(async () => Number(await page.locator('#photo-result').getAttribute('data-probability')), { timeout: SLOW }).toBe(predicted.probabilities['cat']);
   });
 
+  it('reaches every deep-network setting by keyboard, in reading order', async () => {
+    const active = (): Promise<unknown> => page.evaluate('document.activeElement && document.activeElement.id');
+    await page.locator('#model-kind').focus();
+    const order: unknown[] = [await active()];
+    for (let k = 0; k < 10; k++) {
+      await page.keyboard.press('Tab');
+      order.push(await active());
+    }
+    expect(order).toEqual(['model-kind', 'layers', 'init', 'init-scale', 'optimizer', 'seed', 'engine', 'learning-rate', 'iterations', 'speed', 'train']);
+  });
+
   it('predicts with a float32 model file in float32, as the CLI does', async () => {
     const model = join(tmp, 'cli-f32.json');
     const png = join(tmp, 'test-image-1.png');
