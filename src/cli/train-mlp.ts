@@ -230,11 +230,6 @@ export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?
 
 /** Trains in slices, listening for SIGINT/SIGTERM; the signal that stopped the run, if one did. */
 async function trainStoppably(run: MlpRun): Promise<StopSignal | undefined> {
-  // The fast engine trains in one call: Ctrl-C ends it at once (files are written atomically).
-  if (!run.pausable) {
-    run.advance();
-    return undefined;
-  }
   const signals = watchStopSignals();
   try {
     return (await runInSlices(run, () => signals.requested !== undefined)) ? undefined : (signals.requested ?? 'SIGINT');

@@ -15,6 +15,7 @@
  */
 import { backward, requiresGrad } from '../autograd/index.js';
 import { ArgumentError } from '../core/errors.js';
+import { shapesEqual } from '../core/shape.js';
 import { RandomState } from '../core/rng.js';
 import type { ForwardContext, Parameter } from '../nn/layers.js';
 import { GramFirstLayer, type SpanWeights } from '../nn/mlp-gram.js';
@@ -23,7 +24,7 @@ import type { FastOptions } from '../nn/span-samples.js';
 import { decayedLearningRate, GradientDescent, Momentum, type Optimizer } from '../optim/index.js';
 import { add, fromArray, mul, scalar, sum, zeros, type Tensor } from '../tensor/index.js';
 import { takeColumns } from './batches.js';
-import { checkFitOptions, type FitData, type FitOptions, type FitResult } from './fit.js';
+import { checkFitOptions, type FitData, type FitDivergence, type FitOptions, type FitResult, type FitState } from './fit.js';
 
 /**
  * Why the fast engine cannot train with these settings, or null when it can: it needs a
@@ -70,91 +71,228 @@ export interface GramFitOptions extends FitOptions, FastOptions {
 }
 
 /**
+ * Where a `fitGram` run stands, exactly: `FitState` (the optimiser's parameter list here is
+ * [s (1 x 1), C, b1, W2, b2, …]) plus the first layer's span form, W1 = s·W1_0 + C Xᵀ.
+ */
+export interface GramFitState extends FitState {
+  scale: number;
+  C: Tensor;
+  /** s and C before the last update (`previous` holds the other parameters). */
+  previousSpan?: { scale: number; C: Tensor };
+}
+
+/**
+ * `fitGram` as a run that advances in slices, like `FitRun`: `advance(pause)` trains until
+ * done, diverged, or `pause()` turns true after an update; `state()` is exact, and a run
+ * resumed from it (on a network with the same W1_0, b1, W2, …) continues bit for bit.
+ * @example const run = new FitGramRun(net, { X, Y }, opts); while (!run.advance(tooLong)) await tick(); run.result();
+ */
+export class FitGramRun {
+  private readonly optimizer: Optimizer;
+  private readonly W1: Parameter;
+  private readonly others: Parameter[];
+  private readonly first: GramFirstLayer;
+  private readonly ctx: ForwardContext;
+  private readonly w: SpanWeights;
+  private epoch = 0;
+  private batch = 0;
+  private iteration = 0;
+  private epochTotal = 0;
+  private readonly costs: number[] = [];
+  private readonly epochCosts: number[] = [];
+  // The parameters before the last update, for going back one step on a non-finite cost.
+  private previous: { scale: number; C: Tensor; values: Tensor[] } | undefined;
+  private perm: { epoch: number; perm: Int32Array | undefined } | undefined;
+  private divergence: FitDivergence | undefined;
+  private seconds = 0;
+  private formedAt = -1;
+
+  constructor(
+    private readonly net: Mlp,
+    private readonly data: FitData,
+    private readonly opts: GramFitOptions & { resume?: GramFitState },
+  ) {
+    const op = 'fit';
+    const refusal = gramEngineRefusal(net, opts);
+    if (refusal !== null) throw new ArgumentError(op, 'engine', refusal);
+    this.optimizer = checkFitOptions(op, data, opts);
+    // The setup (G and P0, one pass over X each) counts as training time.
+    const t0 = performance.now();
+    const [W1, ...others] = net.parameters() as [Parameter, ...Parameter[]];
+    this.W1 = W1;
+    this.others = others;
+    this.first = GramFirstLayer.create(W1.value, data.X, opts.backend !== undefined ? { backend: opts.backend } : {});
+    this.ctx = { training: true, rng: new RandomState(opts.dropoutSeed ?? 1) };
+    this.w = { scale: 1, C: zeros([this.first.n1, this.first.m]) };
+    const r = opts.resume;
+    if (r !== undefined) {
+      if (!shapesEqual(r.C.shape, this.w.C.shape)) throw new ArgumentError(op, 'resume.C', `expected (${this.first.n1}, ${this.first.m}), got (${r.C.shape.join(', ')})`);
+      this.optimizer.setState(r.optimizer);
+      this.ctx.rng?.setState(r.dropoutRng);
+      this.w.scale = r.scale;
+      this.w.C = r.C;
+      this.epoch = r.epoch;
+      this.batch = r.batch;
+      this.iteration = r.iteration;
+      this.epochTotal = r.epochTotal;
+      this.costs.push(...r.costs);
+      this.epochCosts.push(...r.epochCosts);
+      if (r.previous !== undefined && r.previousSpan !== undefined) this.previous = { ...r.previousSpan, values: [...r.previous] };
+    }
+    this.seconds = (performance.now() - t0) / 1000;
+  }
+
+  get iterations(): number {
+    return this.iteration;
+  }
+
+  get diverged(): FitDivergence | undefined {
+    return this.divergence;
+  }
+
+  get done(): boolean {
+    return this.divergence !== undefined || this.epoch >= this.opts.epochs;
+  }
+
+  /** This epoch's shuffle as column indices (the batches of `randomMiniBatches`); undefined: full batch. */
+  private epochPerm(): Int32Array | undefined {
+    if (this.perm?.epoch !== this.epoch) {
+      const { opts } = this;
+      this.perm = { epoch: this.epoch, perm: opts.batchSize === undefined ? undefined : new RandomState((opts.shuffleSeed ?? 10) + this.epoch + 1).permutation(this.first.m) };
+    }
+    return this.perm.perm;
+  }
+
+  /** Trains until done or diverged, or until `pause()` is true after an update; true when finished. */
+  advance(pause?: () => boolean): boolean {
+    const t0 = performance.now();
+    const { opts, optimizer, first, w, net, data, others } = this;
+    const [b1, ...rest] = others as [Parameter, ...Parameter[]];
+    const tail = net.net.layers.slice(1);
+    const restWeights = net.dense.slice(1).map((d) => d.W);
+    const l2 = opts.l2 ?? 0;
+    const m = first.m;
+    const size = opts.batchSize ?? m;
+    try {
+      while (!this.done) {
+        const { epoch, batch, iteration } = this;
+        if (opts.decay !== undefined) optimizer.learningRate = decayedLearningRate(opts.learningRate, epoch, opts.decay);
+        const perm = this.epochPerm();
+        const start = batch * size;
+        const end = Math.min(start + size, m);
+        const cols = perm?.subarray(start, end);
+        const Y = perm === undefined ? data.Y : takeColumns(data.Y, perm, start, end);
+        const mb = end - start;
+        // Z1 - b1 as a leaf: backward leaves dZ1 in its grad.
+        const Q = requiresGrad(first.scores(w, cols));
+        let A = add(Q, b1.value);
+        for (const layer of tail) A = layer.forward(A, this.ctx);
+        let J = net.lossOfScores(A, Y, opts.loss);
+        if (l2 !== 0) {
+          // The course's (1/m)(λ/2)Σ‖W‖², ‖W1‖² from its span form.
+          let squares: Tensor = scalar(first.squaredNorm(w));
+          for (const p of restWeights) squares = add(squares, sum(mul(p.value, p.value)));
+          J = add(J, mul((1 / mb) * (l2 / 2), squares));
+        }
+        const cost = J.item();
+        if (!Number.isFinite(cost)) {
+          // The steps overshot: go back to the parameters of the last finite cost, as `fit` does.
+          const back = iteration > 0 ? this.previous : undefined;
+          if (back !== undefined) {
+            w.scale = back.scale;
+            w.C = back.C;
+            others.forEach((p, i) => (p.value = back.values[i] as Tensor));
+          }
+          this.divergence = { iteration, epoch, batch, cost, kept: back !== undefined ? iteration - 1 : iteration };
+          return true;
+        }
+        this.previous = { scale: w.scale, C: w.C, values: others.map((p) => p.value) };
+        backward(J);
+        const decay = l2 / mb;
+        const values = [scalar(w.scale).reshape([1, 1]), w.C, ...[b1, ...rest].map((p) => p.value)];
+        const grads = [
+          scalar(decay * w.scale).reshape([1, 1]),
+          spanGradient(Q.grad ?? zeros(Q.shape), w.C, cols, decay),
+          ...[b1, ...rest].map((p) => p.value.grad ?? zeros(p.value.shape, p.value.dtype)),
+        ];
+        const [scale, C, ...updated] = optimizer.step(values, grads);
+        w.scale = (scale as Tensor).item();
+        w.C = C as Tensor;
+        [b1, ...rest].forEach((p, i) => (p.value = updated[i] as Tensor));
+        this.costs.push(cost);
+        this.epochTotal += cost * mb;
+        if (opts.formW1?.(iteration, epoch, end === m) === true) this.W1.value = first.weights(w);
+        opts.onIteration?.({ iteration, epoch, batch, cost, learningRate: optimizer.learningRate });
+        this.iteration++;
+        this.batch++;
+        if (end === m) {
+          const epochCost = this.epochTotal / m;
+          this.epochCosts.push(epochCost);
+          opts.onEpoch?.({ epoch, cost: epochCost, learningRate: optimizer.learningRate, iterations: this.iteration });
+          this.epoch++;
+          this.batch = 0;
+          this.epochTotal = 0;
+        }
+        if (pause?.() === true) break;
+      }
+      return this.done;
+    } finally {
+      // Forming W1 reads X once: at the end, not after every slice (`result` forms it too).
+      if (this.done) this.formW1();
+      this.seconds += (performance.now() - t0) / 1000;
+    }
+  }
+
+  /** Sets the network's W1 to the weights the span form stands for, W1 = s·W1_0 + C Xᵀ. */
+  private formW1(): void {
+    if (this.formedAt === this.iteration && this.divergence === undefined) return;
+    this.W1.value = this.first.weights(this.w);
+    this.formedAt = this.divergence === undefined ? this.iteration : -1;
+  }
+
+  /** The exact state now, to resume from (with b1, W2, … the network's values). */
+  state(): GramFitState {
+    const p = this.previous;
+    return {
+      epoch: this.epoch,
+      batch: this.batch,
+      iteration: this.iteration,
+      epochTotal: this.epochTotal,
+      costs: [...this.costs],
+      epochCosts: [...this.epochCosts],
+      optimizer: this.optimizer.getState(),
+      dropoutRng: (this.ctx.rng as RandomState).getState(),
+      scale: this.w.scale,
+      C: this.w.C,
+      ...(p !== undefined ? { previous: [...p.values], previousSpan: { scale: p.scale, C: p.C } } : {}),
+    };
+  }
+
+  /** What the run did; the network's W1 is formed first, so every parameter is current. */
+  result(): FitResult {
+    this.formW1();
+    return {
+      costs: [...this.costs],
+      epochCosts: [...this.epochCosts],
+      iterations: this.iteration,
+      epochs: this.opts.epochs,
+      seconds: this.seconds,
+      optimizer: this.optimizer,
+      ...(this.divergence !== undefined ? { diverged: this.divergence } : {}),
+    };
+  }
+}
+
+/**
  * `fit` for an `Mlp` with the first layer in span form: trains `net` in place (W1 is formed
  * at the end, so the trained network is an ordinary Mlp) and returns what `fit` returns.
  * An ArgumentError when `gramEngineRefusal` refuses.
  * @example fitGram(net, { X, Y }, { learningRate: 0.0007, epochs: 100, optimizer: 'momentum', batchSize: 64 })
  */
 export function fitGram(net: Mlp, data: FitData, opts: GramFitOptions): FitResult {
-  const op = 'fit';
-  const refusal = gramEngineRefusal(net, opts);
-  if (refusal !== null) throw new ArgumentError(op, 'engine', refusal);
-  const optimizer: Optimizer = checkFitOptions(op, data, opts);
-  // The setup (G and P0, one pass over X each) counts as training time.
-  const t0 = performance.now();
-  const [W1, b1, ...rest] = net.parameters() as [Parameter, Parameter, ...Parameter[]];
-  const first = GramFirstLayer.create(W1.value, data.X, opts.backend !== undefined ? { backend: opts.backend } : {});
-  const m = first.m;
-  const tail = net.net.layers.slice(1);
-  const restWeights = net.dense.slice(1).map((d) => d.W);
-  const ctx: ForwardContext = { training: true, rng: new RandomState(opts.dropoutSeed ?? 1) };
-  const l2 = opts.l2 ?? 0;
-  const shuffleSeed = opts.shuffleSeed ?? 10;
-  const w: SpanWeights = { scale: 1, C: zeros([first.n1, m]) };
-  const costs: number[] = [];
-  const epochCosts: number[] = [];
-  let iteration = 0;
-  // The parameters before the last update, for going back one step on a non-finite cost.
-  let previous: { scale: number; C: Tensor; values: Tensor[] } | undefined;
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    if (opts.decay !== undefined) optimizer.learningRate = decayedLearningRate(opts.learningRate, epoch, opts.decay);
-    // The batches of `randomMiniBatches`, as column indices.
-    const perm = opts.batchSize === undefined ? undefined : new RandomState(shuffleSeed + epoch + 1).permutation(m);
-    const size = opts.batchSize ?? m;
-    let total = 0;
-    for (let start = 0, batch = 0; start < m; start += size, batch++) {
-      const end = Math.min(start + size, m);
-      const cols = perm?.subarray(start, end);
-      const Y = perm === undefined ? data.Y : takeColumns(data.Y, perm, start, end);
-      const mb = end - start;
-      // Z1 - b1 as a leaf: backward leaves dZ1 in its grad.
-      const Q = requiresGrad(first.scores(w, cols));
-      let A = add(Q, b1.value);
-      for (const layer of tail) A = layer.forward(A, ctx);
-      let J = net.lossOfScores(A, Y, opts.loss);
-      if (l2 !== 0) {
-        // The course's (1/m)(λ/2)Σ‖W‖², ‖W1‖² from its span form.
-        let squares: Tensor = scalar(first.squaredNorm(w));
-        for (const p of restWeights) squares = add(squares, sum(mul(p.value, p.value)));
-        J = add(J, mul((1 / mb) * (l2 / 2), squares));
-      }
-      const cost = J.item();
-      if (!Number.isFinite(cost)) {
-        // The steps overshot: go back to the parameters of the last finite cost, as `fit` does.
-        if (previous !== undefined) {
-          w.scale = previous.scale;
-          w.C = previous.C;
-          [b1, ...rest].forEach((p, i) => (p.value = previous?.values[i] as Tensor));
-        }
-        W1.value = first.weights(w);
-        const diverged = { iteration, epoch, batch, cost, kept: previous !== undefined ? iteration - 1 : iteration };
-        return { costs, epochCosts, iterations: iteration, epochs: opts.epochs, seconds: (performance.now() - t0) / 1000, optimizer, diverged };
-      }
-      previous = { scale: w.scale, C: w.C, values: [b1, ...rest].map((p) => p.value) };
-      backward(J);
-      const decay = l2 / mb;
-      const values = [scalar(w.scale).reshape([1, 1]), w.C, ...[b1, ...rest].map((p) => p.value)];
-      const grads = [
-        scalar(decay * w.scale).reshape([1, 1]),
-        spanGradient(Q.grad ?? zeros(Q.shape), w.C, cols, decay),
-        ...[b1, ...rest].map((p) => p.value.grad ?? zeros(p.value.shape, p.value.dtype)),
-      ];
-      const [scale, C, ...updated] = optimizer.step(values, grads);
-      w.scale = (scale as Tensor).item();
-      w.C = C as Tensor;
-      [b1, ...rest].forEach((p, i) => (p.value = updated[i] as Tensor));
-      costs.push(cost);
-      total += cost * mb;
-      if (opts.formW1?.(iteration, epoch, end === m) === true) W1.value = first.weights(w);
-      opts.onIteration?.({ iteration, epoch, batch, cost, learningRate: optimizer.learningRate });
-      iteration++;
-    }
-    const cost = total / m;
-    epochCosts.push(cost);
-    opts.onEpoch?.({ epoch, cost, learningRate: optimizer.learningRate, iterations: iteration });
-  }
-  W1.value = first.weights(w);
-  return { costs, epochCosts, iterations: iteration, epochs: opts.epochs, seconds: (performance.now() - t0) / 1000, optimizer };
+  const run = new FitGramRun(net, data, opts);
+  run.advance();
+  return run.result();
 }
 
 /** How a deep network trains: `fast` (first layer in span form, `fitGram`) or `plain` (`fit`, autodiff through every layer). */

@@ -5,9 +5,10 @@
  * epoch and batch, the dropout generator; shuffles are re-made from their seeds), and a
  * resumed run prints the same costs and ends with the same bits as an unbroken one.
  *
- * The plain engine (autodiff through every layer) runs in slices. The fast engine
- * (./fit-gram.ts) trains in one call: it cannot pause, so a run that may need stopping and
- * resuming uses `--engine plain`; a checkpoint always resumes on the plain engine.
+ * Both engines run in slices: the plain one (`FitRun`, autodiff through every layer) and the
+ * fast one (`FitGramRun`, the first layer in span form W1 = s·W1_0 + C Xᵀ, whose checkpoint
+ * holds s and C: W1_0 is re-made from the run's initialiser and seed). A checkpoint resumes
+ * on the engine that wrote it.
  *
  * @example
  * const run = new MlpRun(data, settings, onCost);
@@ -20,24 +21,26 @@ import type { OptimizerState } from '../optim/index.js';
 import type { Sliced } from './control.js';
 import type { CatData } from './dataset.js';
 import { FitRun, type FitState } from './fit.js';
-import { fitGram } from './fit-gram.js';
+import { FitGramRun, type GramFitState } from './fit-gram.js';
 import { evaluateNet, prepareMlp, targetsFor, type MlpResult, type MlpSettings, type PrintedCost } from './mlp.js';
 import { mlpFromDocument, restoreTensor, storeTensor } from './model-document.js';
 
 /** A deep network's checkpoint: the loop's exact state and the costs printed so far. */
 export interface MlpCheckpoint {
   settings: MlpSettings;
-  fit: FitState;
+  /** The engine whose state this is. */
+  engine: 'plain' | 'fast';
+  /** The loop's state; the fast engine's adds the span form (s, C) of W1. */
+  fit: FitState | GramFitState;
   costs: PrintedCost[];
-  /** The parameter values (the model's `parameters()` order). */
+  /** The parameter values (the model's `parameters()` order; the fast engine ignores W1, re-made from the seed). */
   values: Tensor[];
 }
 
 /** A deep-network run in slices; `trainMlp` with pause, checkpoint and resume. */
 export class MlpRun implements Sliced {
   readonly prepared: ReturnType<typeof prepareMlp>;
-  private readonly run: FitRun | undefined;
-  private gram: ReturnType<typeof fitGram> | undefined;
+  private readonly run: FitRun | FitGramRun;
   private readonly costs: PrintedCost[] = [];
   private readonly record: (c: PrintedCost) => void;
 
@@ -48,7 +51,10 @@ export class MlpRun implements Sliced {
     resume?: MlpCheckpoint,
   ) {
     const s = settings;
-    this.prepared = prepareMlp(data, resume !== undefined ? { ...s, engine: 'plain' } : s);
+    this.prepared = prepareMlp(data, resume !== undefined ? { ...s, engine: resume.engine } : s);
+    if (resume !== undefined && this.prepared.engine.engine !== resume.engine) {
+      throw new ModelFileError('(checkpoint)', 'checkpoint.engine', `the ${resume.engine} engine cannot resume this run: ${this.prepared.engine.note ?? ''}`);
+    }
     const { net, fitOptions } = this.prepared;
     this.record = (c) => {
       this.costs.push(c);
@@ -58,7 +64,10 @@ export class MlpRun implements Sliced {
       this.costs.push(...resume.costs);
       const params = net.parameters();
       if (resume.values.length !== params.length) throw new ModelFileError('(checkpoint)', 'parameters', `expected ${params.length} tensors, got ${resume.values.length}`);
-      params.forEach((p, i) => (p.value = resume.values[i] as Tensor));
+      // The fast engine's W1 stays the initial W1_0 its span form is built on.
+      params.forEach((p, i) => {
+        if (i > 0 || resume.engine === 'plain') p.value = resume.values[i] as Tensor;
+      });
     }
     const last = s.epochs - 1;
     const shown = (i: number): boolean => i % s.printEvery === 0 || i === last;
@@ -66,9 +75,10 @@ export class MlpRun implements Sliced {
       ? { onIteration: (it: { iteration: number; cost: number }) => void (shown(it.iteration) && this.record({ unit: 'iteration', index: it.iteration, cost: it.cost })) }
       : { onEpoch: (ep: { epoch: number; cost: number }) => void (shown(ep.epoch) && this.record({ unit: 'epoch', index: ep.epoch, cost: ep.cost })) };
     this.fitOptions = { ...fitOptions, ...callbacks };
-    if (this.prepared.engine.engine === 'plain') {
-      this.run = new FitRun(net, this.fitData(), { ...this.fitOptions, ...(resume !== undefined ? { resume: resume.fit } : {}) });
-    }
+    const from = resume !== undefined ? { resume: resume.fit } : {};
+    if (this.prepared.engine.engine === 'plain') this.run = new FitRun(net, this.fitData(), { ...this.fitOptions, ...from });
+    else if (resume === undefined || 'C' in resume.fit) this.run = new FitGramRun(net, this.fitData(), { ...this.fitOptions, ...(resume !== undefined ? { resume: resume.fit as GramFitState } : {}) });
+    else throw new ModelFileError('(checkpoint)', 'checkpoint.C', 'the fast engine needs the span form (scale, C) of W1');
   }
 
   private readonly fitOptions: ReturnType<typeof prepareMlp>['fitOptions'];
@@ -77,28 +87,24 @@ export class MlpRun implements Sliced {
     return { X: this.data.trainX, Y: targetsFor(this.prepared.net, this.data.trainY) };
   }
 
-  /** True when this run can pause between updates (the plain engine). */
-  get pausable(): boolean {
-    return this.run !== undefined;
-  }
-
-  /** Trains until finished, or (plain engine) until `pause()` is true after an update; true when finished. */
+  /** Trains until finished, or until `pause()` is true after an update; true when finished. */
   advance(pause?: () => boolean): boolean {
-    if (this.run !== undefined) return this.run.advance(pause);
-    this.gram ??= fitGram(this.prepared.net, this.fitData(), this.fitOptions);
-    return true;
+    return this.run.advance(pause);
   }
 
-  /** The exact state now (plain engine only). */
-  checkpoint(): MlpCheckpoint | undefined {
-    if (this.run === undefined) return undefined;
-    return { settings: { ...this.settings, engine: 'plain' }, fit: this.run.state(), costs: [...this.costs], values: this.prepared.net.parameters().map((p) => p.value) };
+  /** The exact state now. */
+  checkpoint(): MlpCheckpoint {
+    const engine = this.prepared.engine.engine;
+    const fit = this.run.state();
+    // The network's W1 formed from the span form, for the model file's parameters.
+    this.run.result();
+    return { settings: { ...this.settings, engine }, engine, fit, costs: [...this.costs], values: this.prepared.net.parameters().map((p) => p.value) };
   }
 
   /** The network now, its costs and its scores on both sets. */
   result(): MlpResult {
     const { net, classes, engine } = this.prepared;
-    const r = this.run?.result() ?? (this.gram as ReturnType<typeof fitGram>);
+    const r = this.run.result();
     const onTrain = evaluateNet(net, this.data.trainX, this.data.trainY);
     const onTest = evaluateNet(net, this.data.testX, this.data.testY);
     return {
@@ -112,9 +118,11 @@ export function storeMlpCheckpoint(c: MlpCheckpoint, data: Record<string, unknow
   const f = c.fit;
   const slots: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f.optimizer.slots)) slots[k] = v.map(storeTensor);
+  const span = 'C' in f ? { scale: f.scale, C: storeTensor(f.C), ...(f.previousSpan !== undefined ? { previousSpan: { scale: f.previousSpan.scale, C: storeTensor(f.previousSpan.C) } } : {}) } : {};
   return {
-    engine: 'plain',
+    engine: c.engine,
     settings: c.settings,
+    ...span,
     epoch: f.epoch,
     batch: f.batch,
     iteration: f.iteration,
@@ -169,7 +177,21 @@ export function mlpCheckpointFromDocument(file: string, doc: Record<string, unkn
     if (!Number.isSafeInteger(index) || typeof cost !== 'number') throw new ModelFileError(file, `training.costs[${i}]`, `expected {${unit}: integer, cost: number}`);
     return { unit, index: index as number, cost };
   });
-  const fit: FitState = {
+  const engine = c['engine'];
+  if (engine !== 'plain' && engine !== 'fast') throw bad('engine', '"plain" or "fast"');
+  let span: Pick<GramFitState, 'scale' | 'C' | 'previousSpan'> | undefined;
+  if (engine === 'fast') {
+    if (typeof c['scale'] !== 'number' || !Number.isFinite(c['scale'])) throw bad('scale', 'a finite number');
+    const ps = c['previousSpan'] as Record<string, unknown> | undefined;
+    if (ps !== undefined && (typeof ps['scale'] !== 'number' || !Number.isFinite(ps['scale']))) throw bad('previousSpan.scale', 'a finite number');
+    span = {
+      scale: c['scale'],
+      C: restoreTensor(file, 'checkpoint.C', c['C']),
+      ...(ps !== undefined ? { previousSpan: { scale: ps['scale'] as number, C: restoreTensor(file, 'checkpoint.previousSpan.C', ps['C']) } } : {}),
+    };
+  }
+  const fit: FitState | GramFitState = {
+    ...span,
     epoch: c['epoch'] as number,
     batch: c['batch'] as number,
     iteration: c['iteration'] as number,
@@ -180,5 +202,5 @@ export function mlpCheckpointFromDocument(file: string, doc: Record<string, unkn
     dropoutRng: rng,
     ...(Array.isArray(prev) ? { previous: prev.map((t, i) => restoreTensor(file, `checkpoint.previous[${i}]`, t)) } : {}),
   };
-  return { settings, fit, costs: printed, values: net.parameters().map((p) => p.value) };
+  return { settings, engine, fit, costs: printed, values: net.parameters().map((p) => p.value) };
 }

@@ -107,6 +107,30 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     expect((await readDoc(stopped)).parameters).toEqual((await readDoc(whole)).parameters);
   }, 120_000);
 
+  it('deep network, fast engine (span form), momentum, L2, mini-batches and dropout: resumed bit for bit', async () => {
+    const dir = await tempDir();
+    const stopped = join(dir, 'stopped.json');
+    const whole = join(dir, 'whole.json');
+    const args = ['train', '--data', DATASETS, '--model', 'mlp', '--layers', '12288,20,7,5,1', '--optimizer', 'momentum', '--batch-size', '64', '--epochs', '300', '--dropout', '0.1', '--l2', '0.1', '--print-every', '10'];
+    const a = await interrupted([...args, '--save', stopped], 'SIGINT');
+    expect(a.code).toBe(130);
+    expect(a.stdout).toContain('engine: fast');
+    const ck = await readDoc(stopped);
+    expect(ck.checkpoint?.['engine']).toBe('fast');
+    // The span form of W1 (s, C) is the state, one coefficient per unit and sample.
+    expect((ck.checkpoint?.['C'] as { shape: number[] }).shape).toEqual([20, 209]);
+    expect(typeof ck.checkpoint?.['scale']).toBe('number');
+    const b = tsgrad(['train', '--data', DATASETS, '--resume', stopped]);
+    expect(b.stderr).toBe('');
+    expect(b.code).toBe(0);
+    const c = tsgrad([...args, '--save', whole]);
+    expect(c.code).toBe(0);
+    expect([...costLines(a.stdout), ...costLines(b.stdout)]).toEqual(costLines(c.stdout));
+    const [resumed, unbroken] = [await readDoc(stopped), await readDoc(whole)];
+    expect(resumed.checkpoint).toBeUndefined();
+    expect(resumed.parameters).toEqual(unbroken.parameters);
+  }, 120_000);
+
   it('refuses to resume from a finished model, or with other settings', async () => {
     const dir = await tempDir();
     const done = join(dir, 'done.json');
