@@ -297,6 +297,7 @@ export function fitGram(net: Mlp, data: FitData, opts: GramFitOptions): FitResul
 
 /** How a deep network trains: `fast` (first layer in span form, `fitGram`) or `plain` (`fit`, autodiff through every layer). */
 export type MlpEngine = 'fast' | 'plain';
+/** The engines by name, for option parsing. @example MLP_ENGINES.includes('fast') // true */
 export const MLP_ENGINES: readonly MlpEngine[] = ['fast', 'plain'];
 
 /** The engine a run uses, and why it is not the one asked for. */
