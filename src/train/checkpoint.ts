@@ -94,7 +94,14 @@ export type LoadedCheckpoint =
  * @example const ck = await loadCheckpoint('model.json'); // { type: 'logistic', settings, checkpoint }
  */
 export async function loadCheckpoint(file: string): Promise<LoadedCheckpoint> {
-  const doc = (await readModelDocument(file)) as Record<string, unknown>;
+  return checkpointFromDocument(file, (await readModelDocument(file)) as Record<string, unknown>);
+}
+
+/**
+ * A parsed model document's checkpoint, checked field by field (`loadCheckpoint` without the file reading).
+ * @example checkpointFromDocument('model.json', parseModelDocument('model.json', text))
+ */
+export function checkpointFromDocument(file: string, doc: Record<string, unknown>): LoadedCheckpoint {
   const ck = doc['checkpoint'];
   if (typeof ck !== 'object' || ck === null) {
     throw new ModelFileError(file, 'checkpoint', 'no checkpoint in this model file: it was not saved by a stopped run (it finished, or diverged)');
@@ -120,6 +127,9 @@ export async function loadCheckpoint(file: string): Promise<LoadedCheckpoint> {
     throw new ModelFileError(file, 'training.costs', 'expected a list of {iteration, cost}');
   }
   const prev = c['previous'] as Record<string, unknown> | undefined;
+  if (prev !== undefined && (typeof prev !== 'object' || prev === null || Array.isArray(prev))) {
+    throw new ModelFileError(file, 'checkpoint.previous', 'expected an object {b, w or c}');
+  }
   const checkpoint: SingleNeuronCheckpoint = {
     engine: engine as SingleNeuronEngine,
     iteration: integer(file, 'checkpoint.iteration', c['iteration'], 0),

@@ -183,7 +183,7 @@ export function mlpCheckpointFromDocument(file: string, doc: Record<string, unkn
   if (engine === 'fast') {
     if (typeof c['scale'] !== 'number' || !Number.isFinite(c['scale'])) throw bad('scale', 'a finite number');
     const ps = c['previousSpan'] as Record<string, unknown> | undefined;
-    if (ps !== undefined && (typeof ps['scale'] !== 'number' || !Number.isFinite(ps['scale']))) throw bad('previousSpan.scale', 'a finite number');
+    if (ps !== undefined && (typeof ps !== 'object' || ps === null || typeof ps['scale'] !== 'number' || !Number.isFinite(ps['scale']))) throw bad('previousSpan', '{scale, C} with a finite scale');
     span = {
       scale: c['scale'],
       C: restoreTensor(file, 'checkpoint.C', c['C']),

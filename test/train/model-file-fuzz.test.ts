@@ -9,7 +9,9 @@ import { ModelFileError } from '../../src/core/errors.js';
 import { parseInitializer } from '../../src/nn/init.js';
 import { Mlp } from '../../src/nn/mlp.js';
 import { fromArray } from '../../src/tensor/index.js';
-import { logisticDocument, mlpDocument, modelFromDocument } from '../../src/train/model-document.js';
+import { checkpointFromDocument } from '../../src/train/checkpoint.js';
+import { mlpCheckpointFromDocument } from '../../src/train/mlp-run.js';
+import { logisticDocument, mlpDocument, modelFromDocument, storeTensor } from '../../src/train/model-document.js';
 import { checkHeader, parseModelDocument, trainingRecord, type ModelHeader } from '../../src/train/model-header.js';
 
 const SEED = 20261126;
@@ -112,5 +114,66 @@ describe('model files under fuzzing', () => {
     fc.assert(fc.property(structureMutation(base), (text) => void seen[outcome(text) as 'ok' | 'refused']++), { seed: SEED, numRuns: 1500 });
     expect(seen.refused).toBeGreaterThan(100);
     expect(seen.ok).toBeGreaterThan(10);
+  });
+});
+
+describe('checkpoints under fuzzing', () => {
+  it.each(['fast', 'plain'] as const)('a stopped single neuron (%s engine): any field replaced ends in a checkpoint or a ModelFileError', (engine) => {
+    const ck = {
+      engine,
+      iteration: 7,
+      b: -0.125,
+      ...(engine === 'fast' ? { c: storeTensor(fromArray([0.5, -0.25, 0.125])) } : { w: storeTensor(fromArray(Array.from({ length: 12 }, (_, i) => i / 16), [12, 1])) }),
+      previous: { b: -0.1, ...(engine === 'fast' ? { c: storeTensor(fromArray([0.25, -0.125, 0])) } : { w: storeTensor(fromArray(new Array(12).fill(0), [12, 1])) }) },
+      data: { train: { samples: 3, fingerprint: '01234567' }, test: { samples: 2, fingerprint: '89abcdef' } },
+    };
+    const base = JSON.parse(logisticText) as Record<string, unknown>;
+    const text = JSON.stringify({ ...base, training: { ...header.training, printEvery: 1 }, checkpoint: ck });
+    expect(checkpointFromDocument('fuzz.json', JSON.parse(text) as Record<string, unknown>).type).toBe('logistic');
+    const seen = { ok: 0, refused: 0 };
+    fc.assert(fc.property(structureMutation(text), (t) => {
+      try {
+        checkpointFromDocument('fuzz.json', parseModelDocument('fuzz.json', t));
+        seen.ok++;
+      } catch (e) {
+        if (!(e instanceof ModelFileError)) throw new Error(`not a ModelFileError: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        seen.refused++;
+      }
+    }), { seed: SEED, numRuns: 1000 });
+    expect(seen.refused).toBeGreaterThan(50);
+    expect(seen.ok).toBeGreaterThan(50);
+  });
+
+  it.each(['plain', 'fast'] as const)('a stopped deep network (%s engine): any field replaced ends in a checkpoint or a ModelFileError', (engine) => {
+    const opt = net.parameters().map((p) => storeTensor(p.value));
+    const C = storeTensor(fromArray(Array.from({ length: 9 }, (_, i) => i / 32), [3, 3]));
+    const ck = {
+      engine,
+      ...(engine === 'fast' ? { scale: 0.99, C, previousSpan: { scale: 1, C } } : {}),
+      settings: { layers: [12, 3, 1], hidden: 'relu', init: 'he', seed: 3, optimizer: 'adam', learningRate: 0.01, epochs: 4, shuffleSeed: 10, l2: 0, dropout: 0, dropoutSeed: 1, loss: 'course', printEvery: 1 },
+      epoch: 1, batch: 0, iteration: 1, epochTotal: 0, costs: [0.7], epochCosts: [0.7],
+      optimizer: { name: 'adam', steps: 1, learningRate: 0.01, slots: { v: opt, s: opt } },
+      dropoutRng: { key: Array.from({ length: 624 }, (_, i) => i), pos: 624, hasGauss: false, gauss: 0 },
+      previous: opt,
+      data: { train: { samples: 3, fingerprint: '01234567' }, test: { samples: 2, fingerprint: '89abcdef' } },
+    };
+    const text = JSON.stringify({ ...(JSON.parse(mlpText) as object), checkpoint: ck });
+    const load = (t: string): unknown => {
+      const doc = parseModelDocument('fuzz.json', t);
+      const c = checkpointFromDocument('fuzz.json', doc);
+      return c.type === 'mlp' ? mlpCheckpointFromDocument('fuzz.json', doc) : c;
+    };
+    expect(load(text)).toBeDefined();
+    const seen = { ok: 0, refused: 0 };
+    fc.assert(fc.property(structureMutation(text), (t) => {
+      try {
+        load(t);
+        seen.ok++;
+      } catch (e) {
+        if (!(e instanceof ModelFileError)) throw new Error(`not a ModelFileError: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        seen.refused++;
+      }
+    }), { seed: SEED, numRuns: 1000 });
+    expect(seen.refused).toBeGreaterThan(50);
   });
 });
