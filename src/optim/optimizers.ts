@@ -106,7 +106,7 @@ abstract class Base implements Optimizer {
 
   setState(state: OptimizerState): void {
     const op = `${this.name}.setState`;
-    if (state.name !== this.name) throw new ArgumentError(op, 'name', `a ${state.name} state cannot resume ${this.name}`);
+    if (state.name !== this.name) throw new ArgumentError(op, 'name', `a state of ${state.name} cannot resume ${this.name}`);
     if (!Number.isSafeInteger(state.steps) || state.steps < 0) throw new ArgumentError(op, 'steps', `must be an integer >= 0, got ${state.steps}`);
     const mine = this.slots();
     for (const k of Object.keys(mine)) {
