@@ -224,7 +224,7 @@ describe('bad model files', () => {
     const smallTest = await h5('small-test.h5', { test_set_x: images(2), test_set_y: int64([1, 0]), list_classes: CLASS_LIST });
     const tiny = join(dir, 'tiny.json');
     expect(tsgrad(['train', '--train', small, '--test', smallTest, '--iterations', '2', '--save', tiny]).code).toBe(0);
-    userError(['evaluate', tiny, '--data', DATASETS], 'tiny.json');
+    userError(['evaluate', tiny, '--data', DATASETS], 'train_set_x', 'images are (64, 64, 3) but the model', 'tiny.json takes (2, 2, 3)');
   }, 30_000);
 });
 
