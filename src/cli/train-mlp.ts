@@ -207,6 +207,8 @@ export async function runMlp(settings: MlpSettings, data: CatData, opts: { save?
   if (opts.json) {
     const out = {
       model: 'mlp',
+      status: d !== undefined ? 'diverged' : 'done',
+      ...(d !== undefined ? { diverged: { ...d, cost: String(d.cost) } } : {}),
       settings: s,
       output: r.net.spec.output,
       classes: r.classes,
