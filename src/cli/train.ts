@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { FloatDType } from '../core/dtype.js';
 import { loadCatData } from '../train/dataset.js';
 import { checkData, loadCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
-import { mlpCheckpointFromDocument } from '../train/mlp-run.js';
+import { mlpCheckpointFromDocument, type MlpCheckpoint } from '../train/mlp-run.js';
 import { divergenceAdvice, runInSlices } from '../train/control.js';
 import { ENGINE_NAMES, REFERENCE_SETTINGS, saveSingleNeuron, SingleNeuronRun, type SingleNeuronEngine, type SingleNeuronSettings } from '../train/single-neuron.js';
 import { pyFloat, pyShape } from './format.js';
@@ -56,6 +56,12 @@ export function trainCommand(): Command {
   });
 }
 
+/** Options a resumed deep network takes from its checkpoint: given with --resume, they are refused. */
+const RESUMED_MLP_FLAGS: readonly (readonly [string, string])[] = [
+  ...MLP_ONLY, ['learningRate', '--learning-rate'], ['iterations', '--iterations'], ['printEvery', '--print-every'],
+  ['engine', '--engine'], ['dtype', '--dtype'], ['autodiff', '--autodiff'],
+];
+
 /** With --resume, the options that come from the checkpoint may only repeat its values. */
 function resumedSettings(cmd: Command, opts: TrainOptions, ck: LoadedCheckpoint & { type: 'logistic' }): SingleNeuronSettings {
   const s = ck.settings;
@@ -83,6 +89,12 @@ async function train(opts: TrainOptions, cmd: Command): Promise<number | void> {
     if (stray) throw new ArgumentError('train', stray[1], 'applies to --model mlp');
   }
   const settings = ck?.type === 'logistic' ? resumedSettings(cmd, opts, ck) : undefined;
+  let mlpResume: MlpCheckpoint | undefined;
+  if (ck?.type === 'mlp') {
+    const typed = RESUMED_MLP_FLAGS.find(([name]) => given(cmd, name));
+    if (typed) throw new ArgumentError('train', typed[1], `a resumed run keeps the settings of ${ck.file}`);
+    mlpResume = mlpCheckpointFromDocument(ck.file, ck.doc);
+  }
   const save = opts.save ?? ck?.file;
   const say = opts.json ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
   const data = await loadCatData(
@@ -101,11 +113,8 @@ async function train(opts: TrainOptions, cmd: Command): Promise<number | void> {
   say(`test_set_y shape: ${pyShape(data.test.y.shape)}`);
   say(`train_set_x_flatten shape: ${pyShape([data.features, mTrain ?? 0])}`);
   if (mlp) {
-    if (ck?.type !== 'mlp') return runMlp(mlpSettings(cmd, opts, data), data, { ...opts, ...(save !== undefined ? { save } : {}) }, say);
-    const typed = MLP_ONLY.find(([name]) => given(cmd, name)) ?? (['learningRate', 'iterations', 'printEvery', 'engine'] as const).map((n) => [n, `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] as const).find(([name]) => given(cmd, name));
-    if (typed) throw new ArgumentError('train', typed[1], `a resumed run keeps the settings of ${ck.file}`);
-    const resume = mlpCheckpointFromDocument(ck.file, ck.doc);
-    return runMlp(resume.settings, data, { ...opts, ...(save !== undefined ? { save } : {}) }, say, resume);
+    const out = { ...opts, ...(save !== undefined ? { save } : {}) };
+    return mlpResume !== undefined ? runMlp(mlpResume.settings, data, out, say, mlpResume) : runMlp(mlpSettings(cmd, opts, data), data, out, say);
   }
   const s: SingleNeuronSettings = settings ?? { engine: opts.autodiff ? 'autodiff' : opts.engine, iterations: opts.iterations, learningRate: opts.learningRate, printEvery: opts.printEvery, dtype: opts.dtype };
   const run = new SingleNeuronRun(data, s, (i, cost) => say(`Cost after iteration ${i}: ${cost.toFixed(6)}`), ck?.type === 'logistic' ? ck.checkpoint : undefined);

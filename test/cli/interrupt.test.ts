@@ -97,6 +97,9 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     expect(opt.steps).toBe(ck.checkpoint?.['iteration']);
     expect(opt.slots['v']).toHaveLength(4);
     expect((ck.checkpoint?.['dropoutRng'] as { key: number[] }).key).toHaveLength(624);
+    const other = tsgrad(['train', '--data', DATASETS, '--resume', stopped, '--optimizer', 'gd']);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trim()).toBe(`tsgrad: error: train: --optimizer: a resumed run keeps the settings of ${stopped}`);
 
     const b = tsgrad(['train', '--data', DATASETS, '--resume', stopped]);
     expect(b.stderr).toBe('');
