@@ -1,12 +1,10 @@
 /**
  * A deep network trained a few iterations at a time, so the worker can pause, report and
  * resume: the CLI's own code (`prepareMlp` builds and checks the network and picks the
- * engine as `tsgrad train --model mlp` does; `fit` or `fitGram` trains it), called in chunks
- * with one optimiser object kept across them. With the plain engine (`fit`), full-batch
- * training without dropout or decay does the same arithmetic however it is chunked, so the
- * costs are bit for bit the CLI's `--engine plain`. The fast engine (`fitGram`, the CLI's
- * default for gd and momentum) starts each chunk from the formed first layer, so its costs
- * agree with the CLI's to rounding (about 1e-13).
+ * engine as `tsgrad train --model mlp` does), trained by the CLI's resumable runs, `FitRun`
+ * (the plain engine, `fit`) or `FitGramRun` (the fast engine, `fitGram`), advanced a slice at
+ * a time. One run goes on across the slices, so the costs are bit for bit the CLI's with
+ * either engine.
  */
 import { noGrad } from '../../src/autograd/index.js';
 import { ArgumentError } from '../../src/core/errors.js';
@@ -16,9 +14,9 @@ import type { Mlp } from '../../src/nn/mlp.js';
 import type { OptimizerName } from '../../src/optim/index.js';
 import { astype, greater, Tensor } from '../../src/tensor/index.js';
 import type { CatData } from '../../src/train/dataset.js';
-import { checkFitOptions, fit, type FitOptions } from '../../src/train/fit.js';
+import { checkFitOptions, FitRun, type FitDivergence, type FitOptions, type IterationInfo } from '../../src/train/fit.js';
 import { flattenImages } from '../../src/train/flatten.js';
-import { fitGram, type EngineChoice, type MlpEngine } from '../../src/train/fit-gram.js';
+import { FitGramRun, type EngineChoice, type MlpEngine } from '../../src/train/fit-gram.js';
 import { mlpLossModel } from '../../src/train/loss-model-mlp.js';
 import type { LossModel } from '../../src/train/loss-model.js';
 import { accuracy } from '../../src/train/metrics.js';
@@ -66,6 +64,8 @@ export function catData(train: LabelledImages, test: LabelledImages): CatData {
 }
 
 const costOf = (A: Tensor, Y: Tensor): number => courseCost(A, Y).item();
+/** A run's length when the page decides where it stops (under fit's 2**32 - 1 - shuffle seed bound). */
+const ENDLESS = 2 ** 31;
 const accuracyOf = (A: Tensor, Y: Tensor): number => accuracy(astype(greater(A, 0.5), 'float64'), Y);
 
 /**
@@ -78,7 +78,8 @@ export class DeepTrainer {
   readonly settings: DeepSettings;
   /** Recorded (iteration, train cost, test cost). */
   readonly costs: { iteration: number; cost: number; testCost: number }[] = [];
-  net: Mlp;
+  /** The network; with the fast engine its W1 is current only after `formed()` (see `net`). */
+  private readonly network: Mlp;
   private fitOptions: FitOptions;
   private optimizer: Optimizer;
   private iteration = 0;
@@ -86,6 +87,12 @@ export class DeepTrainer {
   private learningRate: number;
   /** The engine that trains, and why it is not the one asked for. */
   readonly engine: EngineChoice;
+  /** The run, made at the first update (the fast engine's start reads X twice). */
+  private run: FitRun | FitGramRun | null = null;
+  /** What the current slice does after each update. */
+  private hooks: { onIteration: (i: IterationInfo) => void; formW1: (iteration: number) => boolean } | null = null;
+  /** Set when a cost became NaN or infinite: the network keeps the last good parameters. */
+  diverged: FitDivergence | undefined;
 
   /** A fresh network as `tsgrad train --model mlp` builds it; an ArgumentError names a bad setting. */
   constructor(data: CatData, settings: DeepSettings, learningRate: number, net?: Mlp) {
@@ -96,7 +103,7 @@ export class DeepTrainer {
     this.settings = settings;
     this.learningRate = learningRate;
     const prepared = prepareMlp(data, this.mlpSettings(1));
-    this.net = net ?? prepared.net;
+    this.network = net ?? prepared.net;
     this.fitOptions = prepared.fitOptions;
     this.engine = prepared.engine;
     this.optimizer = checkFitOptions('train', { X: data.trainX, Y: data.trainY }, this.fitOptions);
@@ -112,45 +119,64 @@ export class DeepTrainer {
     return { ...MLP_DEFAULTS, layers, init, seed, optimizer, learningRate: this.learningRate, epochs, engine };
   }
 
+  private runFor(): FitRun | FitGramRun {
+    if (this.run !== null) return this.run;
+    const opts = {
+      ...this.fitOptions,
+      epochs: ENDLESS,
+      optimizer: this.optimizer,
+      onIteration: (i: IterationInfo) => this.hooks?.onIteration(i),
+    };
+    const XY = { X: this.data.trainX, Y: this.data.trainY };
+    this.run = this.engine.engine === 'fast' ? new FitGramRun(this.network, XY, { ...opts, formW1: (it) => this.hooks?.formW1(it) === true }) : new FitRun(this.network, XY, opts);
+    return this.run;
+  }
+
   /**
-   * Runs up to `count` iterations (fewer where `until` is reached), recording the cost every
+   * Runs up to `count` iterations (fewer where `until` is reached, and at least one but no
+   * more once `deadline`, a `performance.now()` time, has passed), recording the cost every
    * `recordEvery` iterations; returns how many ran.
    */
-  advance(count: number, learningRate: number, recordEvery: number, until = Infinity): number {
+  advance(count: number, learningRate: number, recordEvery: number, until = Infinity, deadline = Infinity): number {
     const n = Math.max(0, Math.min(count, until - this.iteration));
-    if (n === 0) return 0;
+    if (n === 0 || this.diverged !== undefined) return 0;
     this.learningRate = learningRate;
     this.optimizer.learningRate = learningRate;
     const start = this.iteration;
+    const stopAt = start + n;
     // The test cost of the parameters before a recorded iteration's update, as fit's cost is.
-    const testCostNow = (): number => noGrad(() => costOf(this.net.probabilities(this.data.testX), this.data.testY));
-    // The fast engine forms W1 (a pass over X) for each test cost: at most every 10 iterations
-    // (a multiple of the page's record steps 1, 2 and 5; the others are multiples of 10).
-    const testEvery = this.engine.engine === 'fast' ? Math.max(recordEvery, 10) : recordEvery;
-    let pendingTest = start % testEvery === 0 ? testCostNow() : NaN;
-    const t0 = performance.now();
-    const options = {
-      ...this.fitOptions,
-      learningRate,
-      epochs: n,
-      optimizer: this.optimizer,
-      onIteration: ({ iteration, cost }: { iteration: number; cost: number }) => {
-        const it = start + iteration;
+    const testCost = (net: Mlp): number => noGrad(() => costOf(net.probabilities(this.data.testX), this.data.testY));
+    // The fast engine forms W1 (a pass over X, longer than ten of its updates) for each test
+    // cost: at the record steps that are multiples of 50 or more.
+    const testEvery = this.engine.engine === 'fast' ? recordEvery * Math.ceil(50 / recordEvery) : recordEvery;
+    // Between slices W1 is formed on demand (`net`); within one, where `formW1` says.
+    let pendingTest = start % testEvery === 0 ? testCost(this.net) : NaN;
+    this.hooks = {
+      onIteration: ({ iteration: it, cost }) => {
         if (it % recordEvery === 0) this.costs.push({ iteration: it, cost, testCost: it % testEvery === 0 ? pendingTest : NaN });
-        // The parameters are updated: the next recorded iteration's test cost is of these.
-        if ((it + 1) % testEvery === 0 && iteration + 1 < n) pendingTest = testCostNow();
+        // The parameters are updated (W1 formed, with the fast engine): the next test cost is of these.
+        if ((it + 1) % testEvery === 0 && it + 1 < stopAt) pendingTest = testCost(this.network);
       },
+      formW1: (it) => (it + 1) % testEvery === 0 && it + 1 < stopAt,
     };
-    const XY = { X: this.data.trainX, Y: this.data.trainY };
-    if (this.engine.engine === 'fast') {
-      // W1 formed where the next test cost needs it.
-      fitGram(this.net, XY, { ...options, formW1: (iteration) => (start + iteration + 1) % testEvery === 0 && iteration + 1 < n });
-    } else {
-      fit(this.net, XY, options);
-    }
+    const t0 = performance.now();
+    const run = this.runFor();
+    run.advance(() => run.iterations >= stopAt || performance.now() > deadline);
+    this.diverged = run.diverged;
+    this.hooks = null;
     this.seconds += (performance.now() - t0) / 1000;
-    this.iteration += n;
-    return n;
+    this.iteration = run.iterations;
+    return this.iteration - start;
+  }
+
+  /**
+   * The network with every parameter current: the fast engine trains W1 in span form, and
+   * forming it reads X once, so it is formed when asked for, not after every slice.
+   */
+  get net(): Mlp {
+    // FitGramRun.result forms W1 (once per iteration reached).
+    if (this.run instanceof FitGramRun) this.run.result();
+    return this.network;
   }
 
   /** Cost, accuracies and test probabilities of the current parameters. */

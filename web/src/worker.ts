@@ -24,8 +24,6 @@ import { accuracyOf, alphaGrid, NeuronTrainer } from './trainer.js';
 const FRAME_MS = 33;
 /** A deep network's full readout (two forward passes) at most this often while training. */
 const DEEP_REPORT_MS = 250;
-/** Iterations per call of the fast engine: long enough to pay for its start, short enough for Pause. */
-const FAST_CHUNK = 100;
 
 let images: { train: LabelledImages; test: LabelledImages } | null = null;
 let prepared: CatData | null = null;
@@ -133,22 +131,30 @@ function tick(): void {
   const started = performance.now();
   const deadline = started + FRAME_MS * 0.8;
   const every = recordEveryFor(settings.iterations);
-  // A deep network's plain iteration takes tens of milliseconds: one at a time keeps Pause
-  // prompt. The fast engine pays ~0.1 s to start a chunk (XᵀX), then ~1.5 ms an iteration.
-  const chunk = trainer instanceof DeepTrainer ? (trainer.engine.engine === 'fast' ? FAST_CHUNK : 1) : every;
-  let budget = settings.speed;
   if (trainer.iterations < settings.iterations) fileModel = null;
-  // Flat out: as many iterations as fit in a frame, in chunks between record points.
-  do {
-    const ran = trainer.advance(Math.min(budget, chunk), settings.learningRate, every, settings.iterations);
-    budget -= ran;
-    if (ran === 0) break;
-  } while (budget > 0 && performance.now() < deadline);
-  const finished = trainer.iterations >= settings.iterations;
+  if (trainer instanceof DeepTrainer) {
+    // One slice of the run until the frame's time is up (at least one update: a plain
+    // iteration of the L-layer network takes longer than a frame).
+    trainer.advance(settings.speed, settings.learningRate, every, settings.iterations, deadline);
+  } else {
+    // Flat out: as many iterations as fit in a frame, in chunks between record points.
+    let budget = settings.speed;
+    do {
+      const ran = trainer.advance(Math.min(budget, every), settings.learningRate, every, settings.iterations);
+      budget -= ran;
+      if (ran === 0) break;
+    } while (budget > 0 && performance.now() < deadline);
+  }
+  const diverged = trainer instanceof DeepTrainer ? trainer.diverged : undefined;
+  const finished = trainer.iterations >= settings.iterations || diverged !== undefined;
   if (finished || !(trainer instanceof DeepTrainer) || performance.now() - lastReport > DEEP_REPORT_MS) report();
   if (finished) {
     running = false;
     post({ type: 'status', status: 'done' });
+    if (diverged !== undefined) {
+      const message = `Training diverged: the cost at iteration ${diverged.iteration} is ${diverged.cost}; stopped there with the parameters of update ${diverged.kept}. Try a smaller learning rate than ${settings.learningRate}.`;
+      post({ type: 'error', message, source: 'train' });
+    }
     return;
   }
   // About 30 frames a second; a frame that already took longer (a deep iteration) waits no more.
