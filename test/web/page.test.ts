@@ -221,8 +221,9 @@ describe('the training page in chromium', () => {
     expect(await page.getByLabel('Scale K').inputValue()).toBe('0.01');
     expect(await page.getByLabel('Learning rate').inputValue()).toBe('0.0075');
     await expect.poll(() => text('iteration'), { timeout: SLOW }).toBe('0 of 2500');
-    // Printed to 6 decimals on both sides; the page trains as the CLI's plain engine does, which
-    // the CLI's default (fast) engine matches to rounding (test/web/deep-trainer.test.ts: bit for bit with plain).
+    // Printed to 6 decimals on both sides. The readout is the current parameters' cost by the
+    // plain forward pass; the CLI's fast engine prints it from the span form, equal to rounding
+    // (the recorded costs are bit for bit the CLI's: test/web/deep-trainer.test.ts).
     expect(await text('cost')).toBe(at(0).toFixed(6));
     expect(Number(await page.locator('#cost').getAttribute('data-value'))).toBeCloseTo(at(0), 12);
 
