@@ -129,19 +129,22 @@ function readClasses(h5: Hdf5File, name: string): string[] | undefined {
 function toLabels(file: string, field: string, raw: Hdf5NumericArray | string[], classes: string[] | undefined): Float64Array {
   if (Array.isArray(raw)) throw new DataError(file, field, 'expected integer labels, got strings');
   const out = new Float64Array(raw.length);
-  const range = classes === undefined ? 'labels must be integers >= 0'
+  const range = classes === undefined ? `without a ${CLASSES} dataset, labels must be integers in 0..${MAX_UNLISTED_LABEL}`
     : `${CLASSES} has ${classes.length} classes (${classes.join(', ')}), so labels must be in 0..${classes.length - 1}`;
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i] ?? 0;
     const n = Number(v);
     const bad = typeof v === 'bigint' ? BigInt(n) !== v : !Number.isInteger(n);
-    if (bad || n < 0 || (classes !== undefined && n >= classes.length)) {
+    if (bad || n < 0 || (classes !== undefined ? n >= classes.length : n > MAX_UNLISTED_LABEL)) {
       throw new DataError(file, field, `label ${String(v)} at index ${i} is outside the class list: ${range}`);
     }
     out[i] = n;
   }
   return out;
 }
+
+/** Without a class list, classes are named by their numbers 0..max: at most 65,536 of them. */
+const MAX_UNLISTED_LABEL = 65535;
 
 function maxOf(values: Float64Array): number {
   let max = -1;

@@ -9,9 +9,12 @@
  * DataError line and nothing on stderr.
  */
 import { open, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as h5wasm from 'h5wasm/node';
-import { DataError, TsgradError } from '../core/errors.js';
+import { DataError, InternalError, TsgradError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 
 /** The numeric arrays HDF5 integer and float datasets come back as (int64 as BigInt64Array). */
@@ -62,6 +65,48 @@ export interface Hdf5File {
 }
 
 type H5Module = Awaited<typeof h5wasm.ready>;
+type H5Library = typeof h5wasm;
+
+/*
+ * h5wasm is one WebAssembly instance per process. HDF5 leaks memory on some corrupt files
+ * (about 40 KB each) and, after some thousands of them in one process, can call abort(),
+ * after which the instance refuses every call. A fuzz run found this (test/data/fuzz.test.ts
+ * and README "When things go wrong"). An abort is noticed through emscripten's onAbort hook,
+ * and the next file gets a fresh instance: the same module file imported under a new URL, so
+ * its factory runs again. The dead instance's memory stays referenced by the module cache;
+ * the CLI reads two files per process and never gets there.
+ */
+let current: H5Library = h5wasm;
+let generation = 0;
+let aborted = false;
+
+/** The h5wasm library to use now: a fresh instance after an abort. */
+async function library(): Promise<H5Library> {
+  if (aborted) {
+    generation += 1;
+    current = (await import(`${h5wasmUrl()}?instance=${generation}`)) as H5Library;
+    aborted = false;
+  }
+  const Module = await current.ready;
+  (Module as { onAbort?: (what: unknown) => void }).onAbort = () => {
+    aborted = true;
+  };
+  return current;
+}
+
+/** How many fresh h5wasm instances replaced aborted ones in this process (for tests). */
+export function hdf5Restarts(): number {
+  return generation;
+}
+
+function h5wasmUrl(): string {
+  const require = createRequire(import.meta.url);
+  for (const dir of require.resolve.paths('h5wasm') ?? []) {
+    const file = join(dir, 'h5wasm', 'dist', 'node', 'hdf5_hl.js');
+    if (existsSync(file)) return pathToFileURL(file).href;
+  }
+  throw new InternalError('h5wasm: cannot find dist/node/hdf5_hl.js to start a fresh instance');
+}
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CORRUPT = 'truncated or corrupt HDF5 file';
@@ -123,35 +168,37 @@ export async function checkHdf5File(file: string): Promise<void> {
  */
 export async function withHdf5File<T>(file: string, use: (h5: Hdf5File) => T): Promise<T> {
   await checkHdf5File(file);
-  const Module = await h5wasm.ready;
+  const h5 = await library();
+  const Module = await h5.ready;
   // HDF5's default handler prints the whole error stack to stderr; the throwing handler turns
   // it into a JS Error we can reword. It is global, so it is on only for this synchronous span.
   Module.activate_throwing_error_handler();
   const restore = muteEmscriptenWarnings();
   try {
-    const f = guard(file, undefined, 'cannot open it', () => new h5wasm.File(resolve(file), 'r'));
+    const f = guard(file, undefined, 'cannot open it', () => new h5.File(resolve(file), 'r'));
     try {
-      return use(new Reader(file, f, Module));
+      return use(new Reader(file, f, Module, h5));
     } finally {
       try { f.close(); } catch { /* a close failing after an error must not hide that error */ }
     }
   } finally {
     restore();
-    Module.deactivate_throwing_error_handler();
+    // After an abort every call into the instance throws; the error to report is the first.
+    try { Module.deactivate_throwing_error_handler(); } catch { /* aborted: a fresh instance comes next time */ }
   }
 }
 
 /**
- * h5wasm's runtime writes warnings such as `warning: Invalid UTF-8 leading byte ...` (a
- * corrupt file's object names) straight to stderr with a console bound at load time; the
- * one-line DataError that follows says what is wrong, so those lines are dropped while HDF5
- * runs. Everything else written to stderr passes through.
+ * h5wasm's runtime writes to stderr with a console bound at load time: warnings such as
+ * `warning: Invalid UTF-8 leading byte ...` (a corrupt file's object names), `Cannot enlarge
+ * memory ...` and `Aborted(...)`. The one-line DataError that follows says what is wrong, so
+ * those lines are dropped while HDF5 runs. Everything else written to stderr passes through.
  */
 function muteEmscriptenWarnings(): () => void {
   const stderr = process.stderr;
   const write = stderr.write;
   const filtered = function (this: typeof stderr, chunk: unknown, ...rest: unknown[]): boolean {
-    if (typeof chunk === 'string' && /^warning: Invalid UTF-8 /.test(chunk)) return true;
+    if (typeof chunk === 'string' && /^(warning: Invalid UTF-8 |Aborted\(|Cannot enlarge memory)/.test(chunk)) return true;
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   };
   stderr.write = filtered as typeof stderr.write;
@@ -174,11 +221,11 @@ class Reader implements Hdf5File {
   readonly datasets: readonly Hdf5DatasetInfo[];
   private readonly handles = new Map<string, h5wasm.Dataset>();
 
-  constructor(readonly file: string, private readonly f: h5wasm.File, private readonly Module: H5Module) {
+  constructor(readonly file: string, private readonly f: h5wasm.File, private readonly Module: H5Module, h5: H5Library) {
     const infos: Hdf5DatasetInfo[] = [];
     for (const name of guard(file, undefined, 'cannot list its contents', () => f.paths())) {
       const entity = guard(file, name, 'cannot open this object', () => f.get(name));
-      if (!(entity instanceof h5wasm.Dataset)) continue;
+      if (!(entity instanceof h5.Dataset)) continue;
       const meta = guard(file, name, 'cannot read its header', () => entity.metadata);
       this.handles.set(name, entity);
       infos.push({ name, shape: meta.shape ?? [], ...describe(meta) });
