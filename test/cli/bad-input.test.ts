@@ -140,6 +140,11 @@ describe('bad data files', () => {
     const file = await h5('labels.h5', { train_set_x: images(3), train_set_y: int64([0, 2, 1]), list_classes: CLASS_LIST });
     userError(trainWith(file), 'train_set_y', 'label 2 at index 1 is outside the class list', 'non-cat, cat');
     expect(await rejection(loadLabelledImages(file))).toBeInstanceOf(DataError);
+    // Without a class list, classes are numbered 0..max: a corrupt label of 10^12 is refused.
+    const unlisted = await h5('unlisted.h5', { train_set_x: images(3), train_set_y: int64([0, 1e12, 1]) });
+    const e = await rejection(loadLabelledImages(unlisted));
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toContain('label 1000000000000 at index 1 is outside the class list: without a list_classes dataset, labels must be integers in 0..65535');
   });
 
   it('an empty dataset', async () => {
