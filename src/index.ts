@@ -6,6 +6,7 @@ export { RandomState } from './core/rng.js';
 export * from './tensor/index.js';
 export * from './nn/logistic.js';
 export { loadLabelledImages, type LabelledImages } from './data/dataset.js';
+export { loadLabelledImagesIsolated, type IsolatedOptions } from './data/isolated.js';
 export { locateDataFiles, type LocateOptions } from './data/locate.js';
 export { flattenImages, loadCatData, type CatData } from './train/dataset.js';
 export { trainSingleNeuron, SingleNeuronRun, REFERENCE_SETTINGS, type SingleNeuronCheckpoint, type SingleNeuronResult, type SingleNeuronSettings } from './train/single-neuron.js';
