@@ -173,7 +173,7 @@ describe('layouts that do not fit', () => {
     const e = await dataError(loadLabelledImages(file));
     expect([e.file, e.field]).toEqual([file, 's_y']);
     expect(e.message).toContain('label -1 at index 1');
-    expect(e.message).toContain('labels must be integers >= 0');
+    expect(e.message).toContain('without a list_classes dataset, labels must be integers in 0..65535');
   });
 
   it('a class list that is not strings', async () => {
