@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import type { FloatDType } from '../core/dtype.js';
 import { loadCatData } from '../train/dataset.js';
@@ -97,10 +98,12 @@ async function train(opts: TrainOptions, cmd: Command): Promise<number | void> {
   }
   const save = opts.save ?? ck?.file;
   const say = opts.json ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
-  const data = await loadCatData(
-    { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) },
-    settings?.dtype ?? opts.dtype,
-  );
+  // A resumed run without data options reads the files it was trained on, when they are still there.
+  const where = opts.data === undefined && opts.train === undefined && opts.test === undefined && ck?.dataFiles !== undefined
+    && existsSync(ck.dataFiles.train) && existsSync(ck.dataFiles.test)
+    ? { train: ck.dataFiles.train, test: ck.dataFiles.test }
+    : { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
+  const data = await loadCatData(where, settings?.dtype ?? opts.dtype);
   if (ck !== undefined) checkData(ck.file, ck.data, data);
   const [mTrain, ...image] = data.train.x.shape;
   say(`Number of training examples: m_train = ${mTrain}`);

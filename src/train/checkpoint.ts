@@ -85,9 +85,23 @@ function vector(file: string, field: string, v: unknown): Float64Array {
 }
 
 /** What a checkpoint file holds for resuming: the model type, its settings and its state. */
-export type LoadedCheckpoint =
-  | { type: 'logistic'; file: string; settings: SingleNeuronSettings; checkpoint: SingleNeuronCheckpoint; data: unknown }
-  | { type: 'mlp'; file: string; doc: Record<string, unknown>; checkpoint: Record<string, unknown>; data: unknown };
+export type LoadedCheckpoint = (
+  | { type: 'logistic'; settings: SingleNeuronSettings; checkpoint: SingleNeuronCheckpoint }
+  | { type: 'mlp'; doc: Record<string, unknown>; checkpoint: Record<string, unknown> }
+) & {
+  file: string;
+  /** The data's record (sample counts, fingerprints), checked by `checkData`. */
+  data: unknown;
+  /** The data files the run was trained on (`training.trainFile`/`testFile`), if recorded. */
+  dataFiles?: { train: string; test: string };
+};
+
+function dataFilesOf(doc: Record<string, unknown>): { dataFiles?: { train: string; test: string } } {
+  const t = doc['training'] as Record<string, unknown> | undefined;
+  const train = t?.['trainFile'];
+  const test = t?.['testFile'];
+  return typeof train === 'string' && typeof test === 'string' ? { dataFiles: { train, test } } : {};
+}
 
 /**
  * Reads a model file written when training was stopped, with its `checkpoint` field.
@@ -108,7 +122,7 @@ export function checkpointFromDocument(file: string, doc: Record<string, unknown
   }
   const c = ck as Record<string, unknown>;
   const type = (doc['model'] as Record<string, unknown> | undefined)?.['type'];
-  if (type === 'mlp') return { type, file, doc, checkpoint: c, data: c['data'] };
+  if (type === 'mlp') return { type, file, doc, checkpoint: c, data: c['data'], ...dataFilesOf(doc) };
   if (type !== 'logistic') throw new ModelFileError(file, 'model.type', `expected "logistic" or "mlp", got ${JSON.stringify(type)}`);
   const t = (doc['training'] ?? {}) as Record<string, unknown>;
   const engine = c['engine'];
@@ -147,5 +161,5 @@ export function checkpointFromDocument(file: string, doc: Record<string, unknown
       : {}),
     costs: (costs as CostRecord[]).map((r) => ({ iteration: r.iteration, cost: r.cost })),
   };
-  return { type: 'logistic', file, settings, checkpoint, data: c['data'] };
+  return { type: 'logistic', file, settings, checkpoint, data: c['data'], ...dataFilesOf(doc) };
 }
