@@ -29,7 +29,7 @@ export function dataFingerprint(set: LabelledImages): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The data part of a checkpoint: each set's sample count and fingerprint. */
+/** The data part of a checkpoint: each set's sample count and fingerprint. @example dataRecord(data) // { train: { samples: 209, fingerprint: '…' }, test: { … } } */
 export function dataRecord(data: CatData): Record<string, unknown> {
   return {
     train: { samples: data.train.x.shape[0], fingerprint: dataFingerprint(data.train) },
@@ -37,7 +37,7 @@ export function dataRecord(data: CatData): Record<string, unknown> {
   };
 }
 
-/** Checks that `data` is the data a checkpoint was trained on. */
+/** Checks that `data` is the data a checkpoint was trained on. @example checkData('model.json', ck.data, data) // ModelFileError when it is not */
 export function checkData(file: string, stored: unknown, data: CatData): void {
   const now = dataRecord(data) as Record<string, Record<string, unknown>>;
   const was = (stored ?? {}) as Record<string, Record<string, unknown> | undefined>;
@@ -52,7 +52,7 @@ export function checkData(file: string, stored: unknown, data: CatData): void {
 
 const f64 = (v: Float64Array): Tensor => new Tensor(v, [v.length], 'float64');
 
-/** A single neuron's checkpoint as stored in its model file. */
+/** A single neuron's checkpoint as stored in its model file. @example storeSingleNeuronCheckpoint(run.checkpoint(), data) // { engine: 'fast', iteration: 1234, b, c, … } */
 export function storeSingleNeuronCheckpoint(c: SingleNeuronCheckpoint, data: CatData): Record<string, unknown> {
   const p = c.previous;
   return {

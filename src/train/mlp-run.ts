@@ -113,7 +113,7 @@ export class MlpRun implements Sliced {
   }
 }
 
-/** A deep network's checkpoint as stored in its model file (the parameters are the file's own). */
+/** A deep network's checkpoint as stored in its model file (the parameters are the file's own). @example storeMlpCheckpoint(run.checkpoint(), dataRecord(data)) */
 export function storeMlpCheckpoint(c: MlpCheckpoint, data: Record<string, unknown>): Record<string, unknown> {
   const f = c.fit;
   const slots: Record<string, unknown> = {};
