@@ -55,6 +55,7 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     ['fast', 'SIGINT', 130, ['--iterations', '60000', '--print-every', '5000']],
     ['plain', 'SIGTERM', 143, ['--iterations', '40', '--print-every', '4']],
     ['autodiff', 'SIGINT', 130, ['--iterations', '30', '--print-every', '3']],
+    ['fast', 'SIGTERM', 143, ['--dtype', 'float32', '--iterations', '60000', '--print-every', '5000']],
   ] as const)('single neuron, %s engine, %s: same costs and bit-identical parameters as an unbroken run', async (engine, signal, exit, extra) => {
     const dir = await tempDir();
     const stopped = join(dir, 'stopped.json');
