@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import * as h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, DataError, ModelFileError, TsgradError } from '../../src/core/errors.js';
 import { loadLabelledImages } from '../../src/data/dataset.js';
@@ -145,6 +146,23 @@ describe('bad data files', () => {
     const e = await rejection(loadLabelledImages(unlisted));
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toContain('label 1000000000000 at index 1 is outside the class list: without a list_classes dataset, labels must be integers in 0..65535');
+  });
+
+  it('a dataset whose header claims more than 1 GiB (a decompression bomb): refused before HDF5 allocates it', async () => {
+    // Chunked datasets resized to 200 million samples: a 17 KB file that would take 3.8 GB.
+    await h5wasm.ready;
+    const file = join(dir, 'bomb.h5');
+    const f = new h5wasm.File(file, 'w');
+    try {
+      const x = f.create_dataset({ name: 'train_set_x', data: new Uint8Array(12), shape: [1, 2, 2, 3], dtype: '<B', maxshape: [null, 2, 2, 3], chunks: [1, 2, 2, 3] });
+      const y = f.create_dataset({ name: 'train_set_y', data: new BigInt64Array(1), shape: [1], dtype: '<q', maxshape: [null], chunks: [1024] });
+      x.resize([200_000_000, 2, 2, 3]);
+      y.resize([200_000_000]);
+    } finally {
+      f.close();
+    }
+    userError(trainWith(file), 'bomb.h5', 'train_set_y', '(200000000,) int64 is 1600000000 bytes, above the 1 GiB tsgrad reads into memory');
+    expect(await rejection(loadLabelledImages(file))).toBeInstanceOf(DataError);
   });
 
   it('an empty dataset', async () => {
