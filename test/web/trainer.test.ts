@@ -72,6 +72,29 @@ describe('NeuronTrainer', () => {
   });
 });
 
+describe('NeuronTrainer divergence', () => {
+  // `tsgrad train --learning-rate 0.05` prints costs 0.693147 5.256765 13.437073 15.771223
+  // 3.071143 for iterations 0 to 4, then stops: the cost at iteration 5 is NaN.
+  it.each([[[100]], [[1, 1, 1, 1, 1, 1, 1]], [[2, 3, 4]], [[5, 1]]])('stops where the CLI does and keeps the parameters of iteration 4, in chunks %j', (chunks) => {
+    const t = new NeuronTrainer(train, test);
+    for (const n of chunks) t.advance(n, 0.05, 1, 100);
+    expect(t.diverged).toEqual({ iteration: 5, cost: NaN, kept: 4 });
+    expect(t.iterations).toBe(5);
+    expect(t.costs.map((c) => c.cost.toFixed(6))).toEqual(['0.693147', '5.256765', '13.437073', '15.771223', '3.071143']);
+    // No more iterations run until reset.
+    expect(t.advance(10, 0.05, 1, 100)).toBe(0);
+    const ref = new NeuronTrainer(train, test);
+    ref.advance(4, 0.05, 1, 4);
+    expect(ref.diverged).toBeUndefined();
+    expect([...t.weights()]).toEqual([...ref.weights()]);
+    expect(t.bias).toBe(ref.bias);
+    expect(t.state().cost.toFixed(6)).toBe('3.071143');
+    t.reset();
+    expect(t.diverged).toBeUndefined();
+    expect(t.advance(3, 0.005, 1, 3)).toBe(3);
+  });
+});
+
 describe('NeuronTrainer.interpolation', () => {
   it('is the cost at (1 - α)·θ₀ + α·θ*: ln 2 at the zeros, the current cost at α = 1', () => {
     const t = new NeuronTrainer(train, test);

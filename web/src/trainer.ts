@@ -101,6 +101,10 @@ export class NeuronTrainer {
   private wCache: { iteration: number; w: Float64Array } | null = null;
   /** θ₀, where this run started (zeros, or loaded parameters): the landscape's α = 0. */
   private origin: { w: Float64Array | null; b: number } = { w: null, b: 0 };
+  /** c and b before the last update: where a cost that is not finite at a chunk's start goes back to. */
+  private previous: { c: Float64Array; b: number } | undefined;
+  /** Set when a cost became NaN or infinite: the parameters are then those of update `kept`, and no more iterations run. */
+  diverged: { iteration: number; cost: number; kept: number } | undefined;
 
   constructor(train: LabelledImages, test: LabelledImages) {
     this.train = samplesOf(train);
@@ -122,6 +126,8 @@ export class NeuronTrainer {
     this.iteration = 0;
     this.costs.length = 0;
     this.wCache = null;
+    this.previous = undefined;
+    this.diverged = undefined;
   }
 
   /** The current weights w0 + X c. */
@@ -157,6 +163,8 @@ export class NeuronTrainer {
     this.stepper = wasmGramStepper(this.G, this.train.y, settings) ?? jsGramStepper(this.G, this.train.y, settings);
     this.learningRate = learningRate;
     this.wCache = null;
+    // The step back is in the old stepper's coordinates: a fresh stepper starts without one.
+    this.previous = undefined;
     return this.stepper;
   }
 
@@ -165,6 +173,7 @@ export class NeuronTrainer {
    * `recordEvery` iterations; returns how many ran.
    */
   advance(count: number, learningRate: number, recordEvery: number, until = Infinity): number {
+    if (this.diverged !== undefined) return 0;
     const stepper = this.stepperFor(learningRate);
     const stop = Math.min(this.iteration + count, until);
     const start = this.iteration;
@@ -175,12 +184,24 @@ export class NeuronTrainer {
       // The test cost of the parameters before this iteration's update, as the train cost is.
       const testCost = recorded ? costOf(this.testProbabilitiesFor(this.weights(), this.b), this.test.y) : NaN;
       // gramDescent records the cost of its first iteration, taken before that update.
-      const r = gramDescent(stepper, this.train.y, this.b, { numIterations: chunk, recordEvery: chunk });
+      // Iterations counted from the run's start, so that a cost that is not finite at the
+      // chunk's first iteration goes back over the previous chunk's last update, as the CLI does.
+      const r = gramDescent(stepper, this.train.y, this.b, {
+        startIteration: it,
+        numIterations: it + chunk,
+        recordEvery,
+        ...(this.previous !== undefined ? { previous: this.previous } : {}),
+      });
       const first = r.costs[0];
-      if (recorded && first !== undefined) this.costs.push({ iteration: it, cost: first.cost, testCost });
+      if (recorded && first?.iteration === it) this.costs.push({ iteration: it, cost: first.cost, testCost });
       this.b = r.b;
-      this.iteration = it + chunk;
+      this.iteration = r.iterations;
+      this.previous = r.previous;
       this.wCache = null;
+      if (r.diverged !== undefined) {
+        this.diverged = r.diverged;
+        break;
+      }
     }
     return this.iteration - start;
   }

@@ -145,7 +145,7 @@ function tick(): void {
       if (ran === 0) break;
     } while (budget > 0 && performance.now() < deadline);
   }
-  const diverged = trainer instanceof DeepTrainer ? trainer.diverged : undefined;
+  const diverged = trainer.diverged;
   const finished = trainer.iterations >= settings.iterations || diverged !== undefined;
   if (finished || !(trainer instanceof DeepTrainer) || performance.now() - lastReport > DEEP_REPORT_MS) report();
   if (finished) {
