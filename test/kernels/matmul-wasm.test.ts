@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemm, type MatrixOperand } from '../../src/kernels/matmul.js';
-import { gemmWasm, matmulWasmAvailable } from '../../src/kernels/matmul-wasm.js';
+import { dotF64Plain, dotStrided, gemm, type MatrixOperand } from '../../src/kernels/matmul.js';
+import { dotWasm, gemmWasm, matmulWasmAvailable } from '../../src/kernels/matmul-wasm.js';
 import { prng, randomLayout, randomValue, type Layout } from './layout.js';
 
 function operand(l: Layout): MatrixOperand {
@@ -107,5 +107,38 @@ describe('gemmWasm', () => {
     const again = new Float64Array(16);
     gemmWasm(4, 4, 6, small, { ...small, rowStride: 1, colStride: 6 }, again);
     expect(Array.from(again)).toEqual(Array.from(first));
+  });
+});
+
+describe('dotWasm', () => {
+  it('gives the bits of the plain dot on random lengths, offsets and values (both sides of every n mod 4)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 }), fc.integer(), (n, xo, yo, seed) => {
+        const rand = prng(seed);
+        const x = Float64Array.from({ length: n + xo }, () => randomValue(rand));
+        const y = Float64Array.from({ length: n + yo }, () => randomValue(rand));
+        const got = dotWasm(n, x, xo, y, yo);
+        expect(got).toBeDefined();
+        expect(Object.is(got, dotF64Plain(n, x, xo, y, yo))).toBe(true);
+      }),
+      { seed: 20261126, numRuns: 300 },
+    );
+  });
+
+  it('gives NaN and infinities as the plain dot does, and 0 for no elements', () => {
+    const x = Float64Array.from({ length: 9001 }, (_, i) => (i % 7) - 3);
+    const y = Float64Array.from(x, (v) => v / 2);
+    y[4500] = Number.POSITIVE_INFINITY;
+    expect(dotWasm(9001, x, 0, y, 0)).toBe(dotF64Plain(9001, x, 0, y, 0));
+    y[123] = Number.NaN;
+    expect(dotWasm(9001, x, 0, y, 0)).toBeNaN();
+    expect(dotWasm(0, x, 0, y, 0)).toBe(0);
+  });
+
+  it('leaves dotStrided with the plain dot\'s bits on either side of the length where it switches to wasm', () => {
+    const rand = prng(7);
+    const x = Float64Array.from({ length: 100_003 }, () => randomValue(rand));
+    const y = Float64Array.from({ length: 100_003 }, () => randomValue(rand));
+    for (const n of [2047, 2048, 2049, 100_003]) expect(dotStrided(n, x, 0, 1, y, 0, 1)).toBe(dotF64Plain(n, x, 0, y, 0));
   });
 });

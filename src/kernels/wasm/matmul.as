@@ -63,3 +63,30 @@ export function tiles(
     }
   }
 }
+
+/**
+ * Σ x[i]·y[i] for i < n (f64 at byte addresses x and y), in exactly the order of the plain
+ * `dotF64` of src/kernels/matmul.ts, so the two give the same bits: four partial sums
+ * s_r = Σ over i ≡ r (mod 4) of x[i]·y[i] (s0, s1 in the lanes of one f64x2, s2, s3 in the
+ * other; products rounded, then added, as in JavaScript), the n mod 4 last terms added to s0,
+ * and the result (s0 + s1) + (s2 + s3).
+ */
+export function dot(x: usize, y: usize, n: i32): f64 {
+  let v01 = f64x2.splat(0);
+  let v23 = v01;
+  const n4 = n & ~3;
+  const end = x + (<usize>n4 << 3);
+  let p = x;
+  let q = y;
+  while (p < end) {
+    v01 = f64x2.add(v01, f64x2.mul(v128.load(p), v128.load(q)));
+    v23 = f64x2.add(v23, f64x2.mul(v128.load(p, 16), v128.load(q, 16)));
+    p += 32;
+    q += 32;
+  }
+  let s0 = f64x2.extract_lane(v01, 0);
+  for (let i = n4; i < n; i++) {
+    s0 += load<f64>(x + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3));
+  }
+  return s0 + f64x2.extract_lane(v01, 1) + (f64x2.extract_lane(v23, 0) + f64x2.extract_lane(v23, 1));
+}
