@@ -8,17 +8,18 @@
 /**
  * c[4·ip.., 4·jp..] += a[4·ip.., 0..kc) · b[0..kc, 4·jp..] for ip < mPanels, jp < nPanels.
  * All strides in bytes: a[i, p] at a + i·aRow + p·aStep (any layout: its values are
- * splatted one by one), b[p, j..j+3] at b + p·ldb + 8·j (rows contiguous), c rows ldc apart.
+ * splatted one by one), b[p, 4·jp..4·jp+3] at b + jp·panel + p·ldb (four contiguous values;
+ * packed by `packB`, panel = 32·kc and ldb = 32), c rows ldc apart.
  * Rows of a and columns of b past the caller's m and n read whatever lies there and only
  * reach the padding rows and columns of c, which the caller drops.
  * jp outer, ip inner: one b panel (kc x 4) stays in L1 while the a panels pass over it.
  */
 export function tiles(
-  a: usize, aRow: usize, aStep: usize, b: usize, ldb: usize, kc: i32,
+  a: usize, aRow: usize, aStep: usize, b: usize, ldb: usize, panel: usize, kc: i32,
   mPanels: i32, nPanels: i32, c: usize, ldc: usize,
 ): void {
   for (let jp = 0; jp < nPanels; jp++) {
-    const b0 = b + (<usize>jp << 5);
+    const b0 = b + <usize>jp * panel;
     const cj = c + (<usize>jp << 5);
     for (let ip = 0; ip < mPanels; ip++) {
       let a0 = a + (<usize>ip << 2) * aRow;
@@ -89,4 +90,24 @@ export function dot(x: usize, y: usize, n: i32): f64 {
     s0 += load<f64>(x + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3));
   }
   return s0 + f64x2.extract_lane(v01, 1) + (f64x2.extract_lane(v23, 0) + f64x2.extract_lane(v23, 1));
+}
+
+/**
+ * Packs kc rows of a row-major b (rows lds bytes apart) into panels of 4 columns: panel jp
+ * holds b[p, 4·jp..4·jp+3] for p < kc, 32 bytes a row, so that `tiles` reads each panel
+ * sequentially (in the row-major layout a row stride of 4 KiB sends every row of a panel to
+ * the same L1 set). The last panel's columns past n copy whatever follows the row; they only
+ * reach the padding columns of c.
+ */
+export function packB(src: usize, lds: usize, kc: i32, nPanels: i32, dst: usize): void {
+  let d = dst;
+  for (let jp = 0; jp < nPanels; jp++) {
+    let q = src + (<usize>jp << 5);
+    for (let p = 0; p < kc; p++) {
+      v128.store(d, v128.load(q));
+      v128.store(d, v128.load(q, 16), 16);
+      d += 32;
+      q += lds;
+    }
+  }
 }
