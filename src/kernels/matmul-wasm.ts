@@ -134,7 +134,7 @@ function reserve(kern: Kernel, bytes: number): boolean {
 }
 
 /**
- * Σ x[xo + i]·y[yo + i] for i < n with the SIMD kernel, bit for bit the plain `dotF64` of
+ * Σ x[xo + i]·y[yo + i] for i < n with the SIMD kernel, bit for bit the plain `dotF64Plain` of
  * ./matmul.ts (the same four partial sums in the same order); undefined (nothing done)
  * without WebAssembly SIMD. Both vectors are copied into wasm memory first, which costs
  * about as much as the SIMD sum itself: worth it from about 2,000 elements (measured).

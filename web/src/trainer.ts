@@ -5,7 +5,7 @@
  * are bit for bit the CLI's.
  */
 import type { LabelledImages } from '../../src/data/dataset.js';
-import { gemv2, gramDescent, gramFromPixels, jsGramStepper, scoresFromPixels, weightsFromPixels, type GramStepper } from '../../src/kernels/logistic-gram.js';
+import { gemv2, gramDescent, gramFromPixels, jsGramStepper, scoresFromPixels, weightsFromPixels, type GramDescentResult, type GramStepper } from '../../src/kernels/logistic-gram.js';
 import { wasmGramStepper, wasmPixels, type WasmPixels } from '../../src/kernels/logistic-wasm.js';
 import { pairwiseSum } from '../../src/kernels/reduce.js';
 import { PIXEL_SCALE } from '../../src/nn/logistic-fast.js';
@@ -104,7 +104,7 @@ export class NeuronTrainer {
   /** c and b before the last update: where a cost that is not finite at a chunk's start goes back to. */
   private previous: { c: Float64Array; b: number } | undefined;
   /** Set when a cost became NaN or infinite: the parameters are then those of update `kept`, and no more iterations run. */
-  diverged: { iteration: number; cost: number; kept: number } | undefined;
+  diverged: GramDescentResult['diverged'];
 
   constructor(train: LabelledImages, test: LabelledImages) {
     this.train = samplesOf(train);

@@ -8,8 +8,9 @@
 /**
  * c[4·ip.., 4·jp..] += a[4·ip.., 0..kc) · b[0..kc, 4·jp..] for ip < mPanels, jp < nPanels.
  * All strides in bytes: a[i, p] at a + i·aRow + p·aStep (any layout: its values are
- * splatted one by one), b[p, 4·jp..4·jp+3] at b + jp·panel + p·ldb (four contiguous values;
- * packed by `packB`, panel = 32·kc and ldb = 32), c rows ldc apart.
+ * splatted one by one), b[p, 4·jp..4·jp+3] at b + jp·panel + p·ldb, four contiguous values
+ * (packed by `packB`: panel = 32·kc, ldb = 32; row-major as placed: panel = 32, ldb = 8·n),
+ * c rows ldc apart.
  * Rows of a and columns of b past the caller's m and n read whatever lies there and only
  * reach the padding rows and columns of c, which the caller drops.
  * jp outer, ip inner: one b panel (kc x 4) stays in L1 while the a panels pass over it.
@@ -67,7 +68,7 @@ export function tiles(
 
 /**
  * Σ x[i]·y[i] for i < n (f64 at byte addresses x and y), in exactly the order of the plain
- * `dotF64` of src/kernels/matmul.ts, so the two give the same bits: four partial sums
+ * `dotF64Plain` of src/kernels/matmul.ts, so the two give the same bits: four partial sums
  * s_r = Σ over i ≡ r (mod 4) of x[i]·y[i] (s0, s1 in the lanes of one f64x2, s2, s3 in the
  * other; products rounded, then added, as in JavaScript), the n mod 4 last terms added to s0,
  * and the result (s0 + s1) + (s2 + s3).
