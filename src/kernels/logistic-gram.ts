@@ -112,7 +112,7 @@ export function jsGramStepper(G: Float64Array, y: FloatArray, settings: StepperS
  * so each entry is the exact Gram entry rounded once. Plain loops, two rows by two.
  * @example gramFromPixels(new Uint8Array([1, 2, 3, 4]), 2, 2, 1, out) // out = [5, 11, 11, 25]
  */
-export function gramFromPixels(u: Uint8Array, m: number, n: number, scale: number, out: Float64Array): void {
+export function gramFromPixels(u: Uint8Array | FloatArray, m: number, n: number, scale: number, out: Float64Array): void {
   const s2 = scale * scale;
   for (let i = 0; i < m; i += 2) {
     const i1 = Math.min(i + 1, m - 1);
@@ -176,6 +176,24 @@ export function pixelsFromColumns(x: FloatArray, n: number, m: number, scale: nu
 }
 
 /**
+ * The uint8 pixels behind float samples x (m, n), sample after sample, when x is exactly
+ * pixels / scale (or that rounded to float32); null as soon as one entry is not.
+ * @example pixelsFromRows(new Float64Array([0, 1]), 255, false) // Uint8Array [0, 255]
+ */
+export function pixelsFromRows(x: FloatArray, scale: number, float32: boolean): Uint8Array | null {
+  const values = new Float64Array(256);
+  for (let p = 0; p < 256; p++) values[p] = float32 ? Math.fround(p / scale) : p / scale;
+  const u = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    const p = (v * scale + 0.5) | 0;
+    if ((p & ~255) !== 0 || values[p] !== v) return null;
+    u[i] = p;
+  }
+  return u;
+}
+
+/**
  * out (m x m) = Xᵀ X for a float (n, m) row-major X, as a sum of the outer products of its
  * rows (each row of X is contiguous, one feature across all samples).
  * @example gramFromColumns(new Float64Array([1, 2, 3, 4]), 2, 2, out) // X=[[1,2],[3,4]]: out = [10, 14, 14, 20]
@@ -197,7 +215,7 @@ export function gramFromColumns(x: FloatArray, n: number, m: number, out: Float6
  * w += X c for pixels: w[k] += (Σ_j u[j,k]·c[j]) / scale.
  * @example weightsFromPixels(new Uint8Array([2, 4]), 1, 2, new Float64Array([0.5]), 2, w) // w += [0.5, 1]
  */
-export function weightsFromPixels(u: Uint8Array, m: number, n: number, c: Float64Array, scale: number, w: Float64Array): void {
+export function weightsFromPixels(u: Uint8Array | FloatArray, m: number, n: number, c: Float64Array, scale: number, w: Float64Array): void {
   const acc = new Float64Array(n);
   for (let j = 0; j < m; j++) {
     const cj = c[j] as number;
@@ -223,7 +241,7 @@ export function weightsFromColumns(x: FloatArray, n: number, m: number, c: Float
  * order of the SIMD kernel.
  * @example scoresFromPixels(new Uint8Array([2, 4]), 1, 2, new Float64Array([1, 1]), 2, out) // out = [3]
  */
-export function scoresFromPixels(u: Uint8Array, m: number, n: number, w: FloatArray, scale: number, out: Float64Array): void {
+export function scoresFromPixels(u: Uint8Array | FloatArray, m: number, n: number, w: FloatArray, scale: number, out: Float64Array): void {
   const n4 = n - (n % 4);
   for (let j = 0; j < m; j++) {
     const row = j * n;
@@ -332,7 +350,7 @@ export function gramDescent(stepper: GramStepper, y: FloatArray, b0: number, opt
 }
 
 /** True when some A is not strictly inside (0, 1) (or is NaN): the cost is then not finite. */
-function saturated(a: Float64Array): boolean {
+export function saturated(a: Float64Array): boolean {
   for (let j = 0; j < a.length; j++) {
     const v = a[j] as number;
     if (!(v > 0 && v < 1)) return true;
@@ -341,7 +359,7 @@ function saturated(a: Float64Array): boolean {
 }
 
 /** The notes' cost from one iteration's A, rounded where a float32 model stores. */
-function descentCost(a: Float64Array, y: FloatArray, round?: (x: number) => number): number {
+export function descentCost(a: Float64Array, y: FloatArray, round?: (x: number) => number): number {
   const r = round ?? ((x: number) => x);
   const m = a.length;
   const terms = new Float64Array(m);

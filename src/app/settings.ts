@@ -1,0 +1,134 @@
+/**
+ * A training run's settings, checked once against the data, and the presets a learner knows
+ * by name: the notes' single neuron and the course's 2-layer and L-layer networks. Used by
+ * the CLI and the page alike.
+ */
+import type { FloatDType } from '../core/dtype.js';
+import { ArgumentError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import type { Dataset } from '../data/dataset.js';
+import { parseInitializer } from '../nn/init.js';
+import type { BinaryLoss } from '../nn/loss.js';
+import { buildModel, type LayerConfig } from '../nn/registry.js';
+import type { Sequential } from '../nn/sequential.js';
+import { checkDecay, checkLearningRate, createOptimizer, parseOptimizerName, type DecaySettings, type Optimizer, type OptimizerName } from '../optim/index.js';
+import { checkTrainerOptions, type EngineName } from '../train/trainer.js';
+
+/** `auto`: the exact span step where it applies, else autodiff. */
+export type EngineRequest = 'auto' | EngineName;
+export const ENGINES: readonly EngineRequest[] = ['auto', 'span', 'autodiff', 'course'];
+
+/** Everything that defines a run. */
+export interface RunSettings {
+  /** The layers, from the inputs (a flatten first for image data) to the output. */
+  layers: LayerConfig[];
+  /** An initialiser name: zeros, scaled:K, xavier, glorot, he, course. */
+  init: string;
+  /** Seed of the initial weights (`np.random.seed(seed)`). */
+  seed: number;
+  dtype: FloatDType;
+  optimizer: OptimizerName;
+  learningRate: number;
+  beta?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Full batch: iterations. Mini-batches: passes over the data. */
+  epochs: number;
+  batchSize?: number;
+  /** Base seed of the per-epoch shuffles (the course's 10). */
+  shuffleSeed: number;
+  dropoutSeed: number;
+  /** L2 strength λ. */
+  l2: number;
+  decay?: DecaySettings;
+  loss: BinaryLoss;
+  /** Record (and print) the cost every this many iterations, or epochs with mini-batches. */
+  printEvery: number;
+  /** Also record the last one (the course's models do, the notes' neuron does not). */
+  printLast: boolean;
+  engine: EngineRequest;
+}
+
+const BASE: Omit<RunSettings, 'layers' | 'init' | 'learningRate' | 'epochs' | 'printLast'> = {
+  seed: 1, dtype: 'float64', optimizer: 'gd', shuffleSeed: 10, dropoutSeed: 1, l2: 0, loss: 'course', printEvery: 100, engine: 'auto',
+};
+
+/**
+ * [dense, activation, (dropout)] per hidden size, then the output: sigmoid for 1 unit,
+ * softmax for more. `sizes` are the course's layer_dims without the input size.
+ * @example mlpLayers([20, 7, 5, 1]) // flatten, dense:20, relu, dense:7, relu, dense:5, relu, dense:1, sigmoid
+ */
+export function mlpLayers(sizes: readonly number[], hidden: 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' = 'relu', dropout = 0): LayerConfig[] {
+  const out: LayerConfig[] = [{ kind: 'flatten' }];
+  sizes.forEach((units, i) => {
+    out.push({ kind: 'dense', units });
+    if (i < sizes.length - 1) {
+      out.push({ kind: hidden });
+      if (dropout > 0) out.push({ kind: 'dropout', rate: dropout });
+    }
+  });
+  out.push({ kind: sizes[sizes.length - 1] === 1 ? 'sigmoid' : 'softmax' });
+  return out;
+}
+
+/** The notes' single neuron: zeros, α = 0.005, 2000 iterations, the cost every 100. */
+export const NEURON: RunSettings = { ...BASE, layers: mlpLayers([1]), init: 'zeros', learningRate: 0.005, epochs: 2000, printLast: false };
+/** The course's 2-layer model [n_x, 7, 1]: randn·0.01, α = 0.0075, 2500 iterations. */
+export const TWO_LAYER: RunSettings = { ...BASE, layers: mlpLayers([7, 1]), init: 'scaled:0.01', learningRate: 0.0075, epochs: 2500, printLast: true };
+/** The course's L-layer model [n_x, 20, 7, 5, 1]: randn/√n, α = 0.0075, 2500 iterations. */
+export const L_LAYER: RunSettings = { ...BASE, layers: mlpLayers([20, 7, 5, 1]), init: 'course', learningRate: 0.0075, epochs: 2500, printLast: true };
+export const PRESETS = { neuron: NEURON, 'two-layer': TWO_LAYER, 'l-layer': L_LAYER } as const;
+
+/** A run's settings checked against its data: the initial model and the optimiser. */
+export interface ResolvedRun {
+  settings: RunSettings;
+  model: Sequential;
+  optimizer: Optimizer;
+  /** The data's class names, as many as the model tells apart. */
+  classes: string[];
+}
+
+function largest(t: Dataset['labels']): number {
+  let m = -Infinity;
+  for (const v of t.values()) if (v > m) m = v;
+  return m;
+}
+
+/**
+ * Checks every setting against the data and builds the initial model: each problem is one
+ * ArgumentError naming the setting, before anything trains.
+ * @example const { model } = resolveRun(NEURON, { train, test });
+ */
+export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Dataset }): ResolvedRun {
+  const op = 'train';
+  const init = parseInitializer(s.init, op);
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1) throw new ArgumentError(op, 'seed', `must be an integer in 0..2**32-1, got ${s.seed}`);
+  parseOptimizerName(op, s.optimizer);
+  checkLearningRate(op, s.learningRate);
+  if (!Number.isFinite(s.l2) || s.l2 < 0) throw new ArgumentError(op, 'l2', `must be a number >= 0, got ${s.l2}`);
+  if (s.decay !== undefined) checkDecay(op, s.decay);
+  if (!(ENGINES as readonly string[]).includes(s.engine)) throw new ArgumentError(op, 'engine', `expected one of ${ENGINES.join(', ')}, got ${String(s.engine)}`);
+  checkTrainerOptions(op, { epochs: s.epochs, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), shuffleSeed: s.shuffleSeed, dropoutSeed: s.dropoutSeed, record: { every: s.printEvery, last: s.printLast } });
+  const item = data.train.x.shape.slice(1);
+  if (data.test !== undefined && formatShape(data.test.x.shape.slice(1)) !== formatShape(item)) {
+    throw new ArgumentError(op, 'data', `the test samples are ${formatShape(data.test.x.shape.slice(1))}, the training samples ${formatShape(item)}`);
+  }
+  let model: Sequential;
+  try {
+    model = buildModel(item, s.layers, { init, seed: s.seed, dtype: s.dtype });
+  } catch (e) {
+    throw e instanceof ArgumentError || !(e instanceof Error) ? e : new ArgumentError(op, 'layers', e.message);
+  }
+  if (model.head === 'none') throw new ArgumentError(op, 'layers', 'the last layer must be sigmoid (1 unit, two classes) or softmax (k units, k classes)');
+  const k = Math.max(data.train.classes.length, 2);
+  const out = model.classes;
+  if (k !== out && !(k === 2 && out === 2)) {
+    throw new ArgumentError(op, 'layers', `the model tells ${out} classes apart, the data has ${k} (${data.train.classes.join(', ')}): end with dense:${k === 2 ? '1,sigmoid' : `${k},softmax`}`);
+  }
+  const maxLabel = Math.max(largest(data.train.labels), data.test !== undefined ? largest(data.test.labels) : 0);
+  if (maxLabel >= out) throw new ArgumentError(op, 'layers', `labels go up to ${maxLabel} but the model has ${out} classes`);
+  const settings = { learningRate: s.learningRate, ...(s.beta !== undefined ? { beta: s.beta } : {}), ...(s.beta1 !== undefined ? { beta1: s.beta1 } : {}), ...(s.beta2 !== undefined ? { beta2: s.beta2 } : {}), ...(s.epsilon !== undefined ? { epsilon: s.epsilon } : {}) };
+  const classes = Array.from({ length: out }, (_, i) => data.train.classes[i] ?? String(i));
+  return { settings: s, model, optimizer: createOptimizer(s.optimizer, settings), classes };
+}

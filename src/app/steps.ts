@@ -1,0 +1,108 @@
+/**
+ * Which step strategy trains a run: the exact span step where it applies (the default), the
+ * autodiff step for anything, or the course's own functions where they cover the model.
+ * One meaning for every model; a step asked for that cannot train these settings falls
+ * back to autodiff with a note (span) or is refused (course).
+ */
+import { samplesOf, type FastBackend } from '../accel/samples.js';
+import { DenseSpanStep } from '../accel/span-dense.js';
+import { NeuronSpanStep } from '../accel/span-neuron.js';
+import { ArgumentError } from '../core/errors.js';
+import { courseLayers, DeepCourseStep, NeuronCourseStep } from '../course/step.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Preprocessing } from '../data/preprocess.js';
+import { Dropout } from '../nn/layers/basic.js';
+import { Dense } from '../nn/layers/dense.js';
+import type { Sequential } from '../nn/sequential.js';
+import type { Tensor } from '../tensor/index.js';
+import { AutodiffStep } from '../train/step-autodiff.js';
+import type { EngineName, StepStrategy } from '../train/trainer.js';
+import type { RunSettings } from './settings.js';
+
+/** The step chosen, and why it is not the one asked for. */
+export interface EngineChoice {
+  engine: EngineName;
+  note?: string;
+}
+
+// Past this many samples the m x m Gram matrix takes over 512 MiB.
+const MAX_GRAM_SAMPLES = 8192;
+
+const fullBatchGd = (s: RunSettings): string | null =>
+  s.optimizer !== 'gd' ? `${s.optimizer} is not the course's full-batch gradient descent` :
+  s.batchSize !== undefined ? 'it trains on full batches' :
+  s.decay !== undefined && s.decay.rate !== 0 ? 'it keeps the learning rate fixed' :
+  s.l2 !== 0 ? 'it has no L2 term' : s.loss !== 'course' ? "it computes the notes' cost" : null;
+
+/** The first layer with parameters, when only a flatten comes before it and it is dense. */
+function firstDense(model: Sequential): number {
+  const i = model.layers.findIndex((l) => l.parameters().length > 0);
+  return i >= 0 && model.layers[i] instanceof Dense && model.layers.slice(0, i).every((l) => l.config().kind === 'flatten') ? i : -1;
+}
+
+/** The one-unit sigmoid neuron the fused Gram kernel trains, or null. */
+function neuron(model: Sequential): Dense | null {
+  const i = firstDense(model);
+  const d = model.layers[i];
+  return d instanceof Dense && d.units === 1 && i === model.layers.length - 2 && model.head === 'sigmoid' ? d : null;
+}
+
+/** Why the span step cannot train this run, or null when it can. */
+export function spanRefusal(model: Sequential, s: RunSettings, m: number): string | null {
+  if (neuron(model) !== null && fullBatchGd(s) === null) return null;
+  const i = firstDense(model);
+  if (i < 0) return 'the span step needs a dense first layer (after a flatten)';
+  if (s.optimizer !== 'gd' && s.optimizer !== 'momentum') return `${s.optimizer} is not linear in the gradient, so the first layer does not stay in the span of the samples: the span step covers gd and momentum`;
+  if (s.dtype !== 'float64') return `the span step of a deep network trains float64 weights, not ${s.dtype}`;
+  const nx = (model.layers[i] as Dense).inputs;
+  if (m >= nx) return `with ${m} samples of ${nx} features the span of the samples is no smaller than the weights: the span step pays when samples are fewer than features`;
+  if (m > MAX_GRAM_SAMPLES) return `the ${m} x ${m} Gram matrix of the span step would take ${Math.round((m * m * 8) / 2 ** 20)} MiB`;
+  return null;
+}
+
+function courseRefusal(model: Sequential, s: RunSettings): string | null {
+  const why = fullBatchGd(s);
+  if (why !== null) return `the course's functions do not cover this run: ${why}`;
+  if (model.layers.some((l) => l instanceof Dropout)) return "the course's functions do not cover dropout";
+  const dense = courseLayers(model);
+  return typeof dense === 'string' ? dense : null;
+}
+
+/** The engine a run will train with (without building the step). */
+export function chooseEngine(model: Sequential, s: RunSettings, m: number): EngineChoice {
+  if (s.engine === 'course') {
+    const why = courseRefusal(model, s);
+    if (why !== null) throw new ArgumentError('train', '--engine', why);
+    return { engine: 'course' };
+  }
+  if (s.engine === 'autodiff') return { engine: 'autodiff' };
+  const why = spanRefusal(model, s, m);
+  return why === null ? { engine: 'span' } : { engine: 'autodiff', ...(s.engine === 'span' ? { note: why } : {}) };
+}
+
+/** What a step trains on: the raw training set, its preparation, and the prepared inputs on demand. */
+export interface StepData {
+  train: Dataset;
+  preprocessing: Preprocessing;
+  /** The training inputs (N, ...) as the model takes them. */
+  inputs(): Tensor;
+}
+
+/**
+ * The step strategy for `engine` on the model.
+ * @example const step = makeStep('span', model, settings, data);
+ */
+export function makeStep(engine: EngineName, model: Sequential, s: RunSettings, data: StepData, backend: FastBackend = 'auto'): StepStrategy {
+  const labels = data.train.labels;
+  const loss = { loss: s.loss, l2: s.l2 };
+  if (engine === 'autodiff') return new AutodiffStep(model, data.inputs(), labels, loss);
+  if (engine === 'course') {
+    const one = neuron(model);
+    return one !== null ? new NeuronCourseStep(one, data.inputs(), labels) : new DeepCourseStep(courseLayers(model) as Dense[], data.inputs(), labels);
+  }
+  // Raw uint8 pixels go to the exact integer kernels; anything else as prepared floats.
+  const samples = data.train.x.dtype === 'uint8' ? samplesOf('train', data.train.x, data.preprocessing.scale) : samplesOf('train', data.inputs(), 1);
+  const one = neuron(model);
+  if (one !== null && fullBatchGd(s) === null) return new NeuronSpanStep(one, samples, labels, s.learningRate, backend);
+  return new DenseSpanStep(model, firstDense(model), samples, labels, loss, backend);
+}

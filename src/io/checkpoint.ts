@@ -1,0 +1,126 @@
+/**
+ * Checkpoints: a stopped run's exact state in the model file it saves (the `checkpoint`
+ * field), so `tsgrad train --resume FILE` continues bit for bit: the trainer's counters, the
+ * optimiser's moments, the dropout generator, and the step's own variables (the model's
+ * parameters, or a reformulation's: the span step's coefficients) with one step back. The
+ * data's fingerprint makes sure a resumed run trains on the same samples. Browser-safe.
+ */
+import { ModelFileError } from '../core/errors.js';
+import type { RandomStateSnapshot } from '../core/rng.js';
+import type { Dataset } from '../data/dataset.js';
+import { checkLayerConfig } from '../nn/registry.js';
+import type { OptimizerState } from '../optim/index.js';
+import type { Tensor } from '../tensor/index.js';
+import type { RunCheckpoint } from '../app/run.js';
+import type { RunSettings } from '../app/settings.js';
+import type { CostRecord, EngineName } from '../train/trainer.js';
+import { restoreTensor, restoreTensors, storeTensor, storeTensors } from './tensor-codec.js';
+
+/**
+ * FNV-1a (32-bit) of a set's samples and labels, as 8 hex digits: enough to notice other data.
+ * @example dataFingerprint(train) // 'c0ffee42'
+ */
+export function dataFingerprint(set: Pick<Dataset, 'x' | 'labels'>): string {
+  let h = 0x811c9dc5;
+  const mix = (bytes: Uint8Array): void => {
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  };
+  const x = set.x.contiguous().values();
+  mix(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  mix(new Uint8Array(Float64Array.from(set.labels.values()).buffer));
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+type Sets = { train: Dataset; test?: Dataset };
+
+/** Each set's sample count and fingerprint. @example dataRecord({ train, test }) // { train: { samples: 209, fingerprint: '…' }, test: { … } } */
+export function dataRecord(data: Sets): Record<string, unknown> {
+  const one = (d: Dataset) => ({ samples: d.x.shape[0], fingerprint: dataFingerprint(d) });
+  return { train: one(data.train), ...(data.test !== undefined ? { test: one(data.test) } : {}) };
+}
+
+/** Checks that `data` is the data a checkpoint was trained on. @example checkData('model.json', ck.data, { train, test }) */
+export function checkData(file: string, stored: unknown, data: Sets): void {
+  const now = dataRecord(data) as Record<string, Record<string, unknown> | undefined>;
+  const was = (stored ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const set of ['train', 'test'] as const) {
+    const a = was[set];
+    const b = now[set];
+    if (a === undefined && b === undefined) continue;
+    if (a?.['samples'] !== b?.['samples'] || a?.['fingerprint'] !== b?.['fingerprint']) {
+      throw new ModelFileError(file, `checkpoint.data.${set}`, `the checkpoint was trained on other ${set} data (${String(a?.['samples'])} samples, fingerprint ${String(a?.['fingerprint'])}); this data has ${String(b?.['samples'])} samples, fingerprint ${String(b?.['fingerprint'])}`);
+    }
+  }
+}
+
+/**
+ * A run's checkpoint as stored in its model file (the costs so far are the file's `training.costs`).
+ * @example storeCheckpoint(run.checkpoint(), { train, test })
+ */
+export function storeCheckpoint(c: RunCheckpoint, data: Sets): Record<string, unknown> {
+  const t = c.trainer;
+  const slots: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(t.optimizer.slots)) slots[k] = v.map(storeTensor);
+  return {
+    settings: c.settings,
+    engine: t.engine,
+    epoch: t.epoch,
+    batch: t.batch,
+    iteration: t.iteration,
+    epochTotal: t.epochTotal,
+    optimizer: { name: t.optimizer.name, steps: t.optimizer.steps, learningRate: t.optimizer.learningRate, slots },
+    dropoutRng: t.dropoutRng,
+    step: storeTensors(t.step),
+    ...(t.previous !== undefined ? { previous: storeTensors(t.previous) } : {}),
+    data: dataRecord(data),
+  };
+}
+
+const ENGINES: readonly EngineName[] = ['autodiff', 'span', 'course'];
+
+/**
+ * A model file's checkpoint back, checked field by field.
+ * @example const ck = restoreCheckpoint('model.json', loaded.checkpoint, loaded.training.costs); new TrainingRun(data, ck.settings, { resume: ck });
+ */
+export function restoreCheckpoint(file: string, c: Record<string, unknown>, records: readonly CostRecord[]): RunCheckpoint & { data: unknown } {
+  const bad = (field: string, what: string): ModelFileError => new ModelFileError(file, `checkpoint.${field}`, `expected ${what}`);
+  const settings = c['settings'] as Record<string, unknown> | undefined;
+  if (typeof settings !== 'object' || settings === null || !Array.isArray(settings['layers'])) throw bad('settings', "the run's settings");
+  try {
+    (settings['layers'] as unknown[]).forEach((l, i) => checkLayerConfig(l, `checkpoint.settings.layers[${i}]`));
+  } catch (e) {
+    throw new ModelFileError(file, 'checkpoint.settings.layers', e instanceof Error ? e.message : String(e));
+  }
+  const engine = c['engine'];
+  if (typeof engine !== 'string' || !(ENGINES as readonly string[]).includes(engine)) throw bad('engine', ENGINES.join(' or '));
+  for (const k of ['epoch', 'batch', 'iteration'] as const) if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) throw bad(k, 'an integer >= 0');
+  if (typeof c['epochTotal'] !== 'number' || !Number.isFinite(c['epochTotal'])) throw bad('epochTotal', 'a finite number');
+  const o = c['optimizer'] as Record<string, unknown> | undefined;
+  if (typeof o?.['name'] !== 'string' || !Number.isSafeInteger(o['steps']) || typeof o['learningRate'] !== 'number' || typeof o['slots'] !== 'object' || o['slots'] === null) {
+    throw bad('optimizer', '{name, steps, learningRate, slots}');
+  }
+  const slots: Record<string, Tensor[]> = {};
+  for (const [k, v] of Object.entries(o['slots'] as Record<string, unknown>)) {
+    if (!Array.isArray(v)) throw bad(`optimizer.slots.${k}`, 'a list of stored tensors');
+    slots[k] = v.map((t, i) => restoreTensor(file, `checkpoint.optimizer.slots.${k}[${i}]`, t));
+  }
+  const rng = c['dropoutRng'] as RandomStateSnapshot | undefined;
+  if (typeof rng !== 'object' || rng === null || !Array.isArray(rng.key) || rng.key.length !== 624) throw bad('dropoutRng', 'a generator state {key, pos, hasGauss, gauss}');
+  const previous = c['previous'] === undefined ? undefined : restoreTensors(file, 'checkpoint.previous', c['previous']);
+  return {
+    settings: settings as unknown as RunSettings,
+    trainer: {
+      engine: engine as EngineName,
+      epoch: c['epoch'] as number,
+      batch: c['batch'] as number,
+      iteration: c['iteration'] as number,
+      epochTotal: c['epochTotal'],
+      records: [...records],
+      optimizer: { name: o['name'] as OptimizerState['name'], steps: o['steps'] as number, learningRate: o['learningRate'], slots },
+      dropoutRng: rng,
+      step: restoreTensors(file, 'checkpoint.step', c['step']),
+      ...(previous !== undefined ? { previous } : {}),
+    },
+    data: c['data'],
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The default step, for any model: the batch's loss from the model's layers, `backward`, and
+ * the optimiser's update of every parameter (PyTorch's loop).
+ */
+import { backward } from '../autograd/index.js';
+import { takeRows } from '../data/batch.js';
+import { l2Term, lossOfScores, type BinaryLoss } from '../nn/loss.js';
+import type { ForwardContext, Parameter } from '../nn/module.js';
+import type { Sequential } from '../nn/sequential.js';
+import type { Optimizer } from '../optim/index.js';
+import { add, zeros, type Tensor } from '../tensor/index.js';
+import type { Snapshot, StepOutcome, StepStrategy } from './trainer.js';
+
+/** What the loss adds to the data term: the binary loss's form and the L2 strength. */
+export interface LossSettings {
+  loss: BinaryLoss;
+  l2: number;
+}
+
+/**
+ * Snapshot and restore of a model's parameters by name (tensors are immutable: no copies).
+ * @example const s = parameterSnapshot(net.parameters()); restoreParameters(net.parameters(), s);
+ */
+export function parameterSnapshot(params: readonly Parameter[]): Snapshot {
+  return Object.fromEntries(params.map((p) => [p.name, p.value]));
+}
+
+export function restoreParameters(params: readonly Parameter[], s: Snapshot): void {
+  for (const p of params) {
+    const v = s[p.name];
+    if (v !== undefined) p.value = v;
+  }
+}
+
+/**
+ * Autodiff through every layer on samples x (N, ...) with labels (N,).
+ * @example new Trainer(new AutodiffStep(net, X, labels, { loss: 'course', l2: 0 }), optimizer, m, opts)
+ */
+export class AutodiffStep implements StepStrategy {
+  readonly engine = 'autodiff';
+  private readonly params: Parameter[];
+  private J: Tensor | null = null;
+
+  constructor(
+    readonly model: Sequential,
+    private readonly x: Tensor,
+    private readonly labels: Tensor,
+    private readonly settings: LossSettings,
+  ) {
+    this.params = model.parameters();
+  }
+
+  forward(batch: Int32Array | undefined, ctx: ForwardContext): StepOutcome {
+    const xb = batch === undefined ? this.x : takeRows(this.x, batch);
+    const yb = batch === undefined ? this.labels : takeRows(this.labels, batch);
+    let J = lossOfScores(this.model, this.model.scores(xb, ctx), yb, this.settings.loss);
+    const penalty = l2Term(this.params, this.settings.l2, xb.shape[0] as number);
+    if (penalty !== null) J = add(J, penalty);
+    this.J = J;
+    const cost = J.item();
+    return { finite: Number.isFinite(cost), cost: () => cost };
+  }
+
+  update(optimizer: Optimizer): void {
+    if (this.J === null) return;
+    backward(this.J);
+    this.J = null;
+    const values = this.params.map((p) => p.value);
+    const grads = values.map((v) => v.grad ?? zeros(v.shape, v.dtype));
+    const updated = optimizer.step(values, grads);
+    this.params.forEach((p, i) => (p.value = updated[i] as Tensor));
+  }
+
+  snapshot(): Snapshot {
+    return parameterSnapshot(this.params);
+  }
+
+  restore(s: Snapshot): void {
+    restoreParameters(this.params, s);
+  }
+
+  sync(): void {}
+}
