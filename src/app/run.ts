@@ -14,7 +14,8 @@ import type { Dataset } from '../data/dataset.js';
 import { PIXELS, prepareInputs, type Preprocessing } from '../data/preprocess.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/index.js';
-import { classificationReport, type ClassificationReport } from '../train/metrics.js';
+import type { ClassificationReport } from '../train/metrics.js';
+import { evaluate } from './evaluate.js';
 import { Trainer, type CostRecord, type Divergence, type TrainerState, type UpdateInfo } from '../train/trainer.js';
 import { resolveRun, type RunSettings } from './settings.js';
 import { chooseEngine, makeStep, type EngineChoice } from './steps.js';
@@ -54,11 +55,6 @@ export interface RunOptions {
   onUpdate?: (info: UpdateInfo) => void;
   resume?: RunCheckpoint;
   backend?: FastBackend;
-}
-
-/** Labels the model predicts for prepared inputs, and the report against the truth. */
-export function evaluate(model: Sequential, inputs: Tensor, labels: Tensor): ClassificationReport {
-  return classificationReport(model.predict(inputs).values(), labels.values(), model.classes);
 }
 
 /** A training run in slices (see ../train/control.ts): `advance`, `checkpoint`, `result`. */
