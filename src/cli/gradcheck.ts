@@ -7,7 +7,7 @@ import { fromArray, scalar, type Tensor } from '../tensor/index.js';
 import { loadCatData } from '../train/dataset.js';
 import { courseLayers, gradCheckMlp, overallRelativeError } from '../train/mlp.js';
 import { EXIT, oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
-import { layerList } from './train-mlp.js';
+import { layerList } from './train-options.js';
 
 const MODELS = ['logistic', 'mlp', 'neuron', 'j'] as const;
 type Model = (typeof MODELS)[number];

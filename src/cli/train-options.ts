@@ -1,0 +1,186 @@
+/**
+ * `tsgrad train`'s options and how they become a run's settings: a preset (the notes' single
+ * neuron by default, the course's L-layer network with `--model mlp`), then every option
+ * typed over it. Parsing only: src/app checks the settings against the data.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { ENGINES, L_LAYER, mlpLayers, NEURON, type EngineRequest, type RunSettings } from '../app/settings.js';
+import { ArgumentError } from '../core/errors.js';
+import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../nn/activations.js';
+import { parseInitializer } from '../nn/init.js';
+import { archText, LAYERS, parseArch } from '../nn/registry.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.js';
+import { oneOf, positiveInt, positiveNumber } from './run.js';
+
+/** The options as commander parses them. */
+export interface TrainOptions {
+  model?: 'logistic' | 'mlp';
+  arch?: string;
+  layers?: number[];
+  hidden?: HiddenActivation;
+  init?: string;
+  seed?: number;
+  optimizer?: OptimizerName;
+  iterations?: number;
+  epochs?: number;
+  learningRate?: number;
+  batchSize?: number;
+  l2?: number;
+  dropout?: number;
+  dropoutSeed?: number;
+  decay?: number;
+  decayInterval?: number;
+  beta?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  loss?: 'course' | 'logits';
+  shuffleSeed?: number;
+  printEvery?: number;
+  dtype?: 'float64' | 'float32';
+  engine?: string;
+  autodiff?: boolean;
+  data?: string;
+  train?: string;
+  test?: string;
+  save?: string;
+  resume?: string;
+  plot?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/** The options that define a run (a resumed run takes them from its checkpoint), with their flags. */
+export const RUN_FLAGS: readonly [keyof TrainOptions, string][] = [
+  ['model', '--model'], ['arch', '--arch'], ['layers', '--layers'], ['hidden', '--hidden'], ['init', '--init'], ['seed', '--seed'],
+  ['optimizer', '--optimizer'], ['iterations', '--iterations'], ['epochs', '--epochs'], ['learningRate', '--learning-rate'],
+  ['batchSize', '--batch-size'], ['l2', '--l2'], ['dropout', '--dropout'], ['dropoutSeed', '--dropout-seed'], ['decay', '--decay'],
+  ['decayInterval', '--decay-interval'], ['beta', '--beta'], ['beta1', '--beta1'], ['beta2', '--beta2'], ['epsilon', '--epsilon'],
+  ['loss', '--loss'], ['shuffleSeed', '--shuffle-seed'], ['printEvery', '--print-every'], ['dtype', '--dtype'], ['engine', '--engine'],
+  ['autodiff', '--autodiff'],
+];
+
+/** Parses `--layers 12288,20,7,5,1`. @example layerList("12288,7,1") // [12288, 7, 1] */
+export function layerList(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.length < 2 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0 || !Number.isSafeInteger(Number(p)))) {
+    throw new InvalidArgumentError(`--layers must be at least 2 positive integers separated by commas, e.g. 12288,20,7,5,1; got '${v}'`);
+  }
+  return parts.map(Number);
+}
+
+/** Checks a value with `parse` and keeps the text (parsed again where it is used). */
+function checked(option: string, parse: (v: string) => unknown): (v: string) => string {
+  return (v: string) => {
+    try {
+      parse(v);
+      return v;
+    } catch (e) {
+      throw new InvalidArgumentError(`${option}: ${e instanceof Error ? e.message.replace(/^[^:]+: [^:]+: /, '') : String(e)}`);
+    }
+  };
+}
+
+function bounded(option: string, ok: (n: number) => boolean, what: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !ok(n)) throw new InvalidArgumentError(`${option} must be ${what}, got '${v}'`);
+    return n;
+  };
+}
+
+const seed = (o: string) => bounded(o, (n) => Number.isInteger(n) && n >= 0 && n <= 2 ** 32 - 1, 'an integer in 0..2**32-1');
+const nonNegative = (o: string) => bounded(o, (n) => Number.isFinite(n) && n >= 0, 'a number >= 0');
+const unit = (o: string) => bounded(o, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+/** The engines by their names, and the names of tsgrad 0.1 (`fast`, `plain`). */
+const ENGINE_NAMES = [...ENGINES, 'fast', 'plain'] as const;
+
+/** Adds every training option to `cmd`. */
+export function addTrainOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <name>', 'logistic (the notes\' single neuron, the default) or mlp (the course\'s L-layer network; --layers for others)', oneOf('--model', ['logistic', 'mlp'] as const))
+    .option('--arch <layers>', `any stack of layers, e.g. flatten,dense:7,relu,dense:1,sigmoid (a flatten is put first for images); layers: ${Object.keys(LAYERS).join(', ')}`, checked('--arch', parseArch))
+    .option('--layers <sizes>', 'layer sizes from inputs to outputs, e.g. 12288,20,7,5,1 (relu between, sigmoid or softmax out)', layerList)
+    .option('--hidden <name>', `with --layers: the hidden activation, ${HIDDEN_ACTIVATIONS.join(', ')} (default relu)`, oneOf('--hidden', HIDDEN_ACTIVATIONS))
+    .option('--init <name>', 'weight initializer: zeros, scaled:K (randn·K), xavier, glorot, he, course (randn/√n); default zeros for the neuron, course otherwise', checked('--init', parseInitializer))
+    .option('--seed <n>', 'seed of the initial weights, as np.random.seed (default 1)', seed('--seed'))
+    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(', ')} (default gd)`, oneOf('--optimizer', OPTIMIZER_NAMES))
+    .option('--iterations <n>', 'full-batch gradient descent iterations (default 2000 for the neuron, 2500 otherwise)', positiveInt('--iterations'))
+    .option('--epochs <n>', 'passes over the data (with full batches the same as --iterations)', positiveInt('--epochs'))
+    .option('--learning-rate <alpha>', 'learning rate (default 0.005 for the neuron, 0.0075 otherwise)', positiveNumber('--learning-rate'))
+    .option('--batch-size <n>', 'mini-batch size, reshuffled every epoch (default: full batch)', positiveInt('--batch-size'))
+    .option('--l2 <lambda>', 'L2 regularisation strength λ (default 0)', nonNegative('--l2'))
+    .option('--dropout <rate>', 'with --layers: probability of dropping each hidden unit in training (default 0)', unit('--dropout'))
+    .option('--dropout-seed <n>', 'seed of the dropout masks (default 1)', seed('--dropout-seed'))
+    .option('--decay <rate>', 'learning-rate decay, α = α₀ / (1 + rate·⌊epoch / interval⌋) (default 0)', nonNegative('--decay'))
+    .option('--decay-interval <n>', 'epochs per decay step (default 1)', positiveInt('--decay-interval'))
+    .option('--beta <b>', 'momentum β (default 0.9)', unit('--beta'))
+    .option('--beta1 <b>', 'Adam β₁ (default 0.9)', unit('--beta1'))
+    .option('--beta2 <b>', 'Adam and RMSProp β₂ (default 0.999)', unit('--beta2'))
+    .option('--epsilon <e>', 'Adam and RMSProp ε (default 1e-8)', positiveNumber('--epsilon'))
+    .option('--loss <name>', "sigmoid output: course (the notes' cost on the probabilities, the default) or logits (the same cost, computed stably)", oneOf('--loss', ['course', 'logits'] as const))
+    .option('--shuffle-seed <n>', "mini-batch shuffles use seed n + epoch + 1, as the course's model (default 10)", seed('--shuffle-seed'))
+    .option('--print-every <n>', 'print the cost every n iterations (epochs with mini-batches), default 100', positiveInt('--print-every'))
+    .option('--dtype <dtype>', 'float64 (default) or float32', oneOf('--dtype', ['float64', 'float32'] as const))
+    .option('--engine <name>', "how an update is computed: auto (the default: span where it applies, else autodiff), span (the exact Gram-space step: a dense first layer, gd or momentum, fewer samples than inputs), autodiff (any model), course (the notes' and the course's hand-derived functions); fast and plain are tsgrad 0.1's names (span; course for the single neuron, autodiff otherwise)", oneOf('--engine', ENGINE_NAMES))
+    .option('--autodiff', 'the same as --engine autodiff');
+}
+
+/** Whether the user typed an option (rather than commander filling in a default). */
+export function given(cmd: Command, name: string): boolean {
+  const src = cmd.getOptionValueSource(name);
+  return src !== undefined && src !== 'default';
+}
+
+/** The preset the options start from, and their layers. */
+function base(o: TrainOptions): RunSettings {
+  if (o.arch !== undefined) {
+    if (o.layers !== undefined || o.model !== undefined) throw new ArgumentError('train', '--arch', 'give the layers either as --arch or as --model/--layers, not both');
+    const layers = parseArch(o.arch);
+    return { ...L_LAYER, layers: layers[0]?.kind === 'flatten' ? layers : [{ kind: 'flatten' }, ...layers] };
+  }
+  if (o.layers !== undefined) return { ...L_LAYER, layers: mlpLayers(o.layers.slice(1), o.hidden ?? 'relu', o.dropout ?? 0) };
+  return o.model === 'mlp' ? { ...L_LAYER, layers: mlpLayers([20, 7, 5, 1], o.hidden ?? 'relu', o.dropout ?? 0) } : NEURON;
+}
+
+/** `--engine` as the app names it (tsgrad 0.1's names mapped). */
+function engineOf(o: TrainOptions, s: RunSettings): EngineRequest {
+  if (o.autodiff === true) return 'autodiff';
+  if (o.engine === 'fast') return 'span';
+  if (o.engine === 'plain') return s.layers.filter((l) => l.kind === 'dense').length === 1 ? 'course' : 'autodiff';
+  return (o.engine as EngineRequest | undefined) ?? 'auto';
+}
+
+/**
+ * The run's settings from the options.
+ * @example runSettings({ model: 'mlp', layers: [12288, 7, 1], init: 'scaled:0.01' }).layers // flatten, dense:7, relu, dense:1, sigmoid
+ */
+export function runSettings(o: TrainOptions): RunSettings {
+  const s = base(o);
+  if (o.iterations !== undefined && o.batchSize !== undefined) throw new ArgumentError('train', '--iterations', 'with --batch-size, give the number of passes over the data as --epochs');
+  if (o.iterations !== undefined && o.epochs !== undefined && o.iterations !== o.epochs) throw new ArgumentError('train', '--iterations', `full-batch iterations are epochs: --iterations ${o.iterations} and --epochs ${o.epochs} disagree`);
+  if (o.dropout !== undefined && o.layers === undefined && o.model !== 'mlp') throw new ArgumentError('train', '--dropout', `applies to --layers and --model mlp; with --arch put dropout:RATE layers in it (${archText(s.layers)})`);
+  const decay = o.decay !== undefined || o.decayInterval !== undefined ? { rate: o.decay ?? 0, interval: o.decayInterval ?? 1 } : undefined;
+  const opt = <K extends keyof RunSettings>(k: K, v: RunSettings[K] | undefined): Partial<RunSettings> => (v !== undefined ? { [k]: v } : {});
+  return {
+    ...s,
+    ...opt('init', o.init),
+    ...opt('seed', o.seed),
+    ...opt('optimizer', o.optimizer),
+    ...opt('epochs', o.epochs ?? o.iterations),
+    ...opt('learningRate', o.learningRate),
+    ...opt('batchSize', o.batchSize),
+    ...opt('l2', o.l2),
+    ...opt('dropoutSeed', o.dropoutSeed),
+    ...opt('decay', decay),
+    ...opt('beta', o.beta),
+    ...opt('beta1', o.beta1),
+    ...opt('beta2', o.beta2),
+    ...opt('epsilon', o.epsilon),
+    ...opt('loss', o.loss),
+    ...opt('shuffleSeed', o.shuffleSeed),
+    ...opt('printEvery', o.printEvery),
+    ...opt('dtype', o.dtype),
+    engine: engineOf(o, s),
+  };
+}
