@@ -55,6 +55,8 @@ export interface RunOptions {
   onUpdate?: (info: UpdateInfo) => void;
   resume?: RunCheckpoint;
   backend?: FastBackend;
+  /** Parameters to start from instead of the initialiser's, in `model.parameters()` order (a loaded model trained on). */
+  start?: readonly Tensor[];
 }
 
 /** A training run in slices (see ../train/control.ts): `advance`, `checkpoint`, `result`. */
@@ -76,6 +78,12 @@ export class TrainingRun {
     this.settings = resolved.settings;
     this.model = resolved.model;
     this.classes = resolved.classes;
+    // Set before the step is made: the span steps read the first layer's weights when built.
+    if (opts.start !== undefined) {
+      const params = this.model.parameters();
+      if (opts.start.length !== params.length) throw new ArgumentError('train', 'start', `expected ${params.length} tensors (${params.map((p) => p.name).join(', ')}), got ${opts.start.length}`);
+      params.forEach((p, i) => (p.value = opts.start?.[i] as Tensor));
+    }
     this.preprocessing = data.preprocessing ?? PIXELS;
     const m = data.train.x.shape[0] as number;
     const s = this.settings;
