@@ -125,6 +125,17 @@ export interface TrainerResult {
 
 const MAX_SEED = 2 ** 32 - 1;
 
+/** A stored snapshot must hold the step's variables with their shapes and dtypes. */
+function checkSnapshot(field: string, want: Snapshot, got: Snapshot): void {
+  for (const [name, t] of Object.entries(want)) {
+    const g = got[name];
+    if (g === undefined || g.shape.join() !== t.shape.join() || g.dtype !== t.dtype) {
+      const was = g === undefined ? 'missing' : `(${g.shape.join(', ')}) ${g.dtype}`;
+      throw new ArgumentError('train', `resume.${field}.${name}`, `expected (${t.shape.join(', ')}) ${t.dtype}, got ${was}`);
+    }
+  }
+}
+
 /** Checks the loop's settings once, at the public boundary. */
 export function checkTrainerOptions(op: string, o: TrainerOptions): void {
   if (!Number.isSafeInteger(o.epochs) || o.epochs <= 0) throw new ArgumentError(op, 'epochs', `must be a positive integer, got ${o.epochs}`);
@@ -172,6 +183,9 @@ export class Trainer {
     if (resume !== undefined) {
       if (resume.engine !== step.engine) throw new ArgumentError('train', 'resume', `the checkpoint is of the ${resume.engine} step, not ${step.engine}`);
       if (!Number.isSafeInteger(resume.epoch) || resume.epoch < 0 || resume.epoch > opts.epochs) throw new ArgumentError('train', 'resume', `the checkpoint is at epoch ${resume.epoch}, beyond the ${opts.epochs} asked for`);
+      const now = step.snapshot();
+      checkSnapshot('step', now, resume.step);
+      if (resume.previous !== undefined) checkSnapshot('previous', now, resume.previous);
       step.restore(resume.step);
       optimizer.setState(resume.optimizer);
       this.ctx.rng.setState(resume.dropoutRng);
