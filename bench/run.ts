@@ -4,7 +4,7 @@
  * - The single neuron (2000 full-batch iterations on catvnoncat, costs every 100), whole
  *   process against whole process (start, load, train, evaluate): numpy running
  *   bench/numpy_logistic.py, tsgrad's CLI `node dist/cli/main.js train --json`, and
- *   bench/single-neuron-fast.ts (load + `modelFast` on the raw pixels), in float64 and float32.
+ *   bench/single-neuron-fast.ts (load + `TrainingRun` on the raw pixels), in float64 and float32.
  * - The deep models' matrix products (bench/matmul-shapes.ts): tsgrad's `matmul`
  *   (bench/matmul.ts) against `np.dot` (bench/numpy_matmul.py) on the same seeded matrices,
  *   medians of 9 calls inside one process each (1001 for the small products).
@@ -180,7 +180,7 @@ for (const dtype of wanted('neuron') ? (['float64', 'float32'] as const) : []) {
     jobs.push({ group, name: `${peer}, 1 BLAS thread`, peer, cmd: PY.python, args: ['bench/numpy_logistic.py', '--dtype', dtype, '--data', DATA], env: { ...NUMPY_ENV, OPENBLAS_NUM_THREADS: '1' } });
   }
   jobs.push({ group, name: `tsgrad ${dtype}: CLI train --json`, peer, cmd: NODE, args: [CLI, 'train', '--json', '--dtype', dtype, '--data', DATA], slowOnce: true });
-  jobs.push({ group, name: `tsgrad ${dtype}: load + modelFast`, peer, cmd: NODE, args: ['out/bench/bench/single-neuron-fast.js', '--dtype', dtype, '--data', DATA] });
+  jobs.push({ group, name: `tsgrad ${dtype}: load + TrainingRun`, peer, cmd: NODE, args: ['out/bench/bench/single-neuron-fast.js', '--dtype', dtype, '--data', DATA] });
 }
 const DEEP = [
   { model: 'L_layer', title: 'L-layer [12288, 20, 7, 5, 1]', cli: ['--layers', '12288,20,7,5,1', '--init', 'course'] },

@@ -1,15 +1,16 @@
 /**
- * The single neuron as one whole process on the fast path: load both HDF5 files, train with
- * `modelFast` on the raw uint8 images, evaluate, print one JSON object (the fields of
- * `tsgrad train --json`). `npm run bench` times it beside the CLI and numpy.
+ * The single neuron as one whole process through the library: load both HDF5 files, train
+ * the NEURON preset with `TrainingRun` (the span step on the raw uint8 images), evaluate,
+ * print one JSON object (the fields of `tsgrad train --json`). `npm run bench` times it
+ * beside the CLI and numpy.
  *
  *   node out/bench/bench/single-neuron-fast.js --dtype float32 --data ../shared/datasets
  */
 import { performance } from 'node:perf_hooks';
+import { loadRunData } from '../src/app/data.js';
+import { TrainingRun } from '../src/app/run.js';
+import { NEURON } from '../src/app/settings.js';
 import type { FloatDType } from '../src/core/dtype.js';
-import { loadLabelledImages } from '../src/data/dataset.js';
-import { locateDataFiles } from '../src/data/locate.js';
-import { modelFast } from '../src/nn/logistic-fast.js';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -19,19 +20,20 @@ function option(name: string): string | undefined {
 const dtype: FloatDType = option('--dtype') === 'float32' ? 'float32' : 'float64';
 const data = option('--data');
 const t0 = performance.now();
-const files = locateDataFiles(data === undefined ? {} : { data });
-const train = await loadLabelledImages(files.train);
-const test = await loadLabelledImages(files.test);
+const sets = await loadRunData(data === undefined ? {} : { data });
 const t1 = performance.now();
-const d = modelFast(train.x, train.y, test.x, test.y, { numIterations: 2000, learningRate: 0.005, recordEvery: 100, dtype });
+const run = new TrainingRun(sets, { ...NEURON, dtype });
+run.advance();
+const r = run.result();
 const t2 = performance.now();
 process.stdout.write(
   `${JSON.stringify({
     model: 'logistic',
     dtype,
-    costs: d.costs,
-    trainAccuracy: d.trainAccuracy,
-    testAccuracy: d.testAccuracy,
+    engine: r.engine.engine,
+    costs: r.records.map((c) => ({ iteration: c.index, cost: c.cost })),
+    trainAccuracy: r.trainAccuracy,
+    testAccuracy: r.testAccuracy,
     loadSeconds: (t1 - t0) / 1000,
     trainingSeconds: (t2 - t1) / 1000,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
