@@ -12,8 +12,8 @@ import type { Sequential } from '../nn/sequential.js';
 import type { Optimizer } from '../optim/index.js';
 import { astype, scalar, sub, mul, type Tensor } from '../tensor/index.js';
 import type { Snapshot, StepOutcome, StepStrategy } from '../train/trainer.js';
-import { computeCost, lModelBackward, lModelForward, updateParameters, type Gradients, type Parameters } from '../nn/deep.js';
-import { propagate, type LogisticGrads } from '../nn/logistic.js';
+import { computeCost, lModelBackward, lModelForward, updateParameters, type Gradients, type Parameters } from './deep.js';
+import { propagate, type LogisticGrads } from './neuron.js';
 
 /** The model's dense layers when the course's functions cover it, else why not. */
 export function courseLayers(model: Sequential): Dense[] | string {
