@@ -1,45 +1,35 @@
 import { Command } from 'commander';
-import { evaluateModelFile, type Evaluation } from '../train/evaluate.js';
+import { describeModel } from '../analysis/plot-data.js';
+import { evaluateModelFile, type Evaluation } from '../app/model-data.js';
+import { archText } from '../nn/registry.js';
 import type { ClassificationReport } from '../train/metrics.js';
 import { pyFloat } from './format.js';
+import { addModelDataOptions, debugOf, whereOf, type DataCliOptions } from './model-options.js';
 import { runCommand } from './run.js';
-
-interface EvaluateOptions {
-  data?: string;
-  train?: string;
-  test?: string;
-  json?: boolean;
-  debug?: boolean;
-}
 
 /**
  * `tsgrad evaluate FILE`: a saved model's accuracy on the train and test sets, and on the test
  * set its precision, recall and F1 per class and its confusion matrix.
+ * @example program.addCommand(evaluateCommand());
  */
 export function evaluateCommand(): Command {
-  return new Command('evaluate')
-    .description('evaluate a saved model (single neuron or deep network) on the train and test images')
-    .argument('<file>', 'model file written by tsgrad train --save')
-    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (default: the files the model was trained on, else the usual places)')
-    .option('--train <file>', 'training set HDF5 file (with --test)')
-    .option('--test <file>', 'test set HDF5 file (with --train)')
-    .option('--json', 'print one JSON object on stdout instead of text')
-    .option('--debug', 'show stack traces on errors')
-    .action(async (file: string, opts: EvaluateOptions, cmd: Command) => {
-      process.exitCode = await runCommand(() => evaluate(file, opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
+  return addModelDataOptions(new Command('evaluate')
+    .description('evaluate a saved model (any architecture, any model file version) on the train and test images')
+    .argument('<file>', 'model file written by tsgrad train --save'))
+    .action(async (file: string, opts: DataCliOptions, cmd: Command) => {
+      process.exitCode = await runCommand(() => evaluate(file, opts), debugOf(opts, cmd));
     });
 }
 
-async function evaluate(file: string, opts: EvaluateOptions): Promise<void> {
-  const where = { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
-  const e = await evaluateModelFile(file, where);
+async function evaluate(file: string, opts: DataCliOptions): Promise<void> {
+  const e = await evaluateModelFile(file, whereOf(opts));
   if (opts.json) {
-    const { model: _model, ...rest } = e;
-    process.stdout.write(`${JSON.stringify({ ...rest, type: e.model.type })}\n`);
+    const { model, ...rest } = e;
+    process.stdout.write(`${JSON.stringify({ ...rest, arch: archText(model.layers), version: model.version })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  say(`model: ${file}: ${e.description}`);
+  say(`model: ${file}: ${describeModel(e.model.model)}`);
   say(`train set: ${e.trainFile} (${e.train.confusion.flat().reduce((s, v) => s + v, 0)} images)`);
   say(`test set: ${e.testFile} (${e.test.confusion.flat().reduce((s, v) => s + v, 0)} images)`);
   say(`train accuracy: ${pyFloat(e.train.accuracy)} %${note(e.train.accuracy, e.recorded.trainAccuracy)}`);

@@ -1,16 +1,19 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { computeLandscape } from '../train/landscape.js';
-import { defaultWorkers, workerEvaluator } from '../train/landscape-pool.js';
-import { loadLossModel } from '../train/load-loss-model.js';
-import { computeTrajectory, type Trajectory } from '../train/trajectory.js';
-import { loadDataForModel } from '../train/model-data.js';
-import { describeSettings } from '../train/plot-data.js';
+import { computeLandscape, lossSet } from '../analysis/landscape.js';
+import { defaultWorkers, workerEvaluator } from '../analysis/landscape-pool.js';
+import { describeModel, describeSettings } from '../analysis/plot-data.js';
+import { computeTrajectory, type Trajectory } from '../analysis/trajectory.js';
+import { dataForModel } from '../app/model-data.js';
+import { trainingReplay } from '../app/replay.js';
+import { loadModelFile } from '../io/files.js';
+import { archText } from '../nn/registry.js';
 import { writeLandscape } from '../viz/landscape.js';
+import { addModelDataOptions, debugOf, whereOf, type DataCliOptions } from './model-options.js';
 import { startProgress } from './progress.js';
 import { positiveInt, positiveNumber, runCommand } from './run.js';
 
-interface LandscapeCliOptions {
+interface LandscapeCliOptions extends DataCliOptions {
   out: string;
   grid: number;
   range: number;
@@ -23,11 +26,6 @@ interface LandscapeCliOptions {
   checkpoints: number;
   progress: boolean;
   workers?: number;
-  data?: string;
-  train?: string;
-  test?: string;
-  json?: boolean;
-  debug?: boolean;
 }
 
 /**
@@ -37,7 +35,7 @@ interface LandscapeCliOptions {
  * @example program.addCommand(landscapeCommand());
  */
 export function landscapeCommand(): Command {
-  return new Command('landscape')
+  return addModelDataOptions(new Command('landscape')
     .description("draw a saved model's loss landscape (Li et al. 2018): the line from initial to trained parameters and the surface along two random filter-normalised directions")
     .argument('<model>', 'model file written by tsgrad train --save')
     .requiredOption('--out <dir>', 'folder to write the pictures, CSV and JSON into (created if missing)')
@@ -51,14 +49,9 @@ export function landscapeCommand(): Command {
     .option('--trajectory', 'also replay training and draw its path on the plane of the first two PCA directions of its checkpoints')
     .option('--checkpoints <n>', 'about how many checkpoints --trajectory takes along training', atLeast('--checkpoints', 3), 20)
     .option('--workers <n>', 'worker threads evaluating the losses (default: one per core, when the work takes more than a few seconds)', positiveInt('--workers'))
-    .option('--no-progress', 'no progress bar on stderr')
-    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (default: the files the model was trained on, else the usual places)')
-    .option('--train <file>', 'training set HDF5 file (with --test)')
-    .option('--test <file>', 'test set HDF5 file (with --train)')
-    .option('--json', 'print one JSON object on stdout instead of text')
-    .option('--debug', 'show stack traces on errors')
+    .option('--no-progress', 'no progress bar on stderr'))
     .action(async (model: string, opts: LandscapeCliOptions, cmd: Command) => {
-      process.exitCode = await runCommand(() => landscape(model, opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
+      process.exitCode = await runCommand(() => landscape(model, opts), debugOf(opts, cmd));
     });
 }
 
@@ -92,59 +85,49 @@ function alphaRange(v: string): [number, number] {
 }
 
 async function landscape(file: string, opts: LandscapeCliOptions): Promise<void> {
-  const model = await loadLossModel(file);
-  const where = { ...(opts.data !== undefined ? { data: opts.data } : {}), ...(opts.train !== undefined ? { train: opts.train } : {}), ...(opts.test !== undefined ? { test: opts.test } : {}) };
-  const data = await loadDataForModel(model, where);
+  const loaded = await loadModelFile(file);
+  const data = await dataForModel(loaded, whereOf(opts));
+  const train = lossSet(data.train, loaded.preprocessing, loaded.dtype);
+  const trained = { model: loaded.model, settings: loaded.training.settings };
   const evaluator = workerEvaluator({ modelFile: path.resolve(file), trainFile: data.train.file, testFile: data.test.file }, opts.workers ?? defaultWorkers(), opts.workers !== undefined);
-  const bar = startProgress('landscape', 1, { enabled: opts.progress });
-  let l;
-  try {
-    l = await computeLandscape(
-      model,
-      { X: data.trainX, Y: data.trainY },
-      { X: data.testX, Y: data.testY },
-      {
-        alphaRange: opts.alphaRange,
-        alphaPoints: opts.alphaPoints,
-        gridSize: opts.grid,
-        range: opts.range,
-        seed: opts.seed,
-        includeBiases: opts.biases === true,
-        testSurface: opts.testSurface === true,
-        onProgress: (done, total) => bar.update(done, total),
-      },
-      evaluator,
-    );
-  } finally {
-    bar.stop();
-  }
+  const progress = async <T>(label: string, work: (update: (done: number, total: number) => void) => Promise<T>): Promise<T> => {
+    const bar = startProgress(label, 1, { enabled: opts.progress });
+    try {
+      return await work((done, total) => bar.update(done, total));
+    } finally {
+      bar.stop();
+    }
+  };
+  const l = await progress('landscape', (onProgress) => computeLandscape(trained, train, lossSet(data.test, loaded.preprocessing, loaded.dtype), {
+    alphaRange: opts.alphaRange,
+    alphaPoints: opts.alphaPoints,
+    gridSize: opts.grid,
+    range: opts.range,
+    seed: opts.seed,
+    includeBiases: opts.biases === true,
+    testSurface: opts.testSurface === true,
+    onProgress,
+  }, evaluator));
   let trajectory: Trajectory | null = null;
   if (opts.trajectory === true) {
-    const tbar = startProgress('trajectory', 1, { enabled: opts.progress });
-    try {
-      trajectory = await computeTrajectory(model, { X: data.trainX, Y: data.trainY }, {
-        checkpoints: opts.checkpoints,
-        gridSize: opts.grid,
-        includeBiases: opts.biases === true,
-        onProgress: (done, total) => tbar.update(done, total),
-      }, evaluator);
-    } finally {
-      tbar.stop();
-    }
+    const replay = trainingReplay(loaded.training, { train: data.train, preprocessing: loaded.preprocessing });
+    const options = { checkpoints: opts.checkpoints, gridSize: opts.grid, includeBiases: opts.biases === true };
+    trajectory = await progress('trajectory', (onProgress) => computeTrajectory(trained, train, replay, { ...options, onProgress }, evaluator));
   }
-  const caption = { model: model.description, settings: describeSettings(model.training?.settings ?? { dtype: model.dtype }) };
+  const description = describeModel(loaded.model);
+  const caption = { model: description, settings: describeSettings(loaded.training.settings, loaded.dtype, loaded.training.engine) };
   const files = await writeLandscape(opts.out, l, caption, { modelFile: file, trainFile: data.train.file, testFile: data.test.file }, trajectory);
   const surface = l.surface.train.flat().filter(Number.isFinite);
   if (opts.json) {
     const t = trajectory === null ? {} : { trajectory: { checkpoints: trajectory.steps.length, explainedVariance: trajectory.explainedVariance, replayError: trajectory.replayError } };
-    process.stdout.write(`${JSON.stringify({ model: file, type: model.type, trained: l.trained, surfaceMin: Math.min(...surface), surfaceMax: Math.max(...surface), ...t, files })}\n`);
+    process.stdout.write(`${JSON.stringify({ model: file, arch: archText(loaded.layers), trained: l.trained, surfaceMin: Math.min(...surface), surfaceMax: Math.max(...surface), ...t, files })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  say(`model: ${file}: ${model.description}`);
+  say(`model: ${file}: ${description}`);
   say(`loss at the trained parameters: train ${l.trained.train}, test ${l.trained.test}`);
-  const { alpha, train } = l.interpolation;
-  say(`interpolation: alpha ${alpha[0]}..${alpha.at(-1)} (${alpha.length} points), train loss ${train[0]} at alpha ${alpha[0]}, ${train.at(-1)} at alpha ${alpha.at(-1)}`);
+  const { alpha, train: line } = l.interpolation;
+  say(`interpolation: alpha ${alpha[0]}..${alpha.at(-1)} (${alpha.length} points), train loss ${line[0]} at alpha ${alpha[0]}, ${line.at(-1)} at alpha ${alpha.at(-1)}`);
   say(`surface: ${opts.grid} x ${opts.grid} grid over -${opts.range}..${opts.range}, seed ${opts.seed}, train loss ${Math.min(...surface)} to ${Math.max(...surface)}`);
   if (trajectory !== null) {
     const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { DEFAULT_MAX_PIXELS } from '../data/image.js';
 import { TsgradError } from '../core/errors.js';
-import { loadLossModel } from '../train/load-loss-model.js';
-import { predictImage, type ImagePrediction } from '../train/predict.js';
+import { predictImage, type ImagePrediction } from '../app/predict.js';
+import { loadModelFile } from '../io/files.js';
 import { EXIT, oneOf, positiveInt, reportError, runCommand } from './run.js';
 
 interface PredictOptions {
@@ -13,7 +13,8 @@ interface PredictOptions {
 }
 
 /**
- * `tsgrad predict MODEL IMAGE...`: the class and its probability for each of your own photos.
+ * `tsgrad predict MODEL IMAGE...`: the class and its probability for each of your own photos,
+ * with a model file of any version.
  * @example program.addCommand(predictCommand());
  */
 export function predictCommand(): Command {
@@ -33,12 +34,12 @@ export function predictCommand(): Command {
 
 /** Every image gets a line; a bad image is an error line on stderr and exit 2, the others still print. */
 async function predict(file: string, images: string[], opts: PredictOptions, debug: boolean): Promise<number> {
-  const model = await loadLossModel(file);
-  const results: ImagePrediction[] = [];
+  const model = await loadModelFile(file);
   let code: number = EXIT.ok;
   const width = Math.max(...images.map((f) => f.length), 4);
+  const classWidth = Math.max(5, ...model.classes.map((c) => c.length));
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  if (!opts.json) say(`${'file'.padEnd(width)}  ${'class'.padEnd(Math.max(5, ...model.classes.map((c) => c.length)))}  probability`);
+  if (!opts.json) say(`${'file'.padEnd(width)}  ${'class'.padEnd(classWidth)}  probability`);
   for (const image of images) {
     let r: ImagePrediction;
     try {
@@ -48,11 +49,10 @@ async function predict(file: string, images: string[], opts: PredictOptions, deb
       code = Math.max(code, reportError(e, debug));
       continue;
     }
-    results.push(r);
     if (opts.json) {
       say(JSON.stringify({ file: r.file, class: r.className, label: r.label, probability: r.probability, probabilities: Object.fromEntries(model.classes.map((c, i) => [c, r.probabilities[i]])) }));
     } else {
-      say(`${r.file.padEnd(width)}  ${r.className.padEnd(Math.max(5, ...model.classes.map((c) => c.length)))}  ${r.probability.toFixed(4)}`);
+      say(`${r.file.padEnd(width)}  ${r.className.padEnd(classWidth)}  ${r.probability.toFixed(4)}`);
     }
   }
   return code;

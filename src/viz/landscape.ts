@@ -1,6 +1,6 @@
 /**
- * Pictures and files of a loss landscape (src/train/landscape.ts): the 1-D interpolation as a
- * line chart, the 2-D surface as a filled contour plot, and the raw numbers as CSV and JSON.
+ * Pictures and files of a loss landscape (src/analysis/landscape.ts): the 1-D interpolation as
+ * a line chart, the 2-D surface as a filled contour plot, and the raw numbers as CSV and JSON.
  */
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../data/atomic-write.js';
@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { Spec as VegaSpec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { ArgumentError } from '../core/errors.js';
-import { interpolationCsv, landscapeJson, surfaceCsv, type Landscape } from '../train/landscape.js';
-import { trajectoryCsv, type Trajectory } from '../train/trajectory.js';
+import type { Landscape } from '../analysis/landscape.js';
+import { interpolationCsv, landscapeJson, surfaceCsv, trajectoryCsv } from '../analysis/landscape-csv.js';
+import type { Trajectory } from '../analysis/trajectory.js';
 import { CHART_CONFIG, renderVega, renderVegaLite, writeFigure } from './chart.js';
 import { contourLevels } from './levels.js';
 

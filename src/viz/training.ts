@@ -1,20 +1,17 @@
 /**
  * Training plots: the cost curve, the learned weights as an image, a grid of the test images
  * the model gets wrong, and confusion matrices. Each chart is an SVG and a PNG; the charts
- * draw a `PlotData`, so any model that gives one (src/train/loss-model.ts) gets all of them.
+ * draw a `PlotData` (src/analysis/plot-data.ts), so any model gets all of them.
  */
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../data/atomic-write.js';
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { plotData, type PlotData, type PlotSet } from '../analysis/plot-data.js';
+import type { RunData, RunResult } from '../app/run.js';
+import { writeFileAtomic } from '../data/atomic-write.js';
 import { encodePng } from '../data/image.js';
+import { PIXELS } from '../data/preprocess.js';
 import type { Tensor } from '../tensor/index.js';
-import type { CatData } from '../train/dataset.js';
-import { logisticLossModel } from '../train/loss-model.js';
-import { mlpLossModel } from '../train/loss-model-mlp.js';
-import type { MlpResult } from '../train/mlp.js';
-import { accuracyOf, confusionMatrix, plotData, type PlotData, type PlotSet } from '../train/plot-data.js';
-import type { SingleNeuronResult } from '../train/single-neuron.js';
 import { CHART_CONFIG, escapeXml, percent, renderVegaLite, writeFigure } from './chart.js';
 
 /** The subtitle every training chart carries: the model and its settings. */
@@ -23,7 +20,7 @@ function subtitle(pd: PlotData): string[] {
 }
 
 function accuracies(pd: PlotData): string {
-  return pd.sets.map((s) => `${s.name} accuracy ${percent(accuracyOf(confusionMatrix(s)))}`).join(', ');
+  return pd.sets.map((s) => `${s.name} accuracy ${percent(s.report.accuracy)}`).join(', ');
 }
 
 /**
@@ -35,7 +32,7 @@ export async function costCurveSvg(pd: PlotData): Promise<string> {
     title: { text: 'Cost during training', subtitle: [...subtitle(pd), accuracies(pd)] },
     width: 520,
     height: 300,
-    data: { values: pd.costs.map((c) => ({ iteration: c.iteration, cost: c.cost })) },
+    data: { values: pd.costs.map((c) => ({ iteration: c.index, cost: c.cost })) },
     layer: [
       { mark: { type: 'line', color: '#1f77b4', strokeWidth: 2 } },
       { mark: { type: 'point', filled: true, color: '#1f77b4', size: 30 } },
@@ -96,8 +93,8 @@ export const MAX_WEIGHT_IMAGES = 32;
 
 /**
  * The weight pictures: the first one as a raw PNG of the input's size (min-max scaled), and a
- * captioned figure with each enlarged. The single neuron has one picture, w itself; a deep
- * network has one per first-layer unit, each scaled on its own.
+ * captioned figure with each enlarged. The single neuron has one picture, its W1 itself; a
+ * wider first layer has one per unit, each scaled on its own.
  * @example const w = await weightsImages(pd); if (w) await writeFile('weights.png', w.png);
  */
 export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: string } | null> {
@@ -135,7 +132,7 @@ export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: s
     body.push(`<text x="${16 + gridW / 2}" y="${top + gridH + 20}" font-size="12" text-anchor="middle">pixel column (x, ${w} px)</text>`);
     body.push(`<text transform="translate(${gridW + 32} ${top + gridH / 2}) rotate(90)" font-size="12" text-anchor="middle">pixel row (y, ${h} px)</text>`);
   }
-  const title = one ? `Learned weights of ${pd.model.split(',')[0]} as an image` : 'Learned first-layer weights as images';
+  const title = one ? `Learned weights (${f0.name}) as an image` : 'Learned first-layer weights as images';
   const svg = svgDocument(Math.max(gridW + 60, 560), top + gridH + (one ? 36 : 12), title, sub, body);
   return { png, svg };
 }
@@ -148,7 +145,10 @@ export const MAX_GRID_IMAGES = 48;
  * @example const svg = await misclassifiedSvg(pd, pd.sets[1]);
  */
 export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ svg: string; count: number }> {
-  const wrong = set.labels.map((t, i) => ({ i, t, p: set.probabilities[i] as number })).filter((r) => (r.p > 0.5 ? 1 : 0) !== r.t);
+  // Two classes show P(class 1), as the notes do; more show the predicted class's probability.
+  const shownClass = (pred: number): number => (pd.classes.length === 2 ? 1 : pred);
+  const wrong = set.labels.map((t, i) => ({ i, t, pred: set.predicted[i] as number })).filter((r) => r.pred !== r.t)
+    .map((r) => ({ ...r, p: set.probabilities[r.i]?.[shownClass(r.pred)] ?? Number.NaN }));
   const shown = wrong.slice(0, MAX_GRID_IMAGES);
   const [, h, w] = set.images.shape as [number, number, number, number];
   const scale = 2;
@@ -157,7 +157,7 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
   const cols = Math.max(1, Math.min(6, shown.length));
   const rows = Math.max(1, Math.ceil(shown.length / cols));
   const m = set.labels.length;
-  const sub = [...subtitle(pd), `${wrong.length} of ${m} ${set.name} images misclassified${shown.length < wrong.length ? ` (first ${shown.length} shown)` : ''}; p = the model's P(${pd.classes[1] ?? '1'})`];
+  const sub = [...subtitle(pd), `${wrong.length} of ${m} ${set.name} images misclassified${shown.length < wrong.length ? ` (first ${shown.length} shown)` : ''}; p = the model's P(${pd.classes.length === 2 ? pd.classes[1] : 'predicted class'})`];
   const top = 46 + sub.length * 16 + 8;
   const body: string[] = [];
   for (const [k, r] of shown.entries()) {
@@ -167,7 +167,7 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
     body.push(`<image x="${x}" y="${y}" width="${w * scale}" height="${h * scale}" xlink:href="${dataUri(png)}" href="${dataUri(png)}"/>`);
     const name = (c: number): string => escapeXml(pd.classes[c] ?? String(c));
     body.push(`<text x="${x}" y="${y + h * scale + 16}" font-size="12">#${r.i} true: ${name(r.t)}</text>`);
-    body.push(`<text x="${x}" y="${y + h * scale + 32}" font-size="12" fill="#c0392b">predicted: ${name(r.p > 0.5 ? 1 : 0)}</text>`);
+    body.push(`<text x="${x}" y="${y + h * scale + 32}" font-size="12" fill="#c0392b">predicted: ${name(r.pred)}</text>`);
     body.push(`<text x="${x}" y="${y + h * scale + 48}" font-size="12" fill="#555">p = ${r.p.toFixed(3)}</text>`);
   }
   if (shown.length === 0) body.push(`<text x="16" y="${top + 30}" font-size="14">no misclassified ${set.name} images</text>`);
@@ -182,9 +182,8 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
  */
 export async function confusionSvg(pd: PlotData): Promise<string> {
   const values = pd.sets.flatMap((s) => {
-    const m = confusionMatrix(s);
-    const setName = `${s.name} set (${s.labels.length} images, accuracy ${percent(accuracyOf(m))})`;
-    return m.flatMap((row, t) => row.map((count, p) => ({ set: setName, true: pd.classes[t] ?? String(t), predicted: pd.classes[p] ?? String(p), count, share: count / s.labels.length })));
+    const setName = `${s.name} set (${s.labels.length} images, accuracy ${percent(s.report.accuracy)})`;
+    return s.report.confusion.flatMap((row, t) => row.map((count, p) => ({ set: setName, true: pd.classes[t] ?? String(t), predicted: pd.classes[p] ?? String(p), count, share: count / s.labels.length })));
   });
   const order = [...pd.classes];
   const spec: TopLevelSpec = {
@@ -248,47 +247,16 @@ export async function writePlots(dir: string, pd: PlotData): Promise<PlotsWritte
     files.push(...(await writeFigure(dir, 'misclassified', grid.svg)));
   }
   files.push(...(await writeFigure(dir, 'confusion', await confusionSvg(pd))));
-  const confusion = Object.fromEntries(pd.sets.map((s) => [s.name, confusionMatrix(s)]));
+  const confusion = Object.fromEntries(pd.sets.map((s) => [s.name, s.report.confusion]));
   return { files, misclassified, confusion };
 }
 
 /**
- * The plots for a single neuron just trained: what `tsgrad train --plot DIR` writes.
- * @example const r = trainSingleNeuron(data, settings); await writeTrainingPlots('plots', data, r);
+ * The plots of a run just finished, on its data: what `tsgrad train --plot DIR` writes.
+ * @example const run = new TrainingRun(data, NEURON); run.advance(); await writeTrainingPlots('plots', run.result(), data);
  */
-export async function writeTrainingPlots(dir: string, data: CatData, result: SingleNeuronResult): Promise<PlotsWritten> {
+export async function writeTrainingPlots(dir: string, result: RunResult, data: RunData): Promise<PlotsWritten> {
   const s = result.settings;
-  const model = logisticLossModel(result.w, result.b, {
-    inputShape: data.train.x.shape.slice(1),
-    classes: data.classes,
-    training: {
-      costs: result.costs,
-      costUnit: 'iteration',
-      settings: { engine: s.engine ?? 'plain', iterations: s.iterations, learningRate: s.learningRate, init: 'zeros', optimizer: 'gradient-descent (full batch)', dtype: s.dtype },
-    },
-  });
-  return writePlots(dir, plotData(model, data));
-}
-
-/**
- * The plots for a deep network just trained: what `tsgrad train --model mlp --plot DIR` writes.
- * @example const r = trainMlp(data, settings); await writeMlpTrainingPlots('plots', data, r);
- */
-export async function writeMlpTrainingPlots(dir: string, data: CatData, result: MlpResult): Promise<PlotsWritten> {
-  const s = result.settings;
-  const settings: Record<string, string | number> = { learningRate: s.learningRate, optimizer: s.optimizer, init: s.init, seed: s.seed, l2: s.l2, dropout: s.dropout, dtype: 'float64' };
-  if (s.batchSize === undefined) settings['iterations'] = s.epochs;
-  else Object.assign(settings, { epochs: s.epochs, batchSize: s.batchSize });
-  const model = mlpLossModel(result.net, {
-    inputShape: data.train.x.shape.slice(1),
-    classes: result.classes,
-    loss: s.loss,
-    init: { name: s.init, seed: s.seed },
-    training: {
-      costs: result.costs.map((c) => ({ iteration: c.index, cost: c.cost })),
-      costUnit: result.costs[0]?.unit ?? 'iteration',
-      settings,
-    },
-  });
-  return writePlots(dir, plotData(model, data));
+  const source = { model: result.model, classes: result.classes, preprocessing: data.preprocessing ?? PIXELS, dtype: s.dtype, settings: s, engine: result.engine.engine, costs: result.records };
+  return writePlots(dir, plotData(source, data));
 }

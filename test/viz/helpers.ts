@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect } from 'vitest';
+import { loadRunData, type LoadedData } from '../../src/app/data.js';
+import { TrainingRun, type RunResult } from '../../src/app/run.js';
+import { NEURON, type RunSettings } from '../../src/app/settings.js';
 import { decodeImage } from '../../src/data/image.js';
-import { loadCatData, type CatData } from '../../src/train/dataset.js';
-import { trainSingleNeuron, type SingleNeuronResult } from '../../src/train/single-neuron.js';
 import { DATASETS } from '../data/fixtures.js';
 
 /** Opens a PNG; checks its size and that it is not blank (enough non-background pixels, several colours). */
@@ -58,14 +59,23 @@ export async function expectSvg(file: string, texts: string[]): Promise<string> 
   return svg;
 }
 
-let cached: Promise<{ data: CatData; result: SingleNeuronResult }> | undefined;
+/** A short training run, trained once per test file. */
+export interface ShortTraining {
+  data: LoadedData;
+  settings: RunSettings;
+  result: RunResult;
+}
 
-/** The cat data and a single neuron trained briefly on it (200 iterations, lr 0.005), once per test file. */
-export function shortTraining(): Promise<{ data: CatData; result: SingleNeuronResult }> {
+let cached: Promise<ShortTraining> | undefined;
+
+/** The cat data and the single neuron trained briefly on it (200 iterations, lr 0.005, costs every 50), once per test file. */
+export function shortTraining(): Promise<ShortTraining> {
   cached ??= (async () => {
-    const data = await loadCatData({ data: DATASETS });
-    const result = trainSingleNeuron(data, { iterations: 200, learningRate: 0.005, printEvery: 50, dtype: 'float64' });
-    return { data, result };
+    const data = await loadRunData({ data: DATASETS });
+    const settings: RunSettings = { ...NEURON, epochs: 200, printEvery: 50 };
+    const run = new TrainingRun(data, settings);
+    run.advance();
+    return { data, settings, result: run.result() };
   })();
   return cached;
 }

@@ -1,0 +1,65 @@
+/**
+ * A saved model looked at with data (Node): the files named on the command line, else the
+ * training and test files the model file records (when they are still there), else the
+ * usual search; and the model evaluated on both sets.
+ */
+import { existsSync } from 'node:fs';
+import { DataError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import type { LocateOptions } from '../data/locate.js';
+import { prepareInputs } from '../data/preprocess.js';
+import { loadModelFile } from '../io/files.js';
+import type { LoadedModel } from '../io/model-file.js';
+import type { ClassificationReport } from '../train/metrics.js';
+import { loadRunData, type LoadedData } from './data.js';
+import { evaluate } from './evaluate.js';
+
+/**
+ * The train and test sets for a loaded model, checked to have its input shape.
+ * @example const { train, test } = await dataForModel(loaded, {}); // the files it was trained on
+ */
+export async function dataForModel(loaded: LoadedModel, where: LocateOptions): Promise<LoadedData> {
+  const explicit = where.data !== undefined || where.train !== undefined || where.test !== undefined;
+  const { trainFile, testFile } = loaded.training;
+  const recorded = !explicit && trainFile !== undefined && testFile !== undefined && existsSync(trainFile) && existsSync(testFile);
+  const data = await loadRunData(recorded ? { ...where, train: trainFile, test: testFile } : where);
+  const shape = data.train.x.shape.slice(1);
+  if (formatShape(shape) !== formatShape(loaded.inputShape)) {
+    throw new DataError(data.train.file, undefined, `images are ${formatShape(shape)} but the model ${loaded.file} takes ${formatShape(loaded.inputShape)}`);
+  }
+  return data;
+}
+
+/** What `evaluateModelFile` measured. */
+export interface Evaluation {
+  file: string;
+  model: LoadedModel;
+  classes: string[];
+  trainFile: string;
+  testFile: string;
+  train: ClassificationReport;
+  test: ClassificationReport;
+  /** The accuracies stored in the file at training time, when it has them. */
+  recorded: { trainAccuracy?: number; testAccuracy?: number };
+}
+
+/**
+ * Loads a model file of any version and evaluates it on the train and test sets.
+ * @example const e = await evaluateModelFile('deep.json', { data: '../shared/datasets' }); e.test.accuracy // 80
+ */
+export async function evaluateModelFile(file: string, where: LocateOptions = {}): Promise<Evaluation> {
+  const loaded = await loadModelFile(file);
+  const data = await dataForModel(loaded, where);
+  const on = (d: LoadedData['train']): ClassificationReport => evaluate(loaded.model, prepareInputs(d.x, loaded.preprocessing, loaded.dtype), d.labels);
+  const { trainAccuracy, testAccuracy } = loaded.training;
+  return {
+    file,
+    model: loaded,
+    classes: loaded.classes,
+    trainFile: data.train.file,
+    testFile: data.test.file,
+    train: on(data.train),
+    test: on(data.test),
+    recorded: { ...(trainAccuracy !== undefined ? { trainAccuracy } : {}), ...(testAccuracy !== undefined ? { testAccuracy } : {}) },
+  };
+}
