@@ -51,8 +51,8 @@ export class ArgumentError extends TsgradError {
   }
 }
 
-/** A data file that is missing, unreadable, or not laid out as expected. */
-export class DataError extends TsgradError {
+/** A problem with a file the user named: the file, the field or dataset inside it, what is wrong. */
+abstract class FileProblem extends TsgradError {
   readonly userError = true;
   constructor(
     readonly file: string,
@@ -63,17 +63,11 @@ export class DataError extends TsgradError {
   }
 }
 
+/** A data file that is missing, unreadable, or not laid out as expected. */
+export class DataError extends FileProblem {}
+
 /** A model file that is missing, truncated, of an unknown version, or inconsistent. */
-export class ModelFileError extends TsgradError {
-  readonly userError = true;
-  constructor(
-    readonly file: string,
-    readonly field: string | undefined,
-    detail: string,
-  ) {
-    super(field === undefined ? `${file}: ${detail}` : `${file}: ${field}: ${detail}`);
-  }
-}
+export class ModelFileError extends FileProblem {}
 
 /** A broken invariant inside tsgrad: a bug, never the user's fault. */
 export class InternalError extends TsgradError {
