@@ -27,8 +27,9 @@ describe('tsgrad evaluate', () => {
     const r = await runInProcess(evaluateCommand(), [file, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const e = JSON.parse(r.stdout) as { type: string; train: Report; test: Report; recorded: { trainAccuracy: number; testAccuracy: number }; classes: string[] };
-    expect(e.type).toBe('mlp');
+    const e = JSON.parse(r.stdout) as { arch: string; version: number; train: Report; test: Report; recorded: { trainAccuracy: number; testAccuracy: number }; classes: string[] };
+    expect(e.arch).toBe('flatten,dense:5,relu,dense:1,sigmoid');
+    expect(e.version).toBe(2);
     expect(e.train.accuracy).toBe(out.trainAccuracy);
     expect(e.test.accuracy).toBe(out.testAccuracy);
     expect(e.recorded).toEqual({ trainAccuracy: out.trainAccuracy, testAccuracy: out.testAccuracy });
@@ -44,7 +45,7 @@ describe('tsgrad evaluate', () => {
     const { file, out } = await trained('--iterations', '101');
     const r = await runInProcess(evaluateCommand(), [file, '--data', DATASETS]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`model: ${file}: logistic (single neuron, 12288 features)\n`);
+    expect(r.stdout).toContain(`model: ${file}: flatten,dense:1,sigmoid: (64, 64, 3) inputs, 12289 parameters\n`);
     expect(r.stdout).toContain(`train accuracy: ${out.trainAccuracy} % (as when trained)\n`);
     expect(r.stdout).toContain(`test accuracy: ${out.testAccuracy.toFixed(1)} % (as when trained)\n`);
     expect(r.stdout).toMatch(/^class\s+precision\s+recall\s+F1\s+support$/m);

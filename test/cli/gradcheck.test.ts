@@ -11,8 +11,9 @@ describe('tsgrad gradcheck', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('209 training images (12288 features)');
-    expect(r.stdout).toMatch(/^w\s+\(12288, 1\)\s+10 of 12288\s+\d\.\d\de-\d+$/m);
-    expect(r.stdout).toMatch(/^b\s+\(\)\s+1 of 1\s+/m);
+    // The Sequential's own parameters: W1 (units, inputs), b1 (units).
+    expect(r.stdout).toMatch(/^W1\s+\(1, 12288\)\s+10 of 12288\s+\d\.\d\de-\d+$/m);
+    expect(r.stdout).toMatch(/^b1\s+\(1,\)\s+1 of 1\s+/m);
     expect(r.stdout).toMatch(/largest relative error: \d\.\d\de-\d+ < 1e-7: passed/);
   });
   it("checks the course's L-layer network [12288, 20, 7, 5, 1] on the cat images below 1e-7", async () => {
@@ -20,7 +21,7 @@ describe('tsgrad gradcheck', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { passed: boolean; overallRelativeError: number; inputs: { name: string; shape: number[] }[] };
-    expect(doc.inputs.map((c) => [c.name, c.shape])).toEqual([['W1', [20, 12288]], ['b1', [20, 1]], ['W2', [7, 20]], ['b2', [7, 1]], ['W3', [5, 7]], ['b3', [5, 1]], ['W4', [1, 5]], ['b4', [1, 1]]]);
+    expect(doc.inputs.map((c) => [c.name, c.shape])).toEqual([['W1', [20, 12288]], ['b1', [20]], ['W2', [7, 20]], ['b2', [7]], ['W3', [5, 7]], ['b3', [5]], ['W4', [1, 5]], ['b4', [1]]]);
     expect(doc.overallRelativeError).toBeLessThan(1e-7);
     expect(doc.passed).toBe(true);
     const text = await runInProcess(gradcheckCommand(), ['--model', 'mlp', '--data', SHARED, '--examples', '20', '--samples', '5']);

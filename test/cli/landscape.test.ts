@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lossSet } from '../../src/analysis/landscape.js';
+import { lossOn } from '../../src/app/evaluate.js';
 import { landscapeCommand } from '../../src/cli/landscape.js';
-import { propagate } from '../../src/nn/logistic.js';
-import { loadLogisticModel } from '../../src/train/model-file.js';
+import { loadModelFile } from '../../src/io/files.js';
 import { removeTempDirs, ROOT } from '../data/fixtures.js';
 import { expectPng, expectSvg } from '../viz/helpers.js';
 import { runInProcess } from './command-helper.js';
@@ -21,10 +22,11 @@ describe('tsgrad landscape', () => {
     expect(r.code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['interpolation.csv', 'interpolation.png', 'interpolation.svg', 'landscape.json', 'surface.csv', 'surface.png', 'surface.svg']);
 
-    // The model as loaded back from its file, through the notes' own propagate.
-    const { w, b } = await loadLogisticModel(file);
-    const trainLoss = propagate(w, b, data.trainX, data.trainY).cost;
-    const testLoss = propagate(w, b, data.testX, data.testY).cost;
+    // The model as loaded back from its file, through its own loss.
+    const m = await loadModelFile(file);
+    const [tr, te] = [data.train, data.test].map((d) => lossSet(d, m.preprocessing, m.dtype)) as [ReturnType<typeof lossSet>, ReturnType<typeof lossSet>];
+    const trainLoss = lossOn(m.model, tr.x, tr.labels);
+    const testLoss = lossOn(m.model, te.x, te.labels);
     expect(r.stdout).toContain(`loss at the trained parameters: train ${trainLoss}, test ${testLoss}`);
 
     const doc = JSON.parse(await readFile(join(out, 'landscape.json'), 'utf8')) as {

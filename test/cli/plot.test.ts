@@ -17,7 +17,7 @@ describe('tsgrad plot', () => {
     const r = await runInProcess(plotCommand(), [file, '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('single neuron (logistic regression), 12288 inputs');
+    expect(r.stdout).toContain('flatten,dense:1,sigmoid: (64, 64, 3) inputs, 12289 parameters');
     expect(r.stdout).toMatch(/misclassified test images: \d+ of 50/);
     const files = (await readdir(out)).sort();
     expect(files).toEqual(['confusion.png', 'confusion.svg', 'cost.png', 'cost.svg', 'misclassified.png', 'misclassified.svg', 'weights-figure.png', 'weights-figure.svg', 'weights.png']);
@@ -32,8 +32,8 @@ describe('tsgrad plot', () => {
     const out = join(dir, 'plots-json');
     const r = await runInProcess(plotCommand(), [file, '--out', out, '--data', DATASETS, '--json']);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { type: string; files: string[]; misclassified: number; confusion: { test: number[][] } };
-    expect(doc.type).toBe('logistic');
+    const doc = JSON.parse(r.stdout) as { arch: string; files: string[]; misclassified: number; confusion: { test: number[][] } };
+    expect(doc.arch).toBe('flatten,dense:1,sigmoid');
     expect(doc.files).toHaveLength(9);
     expect(doc.confusion.test.flat().reduce((a, b) => a + b, 0)).toBe(50);
   });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { predictCommand } from '../../src/cli/predict.js';
 import { encodePng } from '../../src/data/image.js';
-import { probabilities } from '../../src/nn/logistic.js';
-import { loadLogisticModel } from '../../src/train/model-file.js';
+import { prepareInputs } from '../../src/data/preprocess.js';
+import { loadModelFile } from '../../src/io/files.js';
 import { removeTempDirs } from '../data/fixtures.js';
 import { runInProcess } from './command-helper.js';
 import { savedModel } from './model-fixture.js';
@@ -23,8 +23,8 @@ async function exportTestImage(images: { values(): ArrayLike<number> & { subarra
 describe('tsgrad predict', () => {
   it("gives exactly the model's own probability for test images exported as PNG", async () => {
     const { file, dir, data } = await savedModel();
-    const { w, b } = await loadLogisticModel(file);
-    const own = Array.from(probabilities(w, b, data.testX).values(), Number);
+    const m = await loadModelFile(file);
+    const own = Array.from(m.model.probabilities(prepareInputs(data.test.x, m.preprocessing, m.dtype)).values());
     const picks = [0, 5, 6, 13, 29, 49];
     const files = await Promise.all(picks.map((i) => exportTestImage(data.test.x, i, dir)));
     const r = await runInProcess(predictCommand(), [file, ...files, '--json']);

@@ -2,10 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/data/image.js';
-import { fromArray } from '../../src/tensor/index.js';
-import { confusionMatrix } from '../../src/train/plot-data.js';
-import { randn } from '../../src/tensor/index.js';
-import { scaleToBytes, weightsImages, writeTrainingPlots } from '../../src/viz/training.js';
+import { fromArray, randn } from '../../src/tensor/index.js';
+import { classificationReport } from '../../src/train/metrics.js';
+import { misclassifiedSvg, scaleToBytes, weightsImages, writeTrainingPlots } from '../../src/viz/training.js';
 import { removeTempDirs, tempDir } from '../data/fixtures.js';
 import { expectPng, expectSvg, shortTraining } from './helpers.js';
 
@@ -15,7 +14,7 @@ describe('training plots', () => {
   it('writes the cost curve, weights, misclassified grid and confusion matrix as readable pictures', async () => {
     const { data, result } = await shortTraining();
     const dir = join(await tempDir(), 'plots');
-    const written = await writeTrainingPlots(dir, data, result);
+    const written = await writeTrainingPlots(dir, result, data);
     const names = ['confusion.png', 'confusion.svg', 'cost.png', 'cost.svg', 'misclassified.png', 'misclassified.svg', 'weights-figure.png', 'weights-figure.svg', 'weights.png'];
     expect((await readdir(dir)).sort()).toEqual(names);
     expect(written.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(names);
@@ -32,9 +31,8 @@ describe('training plots', () => {
     await expectSvg(join(dir, 'weights-figure.svg'), ['Learned weights', 'pixel column (x, 64 px)', 'pixel row (y, 64 px)', settings]);
     await expectPng(join(dir, 'weights-figure.png'), { minWidth: 384 });
 
-    const test = data.testY.values();
-    const m = confusionMatrix({ name: 'test', file: '', images: data.test.x, labels: Array.from(test), probabilities: [] });
-    expect(m.flat().reduce((a, b) => a + b, 0)).toBe(50);
+    expect(written.confusion['test']).toEqual(result.test?.confusion);
+    expect(written.confusion['train']).toEqual(result.train.confusion);
     expect(written.misclassified).toBe((written.confusion['test']?.[0]?.[1] ?? 0) + (written.confusion['test']?.[1]?.[0] ?? 0));
     expect(written.misclassified).toBeGreaterThan(0);
     const grid = await expectSvg(join(dir, 'misclassified.svg'), ['Misclassified test images', `${written.misclassified} of 50 test images misclassified`, 'true: ', 'predicted: ']);
@@ -68,11 +66,17 @@ describe('training plots', () => {
     expect([...scaleToBytes(fromArray([[[5, 5, 5]]])).pixels]).toEqual([128, 128, 128]);
   });
 
-  it('counts a confusion matrix with probability > 0.5 as class 1', () => {
-    const set = { name: 'test' as const, file: '', images: fromArray([0]), labels: [0, 0, 1, 1, 1], probabilities: [0.2, 0.5, 0.51, 0.9, 0.1] };
-    expect(confusionMatrix(set)).toEqual([
-      [2, 0],
-      [1, 2],
-    ]);
+  it('shows P(class 1) for two classes and the predicted class for more in the misclassified grid', async () => {
+    const images = fromArray(Array.from({ length: 3 * 2 * 2 * 3 }, () => 1), [3, 2, 2, 3]);
+    const labels = [0, 1, 2];
+    const predicted = [0, 2, 1];
+    const set = { name: 'test' as const, file: '', images, labels, predicted, probabilities: [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]], report: classificationReport(predicted, labels, 3) };
+    const pd = { model: 'm', settings: [], classes: ['a', 'b', 'c'], costs: [], costUnit: 'iteration' as const, sets: [set], weightImages: [] };
+    const { svg, count } = await misclassifiedSvg(pd, set);
+    expect(count).toBe(2);
+    for (const t of ['P(predicted class)', 'true: b', 'predicted: c', 'p = 0.600', 'p = 0.500']) expect(svg).toContain(t);
+    const two = { ...set, labels: [0, 1, 1], predicted: [1, 1, 0], probabilities: [[0.4, 0.6], [0.2, 0.8], [0.9, 0.1]], report: classificationReport([1, 1, 0], [0, 1, 1], 2) };
+    const r = await misclassifiedSvg({ ...pd, classes: ['non-cat', 'cat'], sets: [two] }, two);
+    for (const t of ['P(cat)', 'p = 0.600', 'p = 0.100']) expect(r.svg).toContain(t);
   });
 });
