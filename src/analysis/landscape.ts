@@ -27,7 +27,7 @@ import { archText, buildModel } from '../nn/registry.js';
 import type { Sequential } from '../nn/sequential.js';
 import { add, mul, Tensor } from '../tensor/index.js';
 
-/** A labelled set as the model takes it: inputs (N, ...) prepared, labels (N,) class indices. */
+/** A labelled set as the model takes it: inputs (N, ...) prepared, labels (N,) class indices. @example const set: LossSet = lossSet(train, PIXELS, 'float64'); */
 export interface LossSet {
   x: Tensor;
   labels: Tensor;
@@ -45,6 +45,7 @@ export function lossSet(d: Dataset, p: Preprocessing, dtype: FloatDType): LossSe
  * A model at its trained parameters, with the settings it was trained with: θ₀ is re-created
  * from their layers, initialiser and seed, and their loss is the landscape's. A loaded model
  * file gives `{ model, settings: training.settings }`; a `RunResult` is one as it is.
+ * @example computeLandscape({ model: loaded.model, settings: loaded.training.settings }, train, test)
  */
 export interface TrainedModel {
   model: Sequential;
@@ -110,7 +111,7 @@ function l2(values: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-/** Float64 values as a tensor of `dtype` (float32 parameters take float32 directions). */
+/** Float64 values as a tensor of `dtype` (float32 parameters take float32 directions). @example tensorOf(new Float64Array(3), [3], 'float32') */
 export function tensorOf(values: Float64Array, shape: readonly number[], dtype: FloatDType): Tensor {
   return new Tensor(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype);
 }
@@ -225,7 +226,7 @@ export interface LossEvaluator {
   evaluate(jobs: readonly LandscapeJob[], context: JobContext, onDone: (count: number) => void): Promise<number[]>;
 }
 
-/** A turn of the event loop, in Node and in browsers. */
+/** A turn of the event loop, in Node and in browsers. @example await tick(); */
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**

@@ -37,7 +37,10 @@ interface GradCheckCliOptions {
 
 /**
  * `tsgrad gradcheck`: autodiff's gradients against central differences; exits 1 when the
- * largest relative error reaches the threshold (a wrong gradient is a bug in tsgrad).
+ * largest relative error reaches the threshold (a wrong gradient is a bug in tsgrad). The
+ * real-data checks run on the Sequential's own layers and loss: the single neuron and any
+ * stack of dense layers (`--layers`).
+ * @example program.addCommand(gradcheckCommand());
  */
 export function gradcheckCommand(): Command {
   return new Command('gradcheck')

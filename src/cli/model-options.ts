@@ -32,7 +32,7 @@ export function whereOf(o: DataCliOptions): LocateOptions {
   return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}) };
 }
 
-/** Whether --debug was given to the command or to tsgrad. */
+/** Whether --debug was given to the command or to tsgrad. @example runCommand(body, debugOf(opts, cmd)) */
 export function debugOf(o: DataCliOptions, cmd: Command): boolean {
   return o.debug === true || cmd.optsWithGlobals()['debug'] === true;
 }
