@@ -1,74 +1,75 @@
 /**
- * The page's model files (web/src/model-file.ts) are read as `tsgrad predict` reads them: a
- * deep network stored in float32 predicts in float32 on the page and in the CLI alike, and
- * the settings the page shows come from the file.
+ * The page's model files (web/src/model-file.ts) are the CLI's: what the page saves is a
+ * version-2 file that `readModelText` loads with the same parameters and record, and every
+ * version-1 file loads on the page with its settings, predicting what the old code predicted.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLabelledImages, type LabelledImages } from '../../src/data/dataset.js';
-import { Mlp } from '../../src/nn/mlp.js';
-import { astype } from '../../src/tensor/index.js';
-import { loadLossModel } from '../../src/train/load-loss-model.js';
-import { mlpDocument } from '../../src/train/model-document.js';
-import { probabilityOfPixels } from '../../src/train/predict-pixels.js';
-import { readModelFile } from '../../web/src/model-file.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classProbabilities } from '../../src/analysis/predict.js';
+import { TrainingRun } from '../../src/app/run.js';
+import { mlpLayers, TWO_LAYER } from '../../src/app/settings.js';
+import { asDataset, loadLabelledImages, type Dataset } from '../../src/data/dataset.js';
+import { PIXELS, prepareInputs } from '../../src/data/preprocess.js';
+import { modelDocument, readModelText } from '../../src/io/model-file.js';
+import { buildModel } from '../../src/nn/registry.js';
+import { loadedFileText, readPageModel, runFileText } from '../../web/src/model-file.js';
 
 const DATASETS = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
-let test: LabelledImages;
-let tmp = '';
+const FIXTURES = fileURLToPath(new URL('../fixtures/model-v1/', import.meta.url));
+const expected = JSON.parse(await readFile(`${FIXTURES}expected.json`, 'utf8')) as { fixtures: Record<string, { testProbabilities: number[] }> };
+let data: { train: Dataset; test: Dataset };
 
 beforeAll(async () => {
-  test = await loadLabelledImages(join(DATASETS, 'test_catvnoncat.h5'));
-  tmp = await mkdtemp(join(tmpdir(), 'tsgrad-web-model-'));
+  const [train, test] = await Promise.all(['train', 'test'].map(async (s) => asDataset(await loadLabelledImages(`${DATASETS}${s}_catvnoncat.h5`))));
+  data = { train: train as Dataset, test: test as Dataset };
 });
 
-afterAll(async () => {
-  if (tmp !== '') await rm(tmp, { recursive: true, force: true });
-});
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 describe('model files on the page', () => {
-  it('predict with a float32 deep network in float32, as the CLI does', async () => {
-    const net64 = Mlp.initialize({ layers: [12288, 7, 1] }, { kind: 'he' }, 5);
-    const as = (net: Mlp, dtype: 'float32' | 'float64'): Mlp => new Mlp(net.spec, net.dense.map((d) => ({ W: astype(d.W.value, dtype), b: astype(d.b.value, dtype) })));
-    const net32 = as(net64, 'float32');
-    const training = { init: 'he', seed: 5, optimizer: 'momentum', learningRate: 0.01, iterations: 1, engine: 'plain' };
-    const header = { inputShape: [64, 64, 3], classes: ['non-cat', 'cat'], preprocessing: { layout: 'flatten-hwc-columns', scale: 255 } as const, training };
-    const text = JSON.stringify(mlpDocument({ ...header, net: net32, dtype: 'float32' }));
-    const file = join(tmp, 'deep32.json');
-    await writeFile(file, text);
-
-    const onPage = readModelFile('deep32.json', text);
-    expect(onPage.info).toEqual({
-      kind: 'mlp',
-      description: 'deep network [12288, 7, 1], relu hidden layers, sigmoid output',
-      dtype: 'float32',
-      inputShape: [64, 64, 3],
-      classes: ['non-cat', 'cat'],
-      model: { kind: 'mlp', layers: [12288, 7, 1], init: 'he', optimizer: 'momentum', seed: 5, engine: 'plain' },
-      learningRate: 0.01,
-    });
-    const cli = await loadLossModel(file);
-    // The same weights (float32 values) in a float64 file: float64 arithmetic.
-    const wide = readModelFile('deep64.json', JSON.stringify(mlpDocument({ ...header, net: as(net32, 'float64'), dtype: 'float64' }))).model;
-    const size = 64 * 64 * 3;
-    let differs = 0;
-    for (const j of [0, 1, 7]) {
-      const pixels = (test.x.values() as Uint8Array).slice(j * size, (j + 1) * size);
-      const p = probabilityOfPixels(onPage.model, pixels);
-      expect(p).toBe(probabilityOfPixels(cli, pixels));
-      const p64 = probabilityOfPixels(wide, pixels);
-      expect(p).toBeCloseTo(p64, 5);
-      if (p !== p64) differs++;
-    }
-    expect(differs).toBeGreaterThan(0);
+  it('saves a run as the CLI does: version 2, its settings, costs and exact parameters', () => {
+    const run = new TrainingRun(data, { ...TWO_LAYER, epochs: 2 ** 31, printEvery: 10, printLast: false });
+    run.advance(() => run.trainer.iterations >= 20);
+    const r = run.result();
+    const text = runFileText(r, { train: 'train_catvnoncat.h5', test: 'test_catvnoncat.h5' });
+    const back = readModelText('page.json', text);
+    expect(back.version).toBe(2);
+    expect(back.layers).toEqual(TWO_LAYER.layers);
+    expect(back.preprocessing).toEqual(PIXELS);
+    expect(back.training.settings).toEqual({ ...r.settings, epochs: 20 });
+    expect(back.training.engine).toBe('span');
+    expect(back.training.costs).toEqual(r.records);
+    expect([back.training.trainAccuracy, back.training.testAccuracy]).toEqual([r.trainAccuracy, r.testAccuracy]);
+    back.model.parameters().forEach((p, i) => expect([...p.value.values()]).toEqual([...(r.model.parameters()[i]?.value.values() ?? [])]));
+    // Saved again from the page as it was loaded: the same file.
+    expect(JSON.parse(loadedFileText(back))).toEqual(JSON.parse(text));
   });
 
-  it('refuses a softmax network with a ModelFileError naming model.output', () => {
-    const net = Mlp.initialize({ layers: [12288, 3, 2] }, { kind: 'he' }, 1);
-    const doc = mlpDocument({ inputShape: [64, 64, 3], net, dtype: 'float64', classes: ['non-cat', 'cat'], preprocessing: { layout: 'flatten-hwc-columns', scale: 255 }, training: {} });
-    expect(() => readModelFile('soft.json', JSON.stringify(doc))).toThrow(expect.objectContaining({ name: 'ModelFileError', field: 'model.output' }));
+  it('loads every version-1 file with its settings and the old code\'s probabilities', async () => {
+    for (const [name, e] of Object.entries(expected.fixtures)) {
+      const { loaded, info } = readPageModel(name, await readFile(FIXTURES + name, 'utf8'));
+      expect(loaded.version).toBe(1);
+      const p = classProbabilities(loaded.model, prepareInputs(data.test.x, loaded.preprocessing, loaded.dtype));
+      p.forEach((row, j) => expect(rel(row[1] as number, e.testProbabilities[j] as number)).toBeLessThan(loaded.dtype === 'float32' ? 1e-5 : 1e-12));
+      expect(info.classes).toEqual(['non-cat', 'cat']);
+      expect(info.dtype).toBe(loaded.dtype);
+    }
+    const { info } = readPageModel('mlp-fast.json', await readFile(`${FIXTURES}mlp-fast.json`, 'utf8'));
+    expect(info).toEqual({
+      description: 'network flatten,dense:2,relu,dense:1,sigmoid on 64×64×3 inputs',
+      dtype: 'float64',
+      inputShape: [64, 64, 3],
+      classes: ['non-cat', 'cat'],
+      model: { layers: mlpLayers([2, 1]), init: 'scaled:0.01', seed: 1, optimizer: 'gd', engine: 'span' },
+      learningRate: 0.0075,
+    });
+    expect(readPageModel('mlp-softmax.json', await readFile(`${FIXTURES}mlp-softmax.json`, 'utf8')).info.model.layers).toEqual(mlpLayers([2, 2]));
+  });
+
+  it('refuses a model that does not take RGB images with a ModelFileError naming model.inputShape', () => {
+    const model = buildModel([64, 64, 1], mlpLayers([1]), { init: { kind: 'zeros' }, seed: 1 });
+    const text = JSON.stringify(modelDocument({ model, classes: ['non-cat', 'cat'], preprocessing: PIXELS, training: { costs: [] } }));
+    expect(() => readPageModel('gray.json', text)).toThrow(expect.objectContaining({ name: 'ModelFileError', field: 'model.inputShape' }));
   });
 });

@@ -22,26 +22,43 @@ export function buildGrid(grid: HTMLUListElement, t: TestImages): void {
 }
 
 /**
- * Captions with each image's label and P(class 1); misclassified images first, outlined.
- * Items move only when the order changes, so a steady grid does not flicker.
+ * What the model predicts from one row of class probabilities, said the same way for a test
+ * image and a photo: the predicted class first, then P(class 1) for two classes (the notes'
+ * P(cat)), or the predicted class's probability for more.
+ * @example prediction([0.2, 0.8], ['non-cat', 'cat'], 2).text // 'cat: P(cat) 0.80'
+ */
+export function prediction(row: ArrayLike<number>, classes: readonly string[], digits: number): { label: number; p: number; text: string } {
+  let label = 0;
+  for (let c = 1; c < row.length; c++) if ((row[c] as number) > (row[label] as number)) label = c;
+  const shown = row.length === 2 ? 1 : label;
+  const p = row[shown] ?? NaN;
+  return { label, p, text: `${classes[label] ?? label}: P(${classes[shown] ?? shown}) ${fmt(p, digits)}` };
+}
+
+/**
+ * Captions with each image's prediction; misclassified images first, outlined. `probs` has
+ * one row of class probabilities per image. Items move only when the order changes, so a
+ * steady grid does not flicker.
  * @example renderGrid(grid, test, probabilities, ['non-cat', 'cat']);
  */
 export function renderGrid(grid: HTMLUListElement, t: TestImages, probs: Float64Array, classes: readonly string[]): void {
   const items = [...grid.children].filter((el): el is HTMLLIElement => el instanceof HTMLLIElement);
+  const k = Math.max(2, classes.length);
   const keyed = items.map((li) => {
     const j = Number(li.dataset['index']);
-    const p = probs[j] ?? NaN;
     const label = t.labels[j] ?? 0;
-    return { li, j, p, label, wrong: (p > 0.5 ? 1 : 0) !== label };
+    const row = probs.subarray(j * k, (j + 1) * k);
+    const guess = prediction(row, classes, 2);
+    return { li, j, label, guess, exact: prediction(row, classes, 4).text, wrong: guess.label !== label };
   });
-  const positive = classes[1] ?? '1';
-  for (const k of keyed) {
-    const truth = classes[k.label] ?? String(k.label);
-    k.li.classList.toggle('wrong', k.wrong);
-    const caption = k.li.querySelector('span');
-    if (caption !== null) caption.textContent = `${truth}: P(${positive}) ${fmt(k.p, 2)}${k.wrong ? ' ✗' : ''}`;
-    k.li.title = `Test image ${k.j}, labelled ${truth}; P(${positive}) = ${fmt(k.p, 4)}${k.wrong ? ', misclassified' : ''}`;
-    k.li.querySelector('canvas')?.setAttribute('aria-label', k.li.title);
+  for (const e of keyed) {
+    const truth = classes[e.label] ?? String(e.label);
+    e.li.classList.toggle('wrong', e.wrong);
+    e.li.dataset['probability'] = String(e.guess.p);
+    const caption = e.li.querySelector('span');
+    if (caption !== null) caption.textContent = `${e.guess.text}${e.wrong ? ' ✗' : ''}`;
+    e.li.title = `Test image ${e.j}, labelled ${truth}; predicted ${e.exact}${e.wrong ? ', misclassified' : ''}`;
+    e.li.querySelector('canvas')?.setAttribute('aria-label', e.li.title);
   }
   keyed.sort((a, b) => Number(b.wrong) - Number(a.wrong) || a.j - b.j);
   if (keyed.some((k, i) => items[i] !== k.li)) grid.append(...keyed.map((k) => k.li));

@@ -3,10 +3,10 @@
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
 import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
-import { buildGrid, photoPixels, renderGrid } from './images.js';
+import { buildGrid, photoPixels, prediction, renderGrid } from './images.js';
 import { clearLandscape, landscapeView } from './landscape-view.js';
 import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker } from './protocol.js';
-import { applyPreset, controls, readSettings, showLoadedModel, syncModelControls } from './settings.js';
+import { applyPreset, controls, describePresets, onOptimizerChange, readSettings, showLoadedModel, syncModelControls } from './settings.js';
 
 function $<T extends HTMLElement>(id: string, kind: new () => T): T {
   const el = document.getElementById(id);
@@ -54,8 +54,9 @@ const send = (msg: ToWorker, transfer: Transferable[] = []): void => worker.post
 const state = {
   status: 'no-data' as Status,
   hasModel: false,
-  classes: ['non-cat', 'cat'],
-  inputShape: [64, 64, 3],
+  /** From the data, or a loaded model before any data. */
+  classes: [] as string[],
+  inputShape: null as number[] | null,
   files: { train: null as string | null, test: null as string | null },
   curve: [] as CostPoint[],
   last: null as Progress | null,
@@ -99,7 +100,15 @@ function setStatus(status: Status): void {
 
 ui.train.addEventListener('click', () => {
   const s = settings();
-  if (s !== null) send({ type: 'train', settings: s });
+  if (s === null) return;
+  const at = state.last?.iteration ?? 0;
+  // Done is done: say how to go on instead of doing nothing.
+  if (state.status === 'done' && s.iterations <= at) {
+    ui.trainStatus.textContent = `Done: ${at} iterations. To train on, set Iterations above ${at}; Reset starts again from the initialiser.`;
+    controls.iterations.focus();
+    return;
+  }
+  send({ type: 'train', settings: s });
 });
 ui.pause.addEventListener('click', () => send({ type: 'pause' }));
 ui.reset.addEventListener('click', () => {
@@ -123,6 +132,7 @@ controls.kind.addEventListener('change', () => {
   applyPreset();
   restartWith();
 });
+controls.optimizer.addEventListener('change', onOptimizerChange);
 for (const el of [controls.layers, controls.init, controls.initScale, controls.optimizer, controls.seed, controls.engine]) {
   el.addEventListener('change', () => {
     syncModelControls();
@@ -192,6 +202,15 @@ dropZone(ui.dataDrop, (files) => void takeDataFiles(files));
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
+/** How long the run takes, said before a slow one surprises anyone. */
+function pace(p: Progress): string {
+  const s = p.secondsPerUpdate;
+  if (s <= 0) return '';
+  const total = s * Math.max(0, p.target - p.iteration);
+  const left = total < 1 ? '' : `; the ${p.target - p.iteration} iterations left take about ${total < 90 ? `${Math.round(total)} s` : `${Math.round(total / 60)} min`}`;
+  return ` About ${s < 0.001 ? (s * 1000).toFixed(2) : Math.round(s * 1000)} ms an update${left}.`;
+}
+
 let frame = 0;
 let gridDrawn = 0;
 function render(): void {
@@ -207,13 +226,15 @@ function render(): void {
   const points = state.curve.concat(state.curve.at(-1)?.iteration === p.iteration ? [] : [{ iteration: p.iteration, cost: p.cost, testCost: p.testCost }]);
   drawCostChart(ui.chart, points, Math.max(p.target, p.iteration));
   ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at iteration ${p.iteration}`);
-  drawWeights(ui.weights, p.weights.values, p.weights.units, state.inputShape);
-  ui.engineUsed.textContent = p.engine === null ? '' : `The ${p.engine.engine} engine trains this network${p.engine.note !== undefined ? `: ${p.engine.note}.` : '.'}`;
+  const shape = state.inputShape ?? [];
+  drawWeights(ui.weights, p.weights.values, p.weights.units, shape);
+  ui.engineUsed.textContent = p.engine === null ? '' : `The ${p.engine.engine} step trains this model${p.engine.note !== undefined ? `: ${p.engine.note}.` : '.'}${pace(p)}`;
   const units = p.weights.units;
+  const size = `${shape[0] ?? '?'}×${shape[1] ?? '?'}`;
   ui.weightsCaption.textContent =
     units === 1
-      ? 'The weights w as a 64×64 picture (each colour channel scaled from the lowest to the highest weight).'
-      : `The first layer's weights, one 64×64 picture per hidden unit${units > 25 ? ' (the first 25 of ' + String(units) + ')' : ` (${units})`}, each colour channel scaled from its lowest to its highest weight.`;
+      ? `The weights w as a ${size} picture (each colour channel scaled from the lowest to the highest weight).`
+      : `The first layer's weights, one ${size} picture per hidden unit${units > 25 ? ' (the first 25 of ' + String(units) + ')' : ` (${units})`}, each colour channel scaled from its lowest to its highest weight.`;
   // Re-sorting the grid 30 times a second would only flicker.
   const now = performance.now();
   if (now - gridDrawn > 400 || state.status !== 'training') {
@@ -251,24 +272,27 @@ async function classifyPhoto(): Promise<void> {
   const reply = await request({ type: 'predict', id: state.nextId++, pixels: Uint8Array.from(pixels) });
   if (reply.type === 'error') ui.photoResult.textContent = reply.message;
   if (reply.type !== 'prediction') return;
-  const p = reply.probability;
-  const label = p > 0.5 ? 1 : 0;
-  const name = state.classes[label] ?? String(label);
-  ui.photoResult.dataset['probability'] = String(p);
-  ui.photoResult.textContent = `${name}: P(${state.classes[1] ?? '1'}) = ${p.toFixed(6)}, at iteration ${state.last?.iteration ?? 0}.`;
+  const guess = prediction(reply.probabilities, state.classes, 6);
+  ui.photoResult.dataset['probability'] = String(guess.p);
+  ui.photoResult.textContent = `${guess.text}, at iteration ${state.last?.iteration ?? 0}.`;
 }
 
 async function takePhoto(files: readonly File[]): Promise<void> {
   const file = files[0];
   if (file === undefined) return;
+  const shape = state.inputShape;
+  if (shape === null) {
+    ui.photoResult.textContent = 'Load the data or a model first: the photo is resized to the images the model takes.';
+    return;
+  }
   ui.photoResult.textContent = `Reading ${file.name}…`;
   try {
-    state.photo = await photoPixels(file, state.inputShape);
+    state.photo = await photoPixels(file, shape);
   } catch {
     ui.photoResult.textContent = `${file.name}: not an image this browser can decode (JPEG, PNG or WebP).`;
     return;
   }
-  const [height, width] = state.inputShape as [number, number];
+  const [height, width] = shape as [number, number];
   drawImage(ui.photoInput, state.photo, width, height);
   await classifyPhoto();
 }
@@ -338,6 +362,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       state.inputShape = msg.inputShape;
       state.test = msg.test;
       buildGrid(ui.grid, msg.test);
+      describePresets(msg.inputShape.reduce((a, d) => a * d, 1));
       ui.dataStatus.textContent = `Loaded ${msg.trainCount} training images from ${msg.trainName} and ${msg.test.m} test images from ${msg.testName}.`;
       return;
     case 'progress': {
@@ -352,12 +377,13 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       return;
     }
     case 'status':
-      // The readout and the status line agree at once: draw the last progress now.
-      if (frame !== 0) {
+      setStatus(msg.status);
+      // The readout, the grid and the status line agree at once: draw the last progress now,
+      // after the status has changed (the grid's throttle holds only while training).
+      if (frame !== 0 || msg.status !== 'training') {
         cancelAnimationFrame(frame);
         render();
       }
-      setStatus(msg.status);
       if (msg.status !== 'training') void classifyPhoto();
       return;
     case 'prediction':

@@ -1,6 +1,6 @@
 /** Messages between the page (web/src/main.ts) and the training worker (web/src/worker.ts). */
-import type { OptimizerName } from '../../src/optim/index.js';
-import type { MlpEngine } from '../../src/train/fit-gram.js';
+import type { RunSettings } from '../../src/app/settings.js';
+import type { EngineChoice } from '../../src/app/steps.js';
 
 /** A file's name and bytes, as picked, dropped or fetched. */
 export interface NamedBytes {
@@ -8,18 +8,11 @@ export interface NamedBytes {
   bytes: ArrayBuffer;
 }
 
-/** Which model trains: the single neuron (from zeros, gradient descent) or a deep network. */
-export interface ModelSettings {
-  kind: 'logistic' | 'mlp';
-  /** mlp: [n_x, ..., 1]. */
-  layers: number[];
-  /** mlp: an initialiser name (zeros, scaled:K, xavier, he, course). */
-  init: string;
-  optimizer: OptimizerName;
-  seed: number;
-  /** mlp: `fast` (the CLI's default, gd and momentum) or `plain`. */
-  engine: MlpEngine;
-}
+/**
+ * Which model trains, as the app layer's settings: the single neuron is `NEURON`'s layers,
+ * initialiser, seed, optimiser and engine; a deep network the page's choices.
+ */
+export type ModelSettings = Pick<RunSettings, 'layers' | 'init' | 'seed' | 'optimizer' | 'engine'>;
 
 export interface TrainSettings {
   learningRate: number;
@@ -39,13 +32,20 @@ export type ToWorker =
   | { type: 'getModel'; id: number }
   | { type: 'landscape'; id: number; grid: number };
 
-/** A test image for the grid: its pixels (h, w, 3) and label. */
+/** The test images for the grid: their pixels (m, h, w, 3) and labels. */
 export interface TestImages {
   pixels: Uint8Array;
   m: number;
   height: number;
   width: number;
   labels: Float64Array;
+}
+
+/** A recorded cost: the train cost of the parameters before update `iteration`, and the test cost where measured (NaN otherwise). */
+export interface RecordedCost {
+  iteration: number;
+  cost: number;
+  testCost: number;
 }
 
 export interface Progress {
@@ -55,27 +55,29 @@ export interface Progress {
   testCost: number;
   trainAccuracy: number;
   testAccuracy: number;
+  /** P(class) of each test image, one row of `classes` numbers per image. */
   testProbabilities: Float64Array;
   /** Newly recorded costs since the last report (all of them after a reset). */
-  costs: { iteration: number; cost: number; testCost: number }[];
+  costs: RecordedCost[];
   /** True when `costs` replaces the curve instead of extending it. */
   restart: boolean;
-  /** The weight pictures: the neuron's w (1 unit), or the first layer's rows (one per hidden unit). */
+  /** The weight pictures: the first dense layer's rows, one per unit (the neuron's w is one). */
   weights: { values: Float64Array; units: number };
-  /** A deep network's engine, and why it is not the one asked for. */
-  engine: { engine: 'fast' | 'plain'; note?: string } | null;
+  /** The step that trains, and why it is not the one asked for; null for a model file not trained here. */
+  engine: EngineChoice | null;
+  /** Seconds per update so far (0 before the first). */
+  secondsPerUpdate: number;
 }
 
 export type Status = 'no-data' | 'ready' | 'training' | 'paused' | 'done';
 
 /** What a model file held, for the page's settings and messages. */
 export interface LoadedModelInfo {
-  kind: 'logistic' | 'mlp';
   description: string;
   dtype: 'float64' | 'float32';
   inputShape: number[];
   classes: string[];
-  /** The file's settings, shown in the controls (mlp: layers, init, seed, optimiser). */
+  /** The file's settings, shown in the controls. */
   model: ModelSettings;
   learningRate: number | null;
 }
@@ -93,7 +95,7 @@ export type FromWorker =
   | { type: 'loaded'; trainName: string; testName: string; trainCount: number; classes: string[]; test: TestImages; inputShape: number[] }
   | { type: 'progress'; progress: Progress }
   | { type: 'status'; status: Status }
-  | { type: 'prediction'; id: number; probability: number }
+  | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'modelLoaded'; id: number; info: LoadedModelInfo }
   | { type: 'model'; id: number; text: string; fileName: string; iteration: number }
   | { type: 'line'; id: number; iteration: number; alpha: number[]; train: number[]; test: number[] }

@@ -1,9 +1,13 @@
 /**
- * The Train section's settings: the model (single neuron, the course's 2-layer and L-layer
- * networks, or custom layer sizes) with its initialiser, optimiser and seed, the learning
- * rate and the iterations. Read and checked here; the worker checks them once more with the
- * CLI's own `prepareMlp`, so a bad value gets the CLI's message.
+ * The Train section's settings: the model (the app layer's presets: the single neuron, the
+ * course's 2-layer and L-layer networks, or custom layers) with its initialiser, optimiser,
+ * seed and engine, the learning rate and the iterations. Read and checked for form here; the
+ * worker checks them against the data with the app layer's `resolveRun`, so a bad value gets
+ * the CLI's message.
  */
+import { L_LAYER, mlpLayers, NEURON, TWO_LAYER, type EngineRequest, type RunSettings } from '../../src/app/settings.js';
+import { ArgumentError } from '../../src/core/errors.js';
+import { archText, parseArch, type LayerConfig } from '../../src/nn/registry.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../src/optim/index.js';
 import type { LoadedModelInfo, ModelSettings, TrainSettings } from './protocol.js';
 
@@ -28,68 +32,114 @@ export const controls = {
   speed: $('speed', HTMLSelectElement),
 };
 
-/** Each model choice with the course's settings for it (`tsgrad train` defaults). */
-const PRESETS: Record<string, { layers: string | null; init: string; scale?: string; learningRate: string; iterations: string }> = {
-  logistic: { layers: null, init: 'zeros', learningRate: '0.005', iterations: '2000' },
-  'two-layer': { layers: '12288,7,1', init: 'scaled', scale: '0.01', learningRate: '0.0075', iterations: '2500' },
-  'l-layer': { layers: '12288,20,7,5,1', init: 'course', learningRate: '0.0075', iterations: '2500' },
-  custom: { layers: '12288,20,1', init: 'he', learningRate: '0.0075', iterations: '2500' },
+/** Each model choice with the app layer's settings for it (`tsgrad train` defaults). */
+const PRESETS: Record<string, RunSettings> = {
+  neuron: NEURON,
+  'two-layer': TWO_LAYER,
+  'l-layer': L_LAYER,
+  custom: { ...L_LAYER, layers: mlpLayers([20, 1]), init: 'he' },
+};
+const NAMES: Record<string, string> = { 'two-layer': '2-layer network', 'l-layer': 'L-layer network' };
+
+/** Adam and RMSProp divide by the gradient's size: the course's 0.0075 is far too large for them on full batches. */
+const ADAPTIVE_RATE = '0.0003';
+
+/** The dense layers' units after the inputs: the course's layer_dims without n_x. */
+const units = (layers: readonly LayerConfig[]): number[] => layers.flatMap((c) => (c.kind === 'dense' ? [c.units] : []));
+
+/** The layers field's text: the units when they are the course's relu stack, else the `--arch` list. */
+const layersText = (layers: readonly LayerConfig[]): string => {
+  const u = units(layers);
+  return archText(mlpLayers(u)) === archText(layers) ? u.join(',') : archText(layers).replace(/^flatten,/, '');
 };
 
 /**
- * Disables what the choice does not use: the single neuron starts from zeros with plain gradient descent.
- * @example controls.kind.value = 'logistic'; syncModelControls(); // the deep-network fieldset is disabled
+ * Names the presets with the data's input size, e.g. "2-layer network (12288, 7, 1)".
+ * @example describePresets(12288);
+ */
+export function describePresets(inputs: number): void {
+  for (const option of controls.kind.options) {
+    const p = PRESETS[option.value];
+    const name = NAMES[option.value];
+    if (p !== undefined && name !== undefined) option.textContent = `${name} (${[inputs, ...units(p.layers)].join(', ')})`;
+  }
+}
+
+/**
+ * Disables what the choice does not use: the single neuron is the notes' (zeros, gradient descent).
+ * @example controls.kind.value = 'neuron'; syncModelControls(); // the deep-network fieldset is disabled
  */
 export function syncModelControls(): void {
   const kind = controls.kind.value;
-  controls.deep.disabled = kind === 'logistic';
+  controls.deep.disabled = kind === 'neuron';
+  controls.deep.hidden = kind === 'neuron';
   controls.layers.readOnly = kind !== 'custom';
   controls.initScale.disabled = controls.init.value !== 'scaled';
 }
 
+function showInit(init: string): void {
+  const scaled = /^scaled:(.+)$/.exec(init);
+  controls.init.value = scaled !== null ? 'scaled' : init;
+  if (scaled?.[1] !== undefined) controls.initScale.value = scaled[1];
+}
+
 /** The course's settings for the chosen model. @example controls.kind.value = 'two-layer'; applyPreset(); // scaled:0.01, 0.0075, 2500 */
 export function applyPreset(): void {
-  const p = PRESETS[controls.kind.value];
+  const kind = controls.kind.value;
+  const p = PRESETS[kind];
   if (p === undefined) return;
-  if (p.layers !== null && controls.kind.value !== 'custom') controls.layers.value = p.layers;
-  if (p.layers !== null && controls.kind.value === 'custom' && controls.layers.value.trim() === '') controls.layers.value = p.layers;
-  controls.init.value = p.init;
-  if (p.scale !== undefined) controls.initScale.value = p.scale;
-  controls.optimizer.value = 'gd';
-  controls.seed.value = '1';
-  controls.learningRate.value = p.learningRate;
-  controls.iterations.value = p.iterations;
+  if (kind !== 'custom' || controls.layers.value.trim() === '') controls.layers.value = layersText(p.layers);
+  showInit(p.init);
+  controls.optimizer.value = p.optimizer;
+  controls.engine.value = p.engine;
+  controls.seed.value = String(p.seed);
+  controls.learningRate.value = String(p.learningRate);
+  controls.iterations.value = String(p.epochs);
   syncModelControls();
+}
+
+/** A new optimiser gets a learning rate it learns with: the preset's for gd and momentum, a smaller one for Adam and RMSProp. @example onOptimizerChange(); */
+export function onOptimizerChange(): void {
+  const adaptive = controls.optimizer.value === 'adam' || controls.optimizer.value === 'rmsprop';
+  controls.learningRate.value = adaptive ? ADAPTIVE_RATE : String(PRESETS[controls.kind.value]?.learningRate ?? L_LAYER.learningRate);
 }
 
 /** Shows a loaded model file's settings in the controls. @example showLoadedModel(reply.info); */
 export function showLoadedModel(info: LoadedModelInfo): void {
   const m = info.model;
-  if (m.kind === 'logistic') {
-    controls.kind.value = 'logistic';
-  } else {
-    const sizes = m.layers.join(',');
-    controls.kind.value = sizes === PRESETS['two-layer']?.layers ? 'two-layer' : sizes === PRESETS['l-layer']?.layers ? 'l-layer' : 'custom';
-    controls.layers.value = sizes;
-    const scaled = /^scaled:(.+)$/.exec(m.init);
-    controls.init.value = scaled !== null ? 'scaled' : m.init;
-    if (scaled?.[1] !== undefined) controls.initScale.value = scaled[1];
-    controls.optimizer.value = m.optimizer;
-    controls.seed.value = String(m.seed);
-    controls.engine.value = m.engine;
-  }
+  const text = layersText(m.layers);
+  const preset = Object.keys(PRESETS).find((k) => k !== 'custom' && layersText(PRESETS[k]?.layers ?? []) === text);
+  controls.kind.value = preset ?? 'custom';
+  controls.layers.value = text;
+  showInit(m.init);
+  controls.optimizer.value = m.optimizer;
+  controls.seed.value = String(m.seed);
+  controls.engine.value = m.engine;
   if (info.learningRate !== null) controls.learningRate.value = String(info.learningRate);
   syncModelControls();
 }
 
+/** The layers from the field: units (`7,1`) as the course's relu stack, or an `--arch` list. */
+function layersFrom(text: string): LayerConfig[] | string {
+  if (/^[\d\s,]+$/.test(text)) {
+    const sizes = text.split(',').map((s) => Number(s.trim()));
+    if (sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) return 'Layer sizes: whole numbers above 0, separated by commas, e.g. 20,7,5,1 (the inputs come from the data).';
+    return mlpLayers(sizes);
+  }
+  try {
+    const layers = parseArch(text);
+    return layers[0]?.kind === 'flatten' ? layers : [{ kind: 'flatten' }, ...layers];
+  } catch (e) {
+    return `Layer sizes: ${e instanceof ArgumentError ? e.message.replace(/^arch: /, '') : String(e)}`;
+  }
+}
+
 /** The model settings, or the control to fix and why. */
 function modelSettings(): ModelSettings | { bad: HTMLInputElement; why: string } {
-  if (controls.kind.value === 'logistic') return { kind: 'logistic', layers: [], init: 'zeros', optimizer: 'gd', seed: 1, engine: 'fast' };
-  const parts = controls.layers.value.split(',').map((s) => s.trim());
-  const layers = parts.map(Number);
-  if (parts.length < 2 || layers.some((n) => !Number.isSafeInteger(n) || n <= 0)) {
-    return { bad: controls.layers, why: 'Layer sizes: at least two whole numbers above 0, separated by commas, e.g. 12288,20,7,5,1.' };
-  }
+  const p = PRESETS[controls.kind.value] ?? NEURON;
+  if (controls.kind.value === 'neuron') return { layers: p.layers, init: p.init, seed: p.seed, optimizer: p.optimizer, engine: p.engine };
+  const layers = layersFrom(controls.layers.value.trim());
+  if (typeof layers === 'string') return { bad: controls.layers, why: layers };
   let init = controls.init.value;
   if (init === 'scaled') {
     const k = Number(controls.initScale.value);
@@ -99,7 +149,8 @@ function modelSettings(): ModelSettings | { bad: HTMLInputElement; why: string }
   const seed = Number(controls.seed.value);
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 2 ** 32 - 1)) return { bad: controls.seed, why: 'The seed must be a whole number from 0 to 4294967295.' };
   const optimizer = (OPTIMIZER_NAMES as readonly string[]).includes(controls.optimizer.value) ? (controls.optimizer.value as OptimizerName) : 'gd';
-  return { kind: 'mlp', layers, init, optimizer, seed, engine: controls.engine.value === 'plain' ? 'plain' : 'fast' };
+  const engine = controls.engine.value as EngineRequest;
+  return { layers, init, optimizer, seed, engine };
 }
 
 /**
@@ -113,10 +164,10 @@ export function readSettings(say: (why: string) => void): TrainSettings | null {
   const learningRate = Number(controls.learningRate.value);
   const iterations = Number(controls.iterations.value);
   const model = modelSettings();
-  let bad: { bad: HTMLInputElement; why: string } | null = null;
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) bad = { bad: controls.learningRate, why: 'The learning rate must be a positive number.' };
-  else if (!(Number.isInteger(iterations) && iterations > 0)) bad = { bad: controls.iterations, why: 'Iterations must be a whole number above 0.' };
-  else if ('bad' in model) bad = model;
+  const bad =
+    !(Number.isFinite(learningRate) && learningRate > 0) ? { bad: controls.learningRate, why: 'The learning rate must be a positive number.' }
+    : !(Number.isInteger(iterations) && iterations > 0) ? { bad: controls.iterations, why: 'Iterations must be a whole number above 0.' }
+    : 'bad' in model ? model : null;
   if (bad !== null || 'bad' in model) {
     const b = bad ?? { bad: controls.layers, why: '' };
     b.bad.setAttribute('aria-invalid', 'true');

@@ -1,0 +1,162 @@
+/**
+ * One training run as the page drives it: the app layer's `TrainingRun` (the CLI's settings,
+ * step and trainer) advanced a frame at a time, so the recorded costs are the CLI's. The page
+ * adds only what it shows: the test cost at the record points and a readout of the current
+ * parameters, both from the app layer's `lossOn` and `evaluate`.
+ */
+import { classProbabilities } from '../../src/analysis/predict.js';
+import { evaluate, lossOn } from '../../src/train/evaluate.js';
+import { TrainingRun, type RunData } from '../../src/app/run.js';
+import { L_LAYER, type RunSettings } from '../../src/app/settings.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import type { BinaryLoss } from '../../src/nn/loss.js';
+import type { Sequential } from '../../src/nn/sequential.js';
+import type { Tensor } from '../../src/tensor/index.js';
+import type { CostRecord, UpdateInfo } from '../../src/train/trainer.js';
+import type { ModelSettings, RecordedCost } from './protocol.js';
+
+/** A run's length when the page decides where it stops (Iterations can grow between runs). */
+const ENDLESS = 2 ** 31;
+
+/**
+ * The app layer's settings of a page run: the model's, the learning rate, and the costs
+ * recorded every `recordEvery` iterations (the CLI's `--print-every`).
+ * @example runSettings({ ...NEURON }, 0.005, 5).epochs // 2 ** 31: the page stops it
+ */
+export function runSettings(model: ModelSettings, learningRate: number, recordEvery: number): RunSettings {
+  return { ...L_LAYER, ...model, learningRate, epochs: ENDLESS, printEvery: recordEvery, printLast: false };
+}
+
+/** What the readout shows of a model. */
+export interface Readout {
+  cost: number;
+  testCost: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** P(class) per test image, one row of k per image (a sigmoid's p as [1 - p, p]). */
+  testProbabilities: Float64Array;
+}
+
+/**
+ * The readout of `model` on both sets (inputs prepared as it takes them).
+ * @example readout(net, { train: run.inputs('train'), test: run.inputs('test') }, data).testAccuracy // 70
+ */
+export function readout(model: Sequential, x: { train: Tensor; test: Tensor }, data: { train: Dataset; test: Dataset }, loss: BinaryLoss = 'course'): Readout {
+  return {
+    cost: lossOn(model, x.train, data.train.labels, loss),
+    testCost: lossOn(model, x.test, data.test.labels, loss),
+    trainAccuracy: evaluate(model, x.train, data.train.labels).accuracy,
+    testAccuracy: evaluate(model, x.test, data.test.labels).accuracy,
+    testProbabilities: Float64Array.from(classProbabilities(model, x.test).flat()),
+  };
+}
+
+/**
+ * A run of the app layer advanced in frames, with the test costs at its record points.
+ * @example const r = new PageRun(data, NEURON, 0.005, 5); r.advance(100); r.readout().cost // 0.5845083636993078
+ */
+export class PageRun {
+  private current: TrainingRun;
+  /** Recorded (iteration, train cost, test cost). */
+  readonly costs: RecordedCost[] = [];
+  /** The test cost measured for the parameters at `at` (before update `at`). */
+  private pending = { at: -1, cost: Number.NaN };
+  private stopAt = 0;
+  private seconds = 0;
+
+  constructor(
+    readonly data: RunData & { test: Dataset },
+    readonly model: ModelSettings,
+    learningRate: number,
+    recordEvery: number,
+    /** Parameters to start from (a loaded model), in the model's parameter order. */
+    readonly start?: readonly Tensor[],
+  ) {
+    this.current = this.build(runSettings(model, learningRate, recordEvery));
+  }
+
+  private build(settings: RunSettings, resume?: ReturnType<TrainingRun['checkpoint']>): TrainingRun {
+    return new TrainingRun(this.data, settings, {
+      onRecord: (r) => this.recorded(r),
+      onUpdate: (u) => this.updated(u),
+      ...(this.start !== undefined ? { start: this.start } : {}),
+      ...(resume !== undefined ? { resume } : {}),
+    });
+  }
+
+  get run(): TrainingRun {
+    return this.current;
+  }
+
+  get iterations(): number {
+    return this.current.trainer.iterations;
+  }
+
+  /** The test cost is measured where W1 is formed anyway: with the span step (which forms it only when read) every 50 iterations or more. */
+  private get testEvery(): number {
+    const every = this.current.settings.printEvery;
+    return this.current.engine.engine === 'span' ? every * Math.ceil(50 / every) : every;
+  }
+
+  /**
+   * A new learning rate or record interval continues from where the run stands: the same
+   * parameters, optimiser state and iteration, resumed as the CLI resumes a checkpoint (the
+   * neuron's span step has the learning rate built in, so it is made again).
+   */
+  configure(learningRate: number, recordEvery: number): void {
+    const s = this.current.settings;
+    if (s.learningRate === learningRate && s.printEvery === recordEvery) return;
+    const ck = this.current.checkpoint();
+    const settings = { ...s, learningRate, printEvery: recordEvery };
+    this.current = this.build(settings, { settings, trainer: { ...ck.trainer, optimizer: { ...ck.trainer.optimizer, learningRate } } });
+  }
+
+  /**
+   * Trains up to iteration `until`, and no further once `deadline` (a `performance.now()`
+   * time) has passed (at least one update: a deep iteration can take longer than a frame).
+   * Returns the updates done.
+   */
+  advance(until: number, deadline = Infinity): number {
+    const t = this.current.trainer;
+    const from = t.iterations;
+    if (from >= until || t.done) return 0;
+    this.stopAt = until;
+    if (from % this.testEvery === 0 && this.pending.at !== from) this.measureTest(from);
+    const t0 = performance.now();
+    this.current.advance(() => t.iterations >= until || performance.now() > deadline);
+    this.seconds += (performance.now() - t0) / 1000;
+    return t.iterations - from;
+  }
+
+  /** Seconds per update so far, test costs included (0 before the first update). */
+  get secondsPerUpdate(): number {
+    return this.iterations === 0 ? 0 : this.seconds / this.iterations;
+  }
+
+  private recorded(r: CostRecord): void {
+    this.costs.push({ iteration: r.index, cost: r.cost, testCost: this.pending.at === r.index ? this.pending.cost : Number.NaN });
+  }
+
+  private updated(u: UpdateInfo): void {
+    // The parameters are now those before update `next`: its test cost, if it is recorded.
+    const next = u.iteration + 1;
+    if (next % this.testEvery === 0 && next < this.stopAt) this.measureTest(next);
+  }
+
+  private measureTest(at: number): void {
+    this.current.trainer.step.sync();
+    this.pending = { at, cost: lossOn(this.current.model, this.current.inputs('test'), this.data.test.labels, this.current.settings.loss) };
+  }
+
+  /** The model with its parameters current (the span step forms W1 here, a pass over the pixels). */
+  synced(): Sequential {
+    this.current.trainer.step.sync();
+    return this.current.model;
+  }
+
+  /** Cost, accuracies and test probabilities of the current parameters. */
+  readout(): Readout {
+    const r = this.current;
+    return readout(this.synced(), { train: r.inputs('train'), test: r.inputs('test') }, this.data, r.settings.loss);
+  }
+}
