@@ -40,7 +40,7 @@ export { writeFileAtomic } from './data/atomic-write.js';
 export { TrainingRun, type RunCheckpoint, type RunResult, type RunOptions } from './app/run.js';
 export { NEURON, TWO_LAYER, L_LAYER, PRESETS, mlpLayers, resolveRun, type RunSettings } from './app/settings.js';
 export { chooseEngine, spanRefusal } from './app/steps.js';
-export { lossOn, evaluate } from './app/evaluate.js';
+export { lossOn, evaluate } from './train/evaluate.js';
 export { loadRunData } from './app/data.js';
 // The notes' single neuron and the course's deep network in their own words (src/course).
 export * from './course/neuron.js';

@@ -13,7 +13,7 @@
  * the value there is the trained model's loss (`lossOn`), not a neighbour of it.
  * Browser-safe: the page computes the same numbers as `tsgrad landscape`.
  */
-import { lossOn } from '../app/evaluate.js';
+import { lossOn } from '../train/evaluate.js';
 import type { RunSettings } from '../app/settings.js';
 import { noGrad } from '../autograd/index.js';
 import type { FloatDType } from '../core/dtype.js';

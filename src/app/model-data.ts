@@ -12,7 +12,7 @@ import { loadModelFile } from '../io/files.js';
 import type { LoadedModel } from '../io/model-file.js';
 import type { ClassificationReport } from '../train/metrics.js';
 import { loadRunData, type LoadedData } from './data.js';
-import { evaluate } from './evaluate.js';
+import { evaluate } from '../train/evaluate.js';
 
 /**
  * The train and test sets for a loaded model, checked to have its input shape.

@@ -15,7 +15,7 @@ import { PIXELS, prepareInputs, type Preprocessing } from '../data/preprocess.js
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/index.js';
 import type { ClassificationReport } from '../train/metrics.js';
-import { evaluate } from './evaluate.js';
+import { evaluate } from '../train/evaluate.js';
 import { Trainer, type CostRecord, type Divergence, type TrainerState, type UpdateInfo } from '../train/trainer.js';
 import { resolveRun, type RunSettings } from './settings.js';
 import { chooseEngine, makeStep, type EngineChoice } from './steps.js';

@@ -8,7 +8,7 @@ import { plotData } from '../../src/analysis/plot-data.js';
 import { classProbabilities } from '../../src/analysis/predict.js';
 import { computeTrajectory } from '../../src/analysis/trajectory.js';
 import { loadRunData, type LoadedData } from '../../src/app/data.js';
-import { lossOn } from '../../src/app/evaluate.js';
+import { lossOn } from '../../src/train/evaluate.js';
 import { predictImage } from '../../src/app/predict.js';
 import { trainingReplay } from '../../src/app/replay.js';
 import { TrainingRun, type RunResult } from '../../src/app/run.js';

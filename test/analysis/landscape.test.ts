@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeLandscape, filterNormalized, initialParameters, linspace, lossSet, randomDirections } from '../../src/analysis/landscape.js';
 import { interpolationCsv, landscapeJson, surfaceCsv } from '../../src/analysis/landscape-csv.js';
-import { lossOn } from '../../src/app/evaluate.js';
+import { lossOn } from '../../src/train/evaluate.js';
 import { NEURON } from '../../src/app/settings.js';
 import { ArgumentError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/rng.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lossSet } from '../../src/analysis/landscape.js';
 import { trajectoryCsv } from '../../src/analysis/landscape-csv.js';
 import { computeTrajectory, symmetricEigen } from '../../src/analysis/trajectory.js';
-import { lossOn } from '../../src/app/evaluate.js';
+import { lossOn } from '../../src/train/evaluate.js';
 import { trainingReplay } from '../../src/app/replay.js';
 import { NEURON } from '../../src/app/settings.js';
 import { ArgumentError } from '../../src/core/errors.js';

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lossSet } from '../../src/analysis/landscape.js';
-import { lossOn } from '../../src/app/evaluate.js';
+import { lossOn } from '../../src/train/evaluate.js';
 import { landscapeCommand } from '../../src/cli/landscape.js';
 import { loadModelFile } from '../../src/io/files.js';
 import { removeTempDirs, ROOT } from '../data/fixtures.js';

@@ -7,7 +7,7 @@ import { noGrad } from '../autograd/index.js';
 import { lossOfScores, type BinaryLoss } from '../nn/loss.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/index.js';
-import { classificationReport, type ClassificationReport } from '../train/metrics.js';
+import { classificationReport, type ClassificationReport } from './metrics.js';
 
 /**
  * The mean cross-entropy of the model on inputs x (N, ...) with labels (N,), without recording a graph.
