@@ -55,7 +55,7 @@ export class NeuronSpanStep implements StepStrategy {
   }
 
   forward(): StepOutcome {
-    this.b = this.stepper.run(1, this.b);
+    this.b = this.stepper.step(this.b);
     const { a0 } = this.stepper;
     return { finite: !saturated(a0), cost: () => descentCost(a0, this.y, this.round) };
   }

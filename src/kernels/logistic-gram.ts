@@ -9,30 +9,29 @@
  * 12288 features, one iteration costs 209² instead of 2·12288·209 multiply-adds; X is read
  * once to build G and once at the end to recover w.
  *
- * Layouts: "pixels" are uint8 samples one after another (sample j's n features at
- * u[j·n .. j·n+n-1], the raw images' (m, h, w, c) order) standing for X = pixels / scale;
- * "columns" are a float (n, m) matrix X, row-major, one sample per column.
+ * Layout: samples one after another (sample j's n features at u[j·n .. j·n+n-1], the raw
+ * images' (m, h, w, c) order), uint8 pixels standing for X = pixels / scale, or float rows.
  */
 import type { FloatArray } from '../core/dtype.js';
 import { pairwiseSum } from './reduce.js';
 
 /**
- * Runs iterations of the descent on the coefficients c (w = w0 + X c) over a fixed Gram
- * matrix, labels and settings. Two implementations do the same arithmetic in the same
+ * One iteration of the descent at a time on the coefficients c (w = w0 + X c) over a fixed
+ * Gram matrix, labels and settings (the loop is the trainer's). Two implementations do the same arithmetic in the same
  * order, so they agree bit for bit: `jsGramStepper` here and `wasmGramStepper` (SIMD).
  */
 export interface GramStepper {
   readonly m: number;
   /** The coefficients, from 0. */
   readonly c: Float64Array;
-  /** A of the first iteration of the last `run` (the one whose cost is recorded). */
+  /** A of the last iteration (its cost is the one recorded). */
   readonly a0: Float64Array;
   /** A - Y of the last iteration. */
   readonly dZ: Float64Array;
   /** Σ(A - Y)/m of the last iteration. */
   readonly db: number;
-  /** `count` iterations from bias `b`; returns the new bias. */
-  run(count: number, b: number): number;
+  /** One iteration from bias `b`, forward and update; returns the new bias. */
+  step(b: number): number;
 }
 
 /** What a stepper is built with besides G and Y. */
@@ -67,7 +66,7 @@ export function gemv2(G: Float64Array, c: Float64Array, z: Float64Array, m: numb
 /**
  * The plain TypeScript stepper. One iteration: z = G c; A = σ(z + z0 + b) with the notes'
  * 1/(1+e⁻ᶻ); dZ = A - Y; c -= α (dZ/m); db = Σ dZ / m (summed in order); b -= α db.
- * @example const s = jsGramStepper(G, y, { learningRate: 0.005, float32: false }); b = s.run(100, b);
+ * @example const s = jsGramStepper(G, y, { learningRate: 0.005, float32: false }); b = s.step(b);
  */
 export function jsGramStepper(G: Float64Array, y: FloatArray, settings: StepperSettings): GramStepper {
   const m = y.length;
@@ -85,23 +84,20 @@ export function jsGramStepper(G: Float64Array, y: FloatArray, settings: StepperS
     a0,
     dZ,
     db: 0,
-    run(count: number, b: number): number {
-      for (let it = 0; it < count; it++) {
-        gemv2(G, c, z, m);
-        let sum = 0;
-        for (let j = 0; j < m; j++) {
-          const zj = r((z[j] as number) + (z0[j] as number));
-          const a = r(1 / (1 + Math.exp(-r(zj + b))));
-          if (it === 0) a0[j] = a;
-          const d = r(a - (y[j] as number));
-          dZ[j] = d;
-          c[j] = r((c[j] as number) - r(lr * r(inv * d)));
-          sum += d;
-        }
-        stepper.db = inv * r(sum);
-        b = r(b - lr * stepper.db);
+    step(b: number): number {
+      gemv2(G, c, z, m);
+      let sum = 0;
+      for (let j = 0; j < m; j++) {
+        const zj = r((z[j] as number) + (z0[j] as number));
+        const a = r(1 / (1 + Math.exp(-r(zj + b))));
+        a0[j] = a;
+        const d = r(a - (y[j] as number));
+        dZ[j] = d;
+        c[j] = r((c[j] as number) - r(lr * r(inv * d)));
+        sum += d;
       }
-      return b;
+      stepper.db = inv * r(sum);
+      return r(b - lr * stepper.db);
     },
   };
   return stepper;
@@ -151,31 +147,6 @@ function setSymmetric(out: Float64Array, m: number, i: number, j: number, v: num
 }
 
 /**
- * The uint8 pixels behind a float (n, m) X when X is exactly pixels / scale (as the notes'
- * `x.reshape(m, -1).T / 255.` makes it, or that rounded to float32), sample-major for the
- * integer kernels; null as soon as one entry is not. One pass, stopping at the first miss.
- * @example pixelsFromColumns(new Float64Array([0, 1]), 1, 2, 255, false) // Uint8Array [0, 255]
- */
-export function pixelsFromColumns(x: FloatArray, n: number, m: number, scale: number, float32: boolean): Uint8Array | null {
-  // Each candidate value once, so the check is a lookup, not a division per entry.
-  const values = new Float64Array(256);
-  for (let p = 0; p < 256; p++) values[p] = float32 ? Math.fround(p / scale) : p / scale;
-  const u = new Uint8Array(n * m);
-  for (let k = 0; k < n; k++) {
-    const row = k * m;
-    for (let j = 0; j < m; j++) {
-      const v = x[row + j] as number;
-      // Round half up by truncation (NaN, ±Infinity and negatives land on a value that fails
-      // the check below); the lookup then accepts exactly p / scale.
-      const p = (v * scale + 0.5) | 0;
-      if ((p & ~255) !== 0 || values[p] !== v) return null;
-      u[j * n + k] = p;
-    }
-  }
-  return u;
-}
-
-/**
  * The uint8 pixels behind float samples x (m, n), sample after sample, when x is exactly
  * pixels / scale (or that rounded to float32); null as soon as one entry is not.
  * @example pixelsFromRows(new Float64Array([0, 1]), 255, false) // Uint8Array [0, 255]
@@ -194,24 +165,6 @@ export function pixelsFromRows(x: FloatArray, scale: number, float32: boolean): 
 }
 
 /**
- * out (m x m) = Xᵀ X for a float (n, m) row-major X, as a sum of the outer products of its
- * rows (each row of X is contiguous, one feature across all samples).
- * @example gramFromColumns(new Float64Array([1, 2, 3, 4]), 2, 2, out) // X=[[1,2],[3,4]]: out = [10, 14, 14, 20]
- */
-export function gramFromColumns(x: FloatArray, n: number, m: number, out: Float64Array): void {
-  out.fill(0);
-  for (let k = 0; k < n; k++) {
-    const row = k * m;
-    for (let i = 0; i < m; i++) {
-      const xi = x[row + i] as number;
-      const o = i * m;
-      for (let j = i; j < m; j++) out[o + j] = (out[o + j] as number) + xi * (x[row + j] as number);
-    }
-  }
-  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) out[i * m + j] = out[j * m + i] as number;
-}
-
-/**
  * w += X c for pixels: w[k] += (Σ_j u[j,k]·c[j]) / scale.
  * @example weightsFromPixels(new Uint8Array([2, 4]), 1, 2, new Float64Array([0.5]), 2, w) // w += [0.5, 1]
  */
@@ -223,16 +176,6 @@ export function weightsFromPixels(u: Uint8Array | FloatArray, m: number, n: numb
     for (let k = 0; k < n; k++) acc[k] = (acc[k] as number) + (u[row + k] as number) * cj;
   }
   for (let k = 0; k < n; k++) w[k] = (w[k] as number) + (acc[k] as number) / scale;
-}
-
-/** w += X c for a float (n, m) X. @example weightsFromColumns(X, n, m, c, w) */
-export function weightsFromColumns(x: FloatArray, n: number, m: number, c: Float64Array, w: Float64Array): void {
-  for (let k = 0; k < n; k++) {
-    const row = k * m;
-    let s = 0;
-    for (let j = 0; j < m; j++) s += (x[row + j] as number) * (c[j] as number);
-    w[k] = (w[k] as number) + s;
-  }
 }
 
 /**
@@ -263,91 +206,6 @@ export function scoresFromPixels(u: Uint8Array | FloatArray, m: number, n: numbe
   }
 }
 
-/** out = Xᵀ w for a float (n, m) X. @example scoresFromColumns(X, n, m, w, out) */
-export function scoresFromColumns(x: FloatArray, n: number, m: number, w: FloatArray, out: Float64Array): void {
-  out.fill(0);
-  for (let k = 0; k < n; k++) {
-    const row = k * m;
-    const wk = w[k] as number;
-    for (let j = 0; j < m; j++) out[j] = (out[j] as number) + (x[row + j] as number) * wk;
-  }
-}
-
-/** Settings of the Gram-space descent (those of the plain `optimize`). */
-export interface GramDescentOptions {
-  numIterations: number;
-  recordEvery: number;
-  onCost?: (iteration: number, cost: number) => void;
-  /** Math.fround for a float32 model. */
-  round?: (x: number) => number;
-  /** Resuming a paused descent: the iteration that the stepper's c and b0 are at (default 0). */
-  startIteration?: number;
-  /** Resuming: c and b before the last update, to go back to if the first cost is not finite. */
-  previous?: { c: Float64Array; b: number };
-  /** Checked after every iteration; true pauses the descent there. */
-  pause?: () => boolean;
-}
-
-/** What the descent ends with. */
-export interface GramDescentResult {
-  costs: { iteration: number; cost: number }[];
-  /** w = w0 + X c. */
-  c: Float64Array;
-  b: number;
-  /** A - Y of the last iteration, for its gradients dw = X dZ / m, db = Σ dZ / m. */
-  dZ: Float64Array;
-  /** The last iteration's db. */
-  db: number;
-  /** Iterations done: the next one to run. */
-  iterations: number;
-  /** c and b before the last update (resume with them as `previous`). */
-  previous?: { c: Float64Array; b: number };
-  /** The first iteration whose cost is NaN or infinite; c and b are then those of `kept`. */
-  diverged?: { iteration: number; cost: number; kept: number };
-}
-
-/**
- * Full-batch gradient descent in Gram space, step for step the notes' `optimize`: the
- * stepper runs the iterations one at a time, and the cost -1/m Σ(Y log A + (1-Y) log(1-A))
- * is taken every `recordEvery` iterations from that iteration's A (before its update).
- * The cost is finite exactly when every A is strictly between 0 and 1 (a saturated A makes
- * a term 0·log 0 = NaN), so that is checked every iteration; at the first saturated one the
- * descent stops and goes back to the c and b of the iteration before (the last finite cost).
- * @example const r = gramDescent(jsGramStepper(G, y, settings), y, 0, { numIterations: 2000, recordEvery: 100 });
- */
-export function gramDescent(stepper: GramStepper, y: FloatArray, b0: number, opts: GramDescentOptions): GramDescentResult {
-  const m = stepper.m;
-  const every = opts.recordEvery;
-  const c = stepper.c;
-  // c before this iteration's update, and before the last one: one step to go back to.
-  let before: Float64Array = new Float64Array(m);
-  let previous: { c: Float64Array; b: number } | undefined = opts.previous === undefined ? undefined : { c: Float64Array.from(opts.previous.c), b: opts.previous.b };
-  const costs: { iteration: number; cost: number }[] = [];
-  let b = b0;
-  let it = opts.startIteration ?? 0;
-  while (it < opts.numIterations) {
-    before.set(c);
-    const bBefore = b;
-    b = stepper.run(1, b);
-    if (saturated(stepper.a0)) {
-      const cost = descentCost(stepper.a0, y, opts.round);
-      const back = previous !== undefined && it > 0 ? previous : { c: before, b: bBefore };
-      c.set(back.c);
-      return { costs, c: Float64Array.from(c), b: back.b, dZ: Float64Array.from(stepper.dZ), db: stepper.db, iterations: it, diverged: { iteration: it, cost, kept: back === previous ? it - 1 : it } };
-    }
-    if (it % every === 0) {
-      const cost = descentCost(stepper.a0, y, opts.round);
-      costs.push({ iteration: it, cost });
-      opts.onCost?.(it, cost);
-    }
-    const spare: Float64Array = previous?.c ?? new Float64Array(m);
-    previous = { c: before, b: bBefore };
-    before = spare;
-    it++;
-    if (opts.pause?.() === true) break;
-  }
-  return { costs, c: Float64Array.from(c), b, dZ: Float64Array.from(stepper.dZ), db: stepper.db, iterations: it, ...(previous !== undefined ? { previous: { c: Float64Array.from(previous.c), b: previous.b } } : {}) };
-}
 
 /** True when some A is not strictly inside (0, 1) (or is NaN): the cost is then not finite. */
 export function saturated(a: Float64Array): boolean {

@@ -171,7 +171,7 @@ export function wasmGramFromPixels(u: Uint8Array, m: number, n: number, scale: n
 /**
  * `jsGramStepper` in WebAssembly: G, c and the vectors live in wasm memory, z = G c runs with
  * f64x2 SIMD, and σ uses a port of V8's own exp, so the results equal the plain stepper's
- * bit for bit. One call runs a whole `run(count)`. null without wasm SIMD.
+ * bit for bit. One call runs one iteration. null without wasm SIMD.
  * @example const s = wasmGramStepper(G, y, settings) ?? jsGramStepper(G, y, settings);
  */
 export function wasmGramStepper(G: Float64Array, y: FloatArray, settings: StepperSettings): GramStepper | null {
@@ -198,7 +198,7 @@ export function wasmGramStepper(G: Float64Array, y: FloatArray, settings: Steppe
     get db() {
       return db[0] as number;
     },
-    run: (count: number, b: number) => descend(0, at.c, at.z, at.z0, at.y, at.a0, at.dz, at.db, rows, m, count, lr, b, f32),
+    step: (b: number) => descend(0, at.c, at.z, at.z0, at.y, at.a0, at.dz, at.db, rows, m, 1, lr, b, f32),
   };
 }
 

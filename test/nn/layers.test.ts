@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { gradCheck } from '../../src/autograd/index.js';
 import { ArgumentError, ShapeError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/rng.js';
-import { initializeParametersDeep } from '../../src/nn/deep.js';
+import { initializeParametersDeep } from '../../src/course/deep.js';
 import { parseInitializer } from '../../src/nn/init.js';
 import { Activation, Dropout, Flatten } from '../../src/nn/layers/basic.js';
 import { Dense } from '../../src/nn/layers/dense.js';
