@@ -24,16 +24,16 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 type GramBlockU8 = (u: number, stride: number, rows: number, i0: number, g: number) => void;
-type Descend = (
-  g: number, c: number, z: number, z0: number, y: number, a0: number, dz: number, db: number,
-  rows: number, m: number, count: number, lr: number, b: number, f32: number,
+type Step = (
+  gp: number, cp: number, zp: number, z0p: number, yp: number, a0p: number, dzp: number, dbp: number,
+  rows: number, m: number, lr: number, b: number, f32: number,
 ) => number;
 type AddWeightsU8 = (u: number, stride: number, m: number, c: number, acc: number, w: number, scale: number) => void;
 type ScoresU8 = (u: number, stride: number, m: number, w: number, out: number, scale: number) => void;
 interface Kernels {
   memory: WasmMemory;
   gramBlockU8: GramBlockU8;
-  descend: Descend;
+  step: Step;
   addWeightsU8: AddWeightsU8;
   scoresU8: ScoresU8;
   expV8: (x: number) => number;
@@ -81,7 +81,7 @@ function instantiate(bytes: number): Kernels | null {
   return {
     memory,
     gramBlockU8: exports['gramBlockU8'] as GramBlockU8,
-    descend: exports['descend'] as Descend,
+    step: exports['step'] as Step,
     addWeightsU8: exports['addWeightsU8'] as AddWeightsU8,
     scoresU8: exports['scoresU8'] as ScoresU8,
     expV8: exports['expV8'] as (x: number) => number,
@@ -187,7 +187,7 @@ export function wasmGramStepper(G: Float64Array, y: FloatArray, settings: Steppe
   new Float64Array(buffer, at.y, m).set(y);
   if (settings.z0 !== undefined) new Float64Array(buffer, at.z0, m).set(settings.z0);
   const db = new Float64Array(buffer, at.db, 1);
-  const { descend } = k;
+  const { step } = k;
   const lr = settings.learningRate;
   const f32 = settings.float32 ? 1 : 0;
   return {
@@ -198,7 +198,7 @@ export function wasmGramStepper(G: Float64Array, y: FloatArray, settings: Steppe
     get db() {
       return db[0] as number;
     },
-    step: (b: number) => descend(0, at.c, at.z, at.z0, at.y, at.a0, at.dz, at.db, rows, m, 1, lr, b, f32),
+    step: (b: number) => step(0, at.c, at.z, at.z0, at.y, at.a0, at.dz, at.db, rows, m, lr, b, f32),
   };
 }
 

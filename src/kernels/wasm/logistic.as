@@ -164,35 +164,31 @@ export function expV8(x: f64): f64 {
 }
 
 /**
- * `count` iterations of gradient descent on the coefficients c (see logistic-gram.ts), each
- * z = G c (the product of gemvF64, inlined), A = σ(z + z0 + b), dZ = A - Y,
- * c -= lr·(dZ/m), b -= lr·Σ dZ/m. Float64 arrays of `rows` entries (padding zero) at
- * cp, zp, z0p, yp, a0p (A of the first iteration, for its cost), dzp (the last dZ); the last
- * db is stored at dbp. Returns the new b.
+ * One iteration of gradient descent on the coefficients c (see logistic-gram.ts): z = G c
+ * (the product of gemvF64, inlined), A = σ(z + z0 + b), dZ = A - Y, c -= lr·(dZ/m),
+ * b -= lr·Σ dZ/m. Float64 arrays of `rows` entries (padding zero) at cp, zp, z0p, yp, a0p
+ * (A, for the cost), dzp (dZ); db is stored at dbp. Returns the new b.
  */
-export function descend(
+export function step(
   gp: usize, cp: usize, zp: usize, z0p: usize, yp: usize, a0p: usize, dzp: usize, dbp: usize,
-  rows: i32, m: i32, count: i32, lr: f64, b: f64, f32: bool,
+  rows: i32, m: i32, lr: f64, b: f64, f32: bool,
 ): f64 {
   const inv = 1.0 / <f64>m;
-  for (let it = 0; it < count; it++) {
-    gemvF64(gp, cp, zp, rows);
-    let sum: f64 = 0;
-    for (let j = 0; j < m; j++) {
-      const o = <usize>j << 3;
-      const z = rnd(load<f64>(zp + o) + load<f64>(z0p + o), f32);
-      const a = rnd(1.0 / (1.0 + expV8(-rnd(z + b, f32))), f32);
-      if (it == 0) store<f64>(a0p + o, a);
-      const d = rnd(a - load<f64>(yp + o), f32);
-      store<f64>(dzp + o, d);
-      store<f64>(cp + o, rnd(load<f64>(cp + o) - rnd(lr * rnd(inv * d, f32), f32), f32));
-      sum += d;
-    }
-    const db = inv * rnd(sum, f32);
-    store<f64>(dbp, db);
-    b = rnd(b - lr * db, f32);
+  gemvF64(gp, cp, zp, rows);
+  let sum: f64 = 0;
+  for (let j = 0; j < m; j++) {
+    const o = <usize>j << 3;
+    const z = rnd(load<f64>(zp + o) + load<f64>(z0p + o), f32);
+    const a = rnd(1.0 / (1.0 + expV8(-rnd(z + b, f32))), f32);
+    store<f64>(a0p + o, a);
+    const d = rnd(a - load<f64>(yp + o), f32);
+    store<f64>(dzp + o, d);
+    store<f64>(cp + o, rnd(load<f64>(cp + o) - rnd(lr * rnd(inv * d, f32), f32), f32));
+    sum += d;
   }
-  return b;
+  const db = inv * rnd(sum, f32);
+  store<f64>(dbp, db);
+  return rnd(b - lr * db, f32);
 }
 
 /**
