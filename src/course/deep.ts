@@ -4,15 +4,19 @@
  * `linearForward`, `linearActivationForward`, `lModelForward`, `computeCost`,
  * `linearBackward`, `reluBackward`, `sigmoidBackward`, `linearActivationBackward`,
  * `lModelBackward`, `updateParameters`, `predict`, `twoLayerModel`, `lLayerModel`.
- * Vectorised tensor ops in the course's order of operations. ./mlp.ts computes the same
- * gradients by autodiff; test/nn/deep.test.ts holds the two together.
+ * Vectorised tensor ops in the course's order of operations, in its (features, m) layout
+ * with one sample per column. The general path is the batch-first `Sequential` of
+ * [dense, relu] × (L-1), dense, sigmoid, whose gradients autodiff derives;
+ * test/course/deep.test.ts holds the two together.
  */
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
 import { RandomState } from '../core/rng.js';
 import { add, astype, div, greater, matmul, mul, neg, sub, sum, where, zeros, type Tensor } from '../tensor/index.js';
 import { relu, sigmoid } from '../nn/activations.js';
 import { checkLayerSizes, initWeights } from '../nn/init.js';
-import { courseCost } from '../nn/losses.js';
+import { binaryCrossEntropy } from '../nn/loss.js';
+import { checkOptimizeOptions, type CostRecord } from './neuron.js';
 
 /** W1, b1, …, WL, bL, keyed as the course keys its dictionary. */
 export type Parameters = Map<string, Tensor>;
@@ -46,10 +50,7 @@ export function initializeParameters(nx: number, nh: number, ny: number, seed = 
   return new Map([['W1', W1], ['b1', zeros([nh, 1])], ['W2', W2], ['b2', zeros([ny, 1])]]);
 }
 
-/**
- * The L-layer model's start: `np.random.seed(seed)`; W_l = randn(n_l, n_{l-1}) / √n_{l-1}, b_l = 0.
- * @example initializeParametersDeep([12288, 20, 7, 5, 1])
- */
+/** The L-layer model's start: `np.random.seed(seed)`; W_l = randn(n_l, n_{l-1}) / √n_{l-1}, b_l = 0. @example initializeParametersDeep([12288, 20, 7, 5, 1]) */
 export function initializeParametersDeep(layerDims: readonly number[], seed = 1): Parameters {
   checkLayerSizes('initializeParametersDeep', layerDims);
   const rng = new RandomState(seed);
@@ -61,18 +62,18 @@ export function initializeParametersDeep(layerDims: readonly number[], seed = 1)
   return p;
 }
 
-/** Z = W·A + b. */
+/** Z = W·A + b. @example linearForward(A, W, b).Z // (n_l, m) */
 export function linearForward(A: Tensor, W: Tensor, b: Tensor): { Z: Tensor; cache: LayerCache['linear'] } {
   return { Z: add(matmul(W, A), b), cache: { A, W, b } };
 }
 
-/** A = g(W·A_prev + b) with g relu or sigmoid. */
+/** A = g(W·A_prev + b) with g relu or sigmoid. @example linearActivationForward(Aprev, W, b, 'relu').A */
 export function linearActivationForward(Aprev: Tensor, W: Tensor, b: Tensor, activation: 'relu' | 'sigmoid'): { A: Tensor; cache: LayerCache } {
   const { Z, cache } = linearForward(Aprev, W, b);
   return { A: activation === 'relu' ? relu(Z) : sigmoid(Z), cache: { linear: cache, activation: Z } };
 }
 
-/** [linear → relu] × (L-1) → linear → sigmoid. */
+/** [linear → relu] × (L-1) → linear → sigmoid. @example const { AL, caches } = lModelForward(X, initializeParametersDeep([12288, 20, 7, 5, 1])); */
 export function lModelForward(X: Tensor, parameters: Parameters): { AL: Tensor; caches: LayerCache[] } {
   const L = parameters.size / 2;
   const caches: LayerCache[] = [];
@@ -87,12 +88,19 @@ export function lModelForward(X: Tensor, parameters: Parameters): { AL: Tensor; 
   return { AL: r.A, caches };
 }
 
-/** The cross-entropy cost (1/m)(-Y·log(AL)ᵀ - (1-Y)·log(1-AL)ᵀ). @example computeCost(AL, Y) // 0.2797765635793422 for the course's test case */
+/**
+ * The cross-entropy cost (1/m)(-Y·log(AL)ᵀ - (1-Y)·log(1-AL)ᵀ): the general path's
+ * `binaryCrossEntropy` of the same numbers laid out batch-first, the same two dot products.
+ * @example computeCost(fromArray([[0.8, 0.9, 0.4]]), fromArray([[1, 1, 0]])) // 0.2797765635793422
+ */
 export function computeCost(AL: Tensor, Y: Tensor): number {
-  return courseCost(AL, Y).item();
+  if (AL.ndim !== 2 || AL.shape[0] !== 1 || Y.ndim !== 2 || formatShape(AL.shape) !== formatShape(Y.shape)) {
+    throw new ShapeError('computeCost', `AL and Y must both be (1, m): AL${formatShape(AL.shape)} Y${formatShape(Y.shape)}`, [AL.shape, Y.shape]);
+  }
+  return binaryCrossEntropy(AL.T, Y.T).item();
 }
 
-/** dW = (1/m) dZ·A_prevᵀ, db = (1/m) Σ dZ over samples, dA_prev = Wᵀ·dZ. */
+/** dW = (1/m) dZ·A_prevᵀ, db = (1/m) Σ dZ over samples, dA_prev = Wᵀ·dZ. @example const { dAprev, dW, db } = linearBackward(dZ, cache.linear); */
 export function linearBackward(dZ: Tensor, cache: LayerCache['linear']): { dAprev: Tensor; dW: Tensor; db: Tensor } {
   const { A, W } = cache;
   const m = A.shape[1] as number;
@@ -101,23 +109,24 @@ export function linearBackward(dZ: Tensor, cache: LayerCache['linear']): { dApre
   return { dAprev: matmul(W.T, dZ), dW, db };
 }
 
-/** dZ = dA where Z > 0, 0 elsewhere. */
+/** dZ = dA where Z > 0, 0 elsewhere. @example reluBackward(fromArray([[1, 1]]), fromArray([[-2, 3]])).toArray() // [[0, 1]] */
 export function reluBackward(dA: Tensor, Z: Tensor): Tensor {
   return where(greater(Z, 0), dA, 0);
 }
 
-/** dZ = dA·s·(1 - s), s = σ(Z). */
+/** dZ = dA·s·(1 - s), s = σ(Z). @example sigmoidBackward(fromArray([[1]]), fromArray([[0]])).item() // 0.25 */
 export function sigmoidBackward(dA: Tensor, Z: Tensor): Tensor {
   const s = sigmoid(Z);
   return mul(mul(dA, s), sub(1, s));
 }
 
+/** One layer's backward pass: the activation's, then the linear part's. @example linearActivationBackward(dA, caches[0], 'relu').dW */
 export function linearActivationBackward(dA: Tensor, cache: LayerCache, activation: 'relu' | 'sigmoid'): { dAprev: Tensor; dW: Tensor; db: Tensor } {
   const dZ = activation === 'relu' ? reluBackward(dA, cache.activation) : sigmoidBackward(dA, cache.activation);
   return linearBackward(dZ, cache.linear);
 }
 
-/** The backward pass from dAL = -(Y/AL - (1-Y)/(1-AL)), layer by layer. */
+/** The backward pass from dAL = -(Y/AL - (1-Y)/(1-AL)), layer by layer. @example const grads = lModelBackward(AL, Y, caches); grads.get('dW1') */
 export function lModelBackward(AL: Tensor, Y: Tensor, caches: readonly LayerCache[]): Gradients {
   const grads: Gradients = new Map();
   const L = caches.length;
@@ -131,14 +140,14 @@ export function lModelBackward(AL: Tensor, Y: Tensor, caches: readonly LayerCach
   return grads;
 }
 
-/** W = W - α dW, b = b - α db for every layer, into a new dictionary. */
+/** W = W - α dW, b = b - α db for every layer, into a new dictionary. @example parameters = updateParameters(parameters, grads, 0.0075); */
 export function updateParameters(params: Parameters, grads: Gradients, learningRate: number): Parameters {
   const out: Parameters = new Map();
   for (const [key, value] of params) out.set(key, sub(value, mul(learningRate, get(grads, `d${key}`))));
   return out;
 }
 
-/** Labels 1 where the output probability exceeds 0.5, shape (1, m), float64. */
+/** Labels 1 where the output probability exceeds 0.5, shape (1, m), float64. @example predict(testX, parameters).shape // [1, 50] */
 export function predict(X: Tensor, parameters: Parameters): Tensor {
   return astype(greater(lModelForward(X, parameters).AL, 0.5), 'float64');
 }
@@ -150,11 +159,12 @@ export interface CourseModelOptions {
   onCost?: (iteration: number, cost: number) => void;
 }
 
-function loop(X: Tensor, Y: Tensor, start: Parameters, opts: CourseModelOptions): { parameters: Parameters; costs: { iteration: number; cost: number }[] } {
+function loop(op: string, X: Tensor, Y: Tensor, start: Parameters, opts: CourseModelOptions): { parameters: Parameters; costs: CostRecord[] } {
   const lr = opts.learningRate ?? 0.0075;
   const n = opts.numIterations ?? 3000;
+  checkOptimizeOptions(op, { numIterations: n, learningRate: lr });
   let parameters = start;
-  const costs: { iteration: number; cost: number }[] = [];
+  const costs: CostRecord[] = [];
   for (let i = 0; i < n; i++) {
     const { AL, caches } = lModelForward(X, parameters);
     const cost = computeCost(AL, Y);
@@ -167,18 +177,12 @@ function loop(X: Tensor, Y: Tensor, start: Parameters, opts: CourseModelOptions)
   return { parameters, costs };
 }
 
-/**
- * The course's `two_layer_model`: linear → relu → linear → sigmoid, from `initializeParameters`.
- * @example twoLayerModel(trainX, trainY, [12288, 7, 1], { numIterations: 2500 })
- */
+/** The course's `two_layer_model`: linear → relu → linear → sigmoid, from `initializeParameters`. @example twoLayerModel(trainX, trainY, [12288, 7, 1], { numIterations: 2500 }) */
 export function twoLayerModel(X: Tensor, Y: Tensor, layersDims: readonly [number, number, number], opts: CourseModelOptions = {}) {
-  return loop(X, Y, initializeParameters(...layersDims), opts);
+  return loop('twoLayerModel', X, Y, initializeParameters(...layersDims), opts);
 }
 
-/**
- * The course's `L_layer_model`, from `initializeParametersDeep`.
- * @example lLayerModel(trainX, trainY, [12288, 20, 7, 5, 1], { numIterations: 2500 })
- */
+/** The course's `L_layer_model`, from `initializeParametersDeep`. @example lLayerModel(trainX, trainY, [12288, 20, 7, 5, 1], { numIterations: 2500 }) */
 export function lLayerModel(X: Tensor, Y: Tensor, layersDims: readonly number[], opts: CourseModelOptions = {}) {
-  return loop(X, Y, initializeParametersDeep(layersDims), opts);
+  return loop('lLayerModel', X, Y, initializeParametersDeep(layersDims), opts);
 }

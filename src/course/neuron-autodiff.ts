@@ -1,37 +1,25 @@
 /**
  * The single neuron again, with the gradients left to autodiff: write the cost, call
- * `backward`, read `.grad`. Same steps, options and results as src/nn/logistic.ts, whose
+ * `backward`, read `.grad`. Same steps, options and results as ./neuron.ts, whose
  * hand-derived `propagate` (dw = 1/m X(A-Y)ᵀ, db = 1/m Σ(A-Y)) it reproduces to rounding.
  *
  * @example
  * const d = modelAutodiff(trainX, trainY, testX, testY, { numIterations: 2000, learningRate: 0.005 });
  */
 import type { FloatDType } from '../core/dtype.js';
-import { ShapeError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
 import { backward, gradCheck, noGrad, requiresGrad, variable, type GradCheckOptions, type GradCheckReport } from '../autograd/index.js';
 import { RandomState } from '../core/rng.js';
 import { add, fromArray, log, matmul, mul, scalar, sigmoid, sub, sum, zeros, type Tensor } from '../tensor/index.js';
 import {
+  checkNeuronShapes,
   checkOptimizeOptions,
-  diverged,
   model,
-  type DescentProgress,
   modelWith,
   type CostRecord,
   type LogisticGrads,
   type LogisticParams,
   type OptimizeOptions,
 } from './neuron.js';
-
-function checkShapes(op: string, w: Tensor, X: Tensor, Y: Tensor): void {
-  if (w.ndim !== 2 || w.shape[1] !== 1 || X.ndim !== 2 || w.shape[0] !== X.shape[0]) {
-    throw new ShapeError(op, `w must be (n_x, 1) and X (n_x, m): w${formatShape(w.shape)} X${formatShape(X.shape)}`, [w.shape, X.shape]);
-  }
-  if (Y.ndim !== 2 || Y.shape[0] !== 1 || Y.shape[1] !== X.shape[1]) {
-    throw new ShapeError(op, `Y must be (1, m) for X${formatShape(X.shape)}, got Y${formatShape(Y.shape)}`, [X.shape, Y.shape]);
-  }
-}
 
 /**
  * The notes' cost as a tensor, from primitives only, so autodiff can differentiate it:
@@ -50,7 +38,7 @@ export function logisticCost(w: Tensor, b: Tensor | number, X: Tensor, Y: Tensor
  * @example const { grads, cost } = propagateAutodiff(fromArray([[1], [2]]), 2, X, Y);
  */
 export function propagateAutodiff(w: Tensor, b: number, X: Tensor, Y: Tensor): { grads: LogisticGrads; cost: number } {
-  checkShapes('propagateAutodiff', w, X, Y);
+  checkNeuronShapes('propagateAutodiff', w, X, Y);
   const dtype: FloatDType = w.dtype === 'float32' ? 'float32' : 'float64';
   const wv = variable(w);
   const bv = variable(b, { dtype });
@@ -64,30 +52,17 @@ export function propagateAutodiff(w: Tensor, b: number, X: Tensor, Y: Tensor): {
  * Same options and results as `optimize`.
  * @example const { params, costs } = optimizeAutodiff(w, b, X, Y, { numIterations: 100, learningRate: 0.009 });
  */
-export function optimizeAutodiff(
-  w0: Tensor,
-  b0: number,
-  X: Tensor,
-  Y: Tensor,
-  opts: OptimizeOptions,
-): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } & DescentProgress {
+export function optimizeAutodiff(w0: Tensor, b0: number, X: Tensor, Y: Tensor, opts: OptimizeOptions): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } {
   checkOptimizeOptions('optimizeAutodiff', opts);
-  checkShapes('optimizeAutodiff', w0, X, Y);
+  checkNeuronShapes('optimizeAutodiff', w0, X, Y);
   const every = opts.recordEvery ?? 100;
   const dtype: FloatDType = w0.dtype === 'float32' ? 'float32' : 'float64';
   let w = variable(w0);
   let b = variable(b0, { dtype });
   const costs: CostRecord[] = [];
   let grads: LogisticGrads = { dw: zeros(w0.shape, dtype), db: 0 };
-  let previous = opts.previous;
-  let i = opts.startIteration ?? 0;
-  const params = (): LogisticParams => ({ w: w.detach(), b: b.item() });
-  while (i < opts.numIterations) {
+  for (let i = 0; i < opts.numIterations; i++) {
     const J = logisticCost(w, b, X, Y);
-    const cost = J.item();
-    // A cost of NaN or ±∞ means the steps overshot: keep the parameters of the last finite cost.
-    if (!Number.isFinite(cost)) return diverged(i, cost, params(), previous, grads, costs);
-    previous = params();
     backward(J);
     const dw = w.grad ?? zeros(w.shape, dtype);
     const db = b.grad ?? scalar(0, dtype);
@@ -95,13 +70,12 @@ export function optimizeAutodiff(
     // The step makes new leaves, so no gradient carries over to the next iteration.
     [w, b] = noGrad(() => [requiresGrad(sub(w, mul(opts.learningRate, dw))), requiresGrad(sub(b, mul(opts.learningRate, db)))]);
     if (i % every === 0) {
+      const cost = J.item();
       costs.push({ iteration: i, cost });
       opts.onCost?.(i, cost);
     }
-    i++;
-    if (opts.pause?.() === true) break;
   }
-  return { params: params(), grads, costs, iterations: i, ...(previous !== undefined ? { previous } : {}) };
+  return { params: { w: w.detach(), b: b.item() }, grads, costs };
 }
 
 /**
@@ -113,7 +87,7 @@ export function checkLogisticGradients(X: Tensor, Y: Tensor, opts: GradCheckOpti
   const n = X.shape[0] as number;
   const rng = new RandomState(opts.initSeed ?? 1);
   const w = mul(fromArray(rng.randnArray(n), [n, 1]), 0.01);
-  checkShapes('checkLogisticGradients', w, X, Y);
+  checkNeuronShapes('checkLogisticGradients', w, X, Y);
   return gradCheck((wv: Tensor, bv: Tensor) => logisticCost(wv, bv, X, Y), [w, scalar(0.1)], { names: ['w', 'b'], ...opts });
 }
 

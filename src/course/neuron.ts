@@ -2,7 +2,10 @@
  * The single neuron (logistic regression) in the classic notes' own steps and words:
  * `initializeWithZeros`, `propagate`, `optimize`, `predict`, `model`. Every step is written
  * with vectorised tensor ops, in the notes' order of operations, so that the numbers match a
- * numpy run of the same code: no per-sample loops here.
+ * numpy run of the same code: no per-sample loops here. The general path trains the same
+ * neuron as `Sequential([Flatten, Dense(n, 1), Sigmoid])` in the one `Trainer`
+ * (src/train/trainer.ts), which also pauses, resumes and stops at a cost that is not finite;
+ * test/course/neuron.test.ts holds the two together.
  */
 import { firstNonFinite, type FloatDType } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
@@ -30,7 +33,12 @@ export function initializeWithZeros(dim: number, dtype: FloatDType = 'float64'):
   return { w: zeros([dim, 1], dtype), b: 0 };
 }
 
-function checkShapes(op: string, w: Tensor, X: Tensor, Y?: Tensor): void {
+/**
+ * Checks the notes' layout: w (n_x, 1), X (n_x, m) with one sample per column, Y (1, m).
+ * A mismatch names both shapes, which a learner transposing X by mistake needs to see.
+ * @example checkNeuronShapes('propagate', w, X, Y) // ShapeError: propagate: w must be (n_x, 1) and X (n_x, m): w(3, 1) X(2, 3)
+ */
+export function checkNeuronShapes(op: string, w: Tensor, X: Tensor, Y?: Tensor): void {
   if (w.ndim !== 2 || w.shape[1] !== 1 || X.ndim !== 2 || w.shape[0] !== X.shape[0]) {
     throw new ShapeError(op, `w must be (n_x, 1) and X (n_x, m): w${formatShape(w.shape)} X${formatShape(X.shape)}`, [w.shape, X.shape]);
   }
@@ -47,7 +55,7 @@ function checkShapes(op: string, w: Tensor, X: Tensor, Y?: Tensor): void {
  * // grads.dw ≈ [[0.99845601], [2.39507239]], grads.db ≈ 0.00145558, cost ≈ 5.80154532
  */
 export function propagate(w: Tensor, b: number, X: Tensor, Y: Tensor): { grads: LogisticGrads; cost: number } {
-  checkShapes('propagate', w, X, Y);
+  checkNeuronShapes('propagate', w, X, Y);
   const m = X.shape[1] as number;
   // Forward: from X to the cost.
   const A = sigmoid(add(matmul(w.T, X), b));
@@ -67,30 +75,6 @@ export interface OptimizeOptions {
   recordEvery?: number;
   /** Called with each recorded cost, e.g. to print it. */
   onCost?: (iteration: number, cost: number) => void;
-  /** Resuming a paused run: the iteration that w and b are at (default 0). */
-  startIteration?: number;
-  /** Resuming: the parameters before the last update, to go back to if the first cost is not finite. */
-  previous?: LogisticParams;
-  /** Checked after every iteration; true pauses the loop there (`iterations` in the result says where). */
-  pause?: () => boolean;
-}
-
-/** A cost that became NaN or infinite: training stops there and keeps the last good parameters. */
-export interface Divergence {
-  /** The iteration whose cost (before its update) is not finite. */
-  iteration: number;
-  cost: number;
-  /** The iteration whose parameters are kept: the last with a finite cost (`iteration - 1`, or 0). */
-  kept: number;
-}
-
-/** Where a descent stopped, besides its parameters: for pausing, resuming and divergence. */
-export interface DescentProgress {
-  /** Iterations done: the next one to run. */
-  iterations: number;
-  /** The parameters before the last update (resume with them as `previous`). */
-  previous?: LogisticParams;
-  diverged?: Divergence;
 }
 
 /** A cost and the iteration it was computed at (before that iteration's update). */
@@ -100,57 +84,11 @@ export interface CostRecord {
 }
 
 /**
- * Gradient descent: `numIterations` steps of w -= α dw, b -= α db, recording the cost every
- * `recordEvery` iterations (counting from iteration 0).
- * @example const { params, costs } = optimize(w, b, X, Y, { numIterations: 100, learningRate: 0.009 });
+ * Checks gradient descent's settings before the first iteration: a learning rate of 0 or
+ * NaN would otherwise train for minutes and change nothing.
+ * @example checkOptimizeOptions('optimize', { numIterations: 0, learningRate: 0.1 }) // ArgumentError: optimize: numIterations: must be a positive integer, got 0
  */
-export function optimize(
-  w: Tensor,
-  b: number,
-  X: Tensor,
-  Y: Tensor,
-  opts: OptimizeOptions,
-): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } & DescentProgress {
-  checkOptimizeOptions('optimize', opts);
-  const every = opts.recordEvery ?? 100;
-  // A float32 model keeps its bias in float32 too, as numpy's float32 scalars would.
-  const round = w.dtype === 'float32' ? Math.fround : (x: number) => x;
-  const costs: CostRecord[] = [];
-  let grads: LogisticGrads = { dw: zeros(w.shape, w.dtype as FloatDType), db: 0 };
-  let previous = opts.previous;
-  let i = opts.startIteration ?? 0;
-  while (i < opts.numIterations) {
-    const step = propagate(w, b, X, Y);
-    // A cost of NaN or ±∞ means the steps overshot: keep the parameters of the last finite cost.
-    if (!Number.isFinite(step.cost)) return diverged(i, step.cost, { w, b }, previous, grads, costs);
-    grads = step.grads;
-    previous = { w, b };
-    w = sub(w, mul(opts.learningRate, grads.dw));
-    b = round(b - opts.learningRate * grads.db);
-    if (i % every === 0) {
-      costs.push({ iteration: i, cost: step.cost });
-      opts.onCost?.(i, step.cost);
-    }
-    i++;
-    if (opts.pause?.() === true) break;
-  }
-  return { params: { w, b }, grads, costs, iterations: i, ...(previous !== undefined ? { previous } : {}) };
-}
-
-/** The result of a descent whose cost at `iteration` is not finite: the parameters before it. */
-export function diverged<G>(
-  iteration: number,
-  cost: number,
-  current: LogisticParams,
-  previous: LogisticParams | undefined,
-  grads: G,
-  costs: CostRecord[],
-): { params: LogisticParams; grads: G; costs: CostRecord[] } & DescentProgress {
-  const kept = previous !== undefined && iteration > 0 ? iteration - 1 : iteration;
-  return { params: previous !== undefined && iteration > 0 ? previous : current, grads, costs, iterations: iteration, diverged: { iteration, cost, kept } };
-}
-
-export function checkOptimizeOptions(op: string, opts: { numIterations: number; learningRate: number; recordEvery?: number; startIteration?: number }): void {
+export function checkOptimizeOptions(op: string, opts: OptimizeOptions): void {
   if (!Number.isInteger(opts.numIterations) || opts.numIterations <= 0) {
     throw new ArgumentError(op, 'numIterations', `must be a positive integer, got ${opts.numIterations}`);
   }
@@ -159,10 +97,32 @@ export function checkOptimizeOptions(op: string, opts: { numIterations: number; 
   }
   const every = opts.recordEvery ?? 100;
   if (!Number.isInteger(every) || every <= 0) throw new ArgumentError(op, 'recordEvery', `must be a positive integer, got ${every}`);
-  const start = opts.startIteration ?? 0;
-  if (!Number.isInteger(start) || start < 0 || start > opts.numIterations) {
-    throw new ArgumentError(op, 'startIteration', `must be an integer in 0..${opts.numIterations}, got ${start}`);
+}
+
+/**
+ * Gradient descent: `numIterations` steps of w -= α dw, b -= α db, recording the cost every
+ * `recordEvery` iterations (counting from iteration 0). Returns the last gradients too, as
+ * the notes do.
+ * @example const { params, costs } = optimize(w, b, X, Y, { numIterations: 100, learningRate: 0.009 });
+ */
+export function optimize(w: Tensor, b: number, X: Tensor, Y: Tensor, opts: OptimizeOptions): { params: LogisticParams; grads: LogisticGrads; costs: CostRecord[] } {
+  checkOptimizeOptions('optimize', opts);
+  const every = opts.recordEvery ?? 100;
+  // A float32 model keeps its bias in float32 too, as numpy's float32 scalars would.
+  const round = w.dtype === 'float32' ? Math.fround : (x: number) => x;
+  const costs: CostRecord[] = [];
+  let grads: LogisticGrads = { dw: zeros(w.shape, w.dtype === 'float32' ? 'float32' : 'float64'), db: 0 };
+  for (let i = 0; i < opts.numIterations; i++) {
+    const step = propagate(w, b, X, Y);
+    grads = step.grads;
+    w = sub(w, mul(opts.learningRate, grads.dw));
+    b = round(b - opts.learningRate * grads.db);
+    if (i % every === 0) {
+      costs.push({ iteration: i, cost: step.cost });
+      opts.onCost?.(i, step.cost);
+    }
   }
+  return { params: { w, b }, grads, costs };
 }
 
 /**
@@ -170,7 +130,7 @@ export function checkOptimizeOptions(op: string, opts: { numIterations: number; 
  * @example probabilities(w, b, X).toArray()
  */
 export function probabilities(w: Tensor, b: number, X: Tensor): Tensor {
-  checkShapes('predict', w, X);
+  checkNeuronShapes('predict', w, X);
   return sigmoid(add(matmul(w.T, X), b));
 }
 
@@ -182,7 +142,10 @@ export function predict(w: Tensor, b: number, X: Tensor): Tensor {
   return astype(greater(probabilities(w, b, X), 0.5), 'float64');
 }
 
-/** The notes' accuracy, in percent: 100 - mean(|Ŷ - Y|) * 100. */
+/**
+ * The notes' accuracy, in percent: 100 - mean(|Ŷ - Y|) * 100.
+ * @example accuracy(fromArray([[1, 0, 1, 1]]), fromArray([[1, 0, 0, 1]])) // 75
+ */
 export function accuracy(prediction: Tensor, Y: Tensor): number {
   return 100 - sub(prediction, Y).abs().mean().item() * 100;
 }
