@@ -4,10 +4,9 @@
  * autodiff derives every gradient.
  */
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
-import { add, fromArray, log, matmul, mul, neg, sigmoid, sub, sum, type Tensor } from '../tensor/index.js';
+import { formatShape, shapesEqual } from '../core/shape.js';
+import { abs, add, exp, fromArray, log, matmul, maximum, mean, mul, neg, sigmoid, sub, sum, type Tensor } from '../tensor/index.js';
 import { logSoftmax } from './activations.js';
-import { binaryCrossEntropyWithLogits } from './losses.js';
 import type { Parameter } from './module.js';
 import type { Sequential } from './sequential.js';
 
@@ -34,16 +33,45 @@ export function oneHotRows(labels: Tensor, k: number): Tensor {
   return fromArray(out, [v.length, k]);
 }
 
+function checkPair(op: string, a: string, p: Tensor, Y: Tensor): number {
+  if (p.ndim !== 2 || !shapesEqual(p.shape, Y.shape)) {
+    throw new ShapeError(op, `${a} and Y must both be (N, k): ${a}${formatShape(p.shape)} Y${formatShape(Y.shape)}`, [p.shape, Y.shape]);
+  }
+  return p.shape[0] as number;
+}
+
 /**
  * The notes' cost -(1/m) Σ (y log a + (1-y) log(1-a)) for probabilities A and labels Y, both
- * (N, 1), as the course writes it with two dot products over the samples.
+ * (N, 1), as the course's `compute_cost` writes it, with two dot products over the samples.
+ * It is infinite once a probability rounds to 0 or 1; `binaryCrossEntropyWithLogits` is not.
  * @example binaryCrossEntropy(fromArray([[0.8], [0.9], [0.4]]), fromArray([[1], [1], [0]])).item() // 0.2797765635793422
  */
 export function binaryCrossEntropy(A: Tensor, Y: Tensor): Tensor {
-  const m = A.shape[0] as number;
+  const m = checkPair('binaryCrossEntropy', 'A', A, Y);
   const yes = matmul(Y.T, log(A));
   const no = matmul(sub(1, Y).T, log(sub(1, A)));
   return mul(1 / m, sub(neg(yes), no)).reshape([]);
+}
+
+/**
+ * Binary cross-entropy from the scores z (before the sigmoid), stable for any z:
+ * mean(max(z, 0) - z·y + log(1 + e^-|z|)). Equal to `binaryCrossEntropy(sigmoid(z), Y)` where
+ * that is finite.
+ * @example binaryCrossEntropyWithLogits(fromArray([[800]]), fromArray([[0]])).item() // 800
+ */
+export function binaryCrossEntropyWithLogits(Z: Tensor, Y: Tensor): Tensor {
+  checkPair('binaryCrossEntropyWithLogits', 'Z', Z, Y);
+  return mean(add(sub(maximum(Z, 0), mul(Z, Y)), log(add(1, exp(neg(abs(Z)))))));
+}
+
+/**
+ * Softmax cross-entropy over k classes from scores Z (N, k) and one-hot rows Y (N, k):
+ * -(1/m) Σ Y ⊙ logSoftmax(Z). Its gradient is (softmax(Z) - Y)/m.
+ * @example softmaxCrossEntropy(fromArray([[0, 0]]), fromArray([[1, 0]])).item() // log 2
+ */
+export function softmaxCrossEntropy(Z: Tensor, Y: Tensor): Tensor {
+  const m = checkPair('softmaxCrossEntropy', 'Z', Z, Y);
+  return mul(-1 / m, sum(mul(Y, logSoftmax(Z, 1))));
 }
 
 /**
@@ -57,7 +85,7 @@ export function lossOfScores(model: Sequential, Z: Tensor, labels: Tensor, loss:
     const Y = labels.reshape([m, 1]);
     return loss === 'course' ? binaryCrossEntropy(sigmoid(Z), Y) : binaryCrossEntropyWithLogits(Z, Y);
   }
-  if (model.head === 'softmax') return mul(-1 / m, sum(mul(oneHotRows(labels, model.classes), logSoftmax(Z, 1))));
+  if (model.head === 'softmax') return softmaxCrossEntropy(Z, oneHotRows(labels, model.classes));
   throw new ArgumentError('loss', 'model', 'the model needs a sigmoid or softmax output layer to be trained as a classifier');
 }
 
