@@ -58,21 +58,3 @@ export function softmax(z: Tensor, axis = 0): Tensor {
 /** The hidden activations a network can use, by name. */
 export const HIDDEN_ACTIVATIONS = ['relu', 'leaky-relu', 'tanh', 'sigmoid'] as const;
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
-
-/** An activation by name (leaky relu with the course's slope 0.01). @example activation('relu')(z) */
-export function activation(name: HiddenActivation): (z: Tensor) => Tensor {
-  switch (name) {
-    case 'relu': return relu;
-    case 'leaky-relu': return (z) => leakyRelu(z);
-    case 'tanh': return tanh;
-    case 'sigmoid': return sigmoid;
-  }
-}
-
-/** Checks a name given at a public boundary (a CLI option, a model file). */
-export function parseActivation(op: string, name: string): HiddenActivation {
-  if (!(HIDDEN_ACTIVATIONS as readonly string[]).includes(name)) {
-    throw new ArgumentError(op, 'activation', `unknown activation '${name}', expected one of ${HIDDEN_ACTIVATIONS.join(', ')}`);
-  }
-  return name as HiddenActivation;
-}
