@@ -1,5 +1,5 @@
 import type { TypedArray } from '../core/dtype.js';
-import { isRowMajor } from './strided.js';
+import { forEachStridedN, isRowMajor } from './strided.js';
 
 /** Elementwise unary functions, one entry each so a loop can be specialised per kind. */
 export const UNARY = {
@@ -91,7 +91,7 @@ export function binaryKernel(kind: BinaryKind, a: Operand, b: Operand, shape: re
 export function whereKernel(c: Operand, a: Operand, b: Operand, shape: readonly number[], out: TypedArray): void {
   const pos = [c.offset, a.offset, b.offset];
   const strides = [c.strides, a.strides, b.strides];
-  multiStridedLoop(shape, strides, pos, (p, i) => {
+  forEachStridedN(shape, strides, pos, (p, i) => {
     out[i] = (c.data[p[0] as number] as number) !== 0 ? (a.data[p[1] as number] as number) : (b.data[p[2] as number] as number);
   });
 }
@@ -133,33 +133,6 @@ export function stridedLoop(
       idx[ax] = 0;
       pa -= xa * (c - 1);
       pb -= xb * (c - 1);
-    }
-  }
-}
-
-function multiStridedLoop(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-  start: number[],
-  visit: (pos: readonly number[], i: number) => void,
-): void {
-  const nd = shape.length;
-  let n = 1;
-  for (const d of shape) n *= d;
-  if (n === 0) return;
-  const idx = new Array<number>(nd).fill(0);
-  const pos = [...start];
-  for (let i = 0; i < n; i++) {
-    visit(pos, i);
-    for (let ax = nd - 1; ax >= 0; ax--) {
-      const c = (idx[ax] as number) + 1;
-      if (c < (shape[ax] as number)) {
-        idx[ax] = c;
-        for (let k = 0; k < pos.length; k++) pos[k] = (pos[k] as number) + (strides[k]?.[ax] ?? 0);
-        break;
-      }
-      idx[ax] = 0;
-      for (let k = 0; k < pos.length; k++) pos[k] = (pos[k] as number) - (strides[k]?.[ax] ?? 0) * (c - 1);
     }
   }
 }
