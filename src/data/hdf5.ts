@@ -1,12 +1,9 @@
 /**
- * Read-only access to HDF5 files, the one place tsgrad touches h5wasm.
- *
- * The file is checked in plain Node before h5wasm sees it (exists, is a file, carries the HDF5
- * signature, is as long as its superblock says), because h5wasm reports every one of those
- * cases as the same `error - name not defined!` after printing a 30-line HDF5-DIAG trace to
- * stderr. What still fails inside HDF5 (a corrupt object header, a damaged B-tree) is caught
- * with HDF5's error printer swapped for h5wasm's throwing handler, so the user sees one
- * DataError line and nothing on stderr.
+ * HDF5 files on disk (Node), read with h5wasm's Node build through ./hdf5-reader.ts, which
+ * the browser's path shares. What is Node's alone lives here: the file checks in plain Node
+ * before h5wasm sees it (exists, is a file, then the signature and superblock checks), because
+ * h5wasm reports every one of those cases as the same `error - name not defined!` after a
+ * 30-line HDF5-DIAG trace on stderr; the stderr filter; a fresh h5wasm instance after an abort.
  */
 import { open, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -15,57 +12,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as h5wasm from 'h5wasm/node';
 import { DataError, InternalError, TsgradError } from '../core/errors.js';
-import { formatShape } from '../core/shape.js';
+import { checkHdf5Head, withH5wasmFile, type H5wasmLibrary, type Hdf5Dataset, type Hdf5DatasetInfo, type Hdf5File } from './hdf5-reader.js';
 
-/** The numeric arrays HDF5 integer and float datasets come back as (int64 as BigInt64Array). */
-export type Hdf5NumericArray =
-  | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
-
-/** A dataset's elements in row-major order: numbers, or decoded strings. */
-export type Hdf5Values = Hdf5NumericArray | string[];
-
-/** What kind of element a dataset holds; `other` covers compound, enum, opaque and the rest. */
-export type Hdf5Kind = 'int' | 'uint' | 'float' | 'string' | 'other';
-
-/**
- * One dataset's name (its path inside the file, without the leading `/`), shape and element type.
- * `dtype` is written the numpy way: `uint8`, `int64`, `float64`, `S7` (fixed bytes), `str` (variable).
- *
- * @example
- * { name: 'train_set_x', shape: [209, 64, 64, 3], dtype: 'uint8', kind: 'uint' }
- */
-export interface Hdf5DatasetInfo {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly kind: Hdf5Kind;
-}
-
-/** A dataset read whole. @example const { shape, values } = h5.read('train_set_y'); */
-export interface Hdf5Dataset extends Hdf5DatasetInfo {
-  readonly values: Hdf5Values;
-}
-
-/**
- * An open, read-only HDF5 file. Valid only inside the `withHdf5File` callback that received it.
- *
- * @example
- * await withHdf5File('train_catvnoncat.h5', (h5) => h5.datasets.map((d) => d.name));
- */
-export interface Hdf5File {
-  /** The path as the caller gave it, used in every error message. */
-  readonly file: string;
-  /** Every dataset in the file, groups searched recursively. */
-  readonly datasets: readonly Hdf5DatasetInfo[];
-  /** The dataset called `name`, or undefined. */
-  dataset(name: string): Hdf5DatasetInfo | undefined;
-  /** Reads the dataset `name` whole; a DataError when it is missing, unsupported or unreadable. */
-  read(name: string): Hdf5Dataset;
-}
-
-type H5Module = Awaited<typeof h5wasm.ready>;
-type H5Library = typeof h5wasm;
+export { describeDatasets, MAX_DATASET_BYTES } from './hdf5-reader.js';
+export type { Hdf5Dataset, Hdf5DatasetInfo, Hdf5File, Hdf5Kind, Hdf5NumericArray, Hdf5Values } from './hdf5-reader.js';
 
 /*
  * h5wasm is one WebAssembly instance per process. HDF5 leaks memory on some corrupt files
@@ -76,15 +26,15 @@ type H5Library = typeof h5wasm;
  * its factory runs again. The dead instance's memory stays referenced by the module cache;
  * the CLI reads two files per process and never gets there.
  */
-let current: H5Library = h5wasm;
+let current: H5wasmLibrary = h5wasm;
 let generation = 0;
 let aborted = false;
 
 /** The h5wasm library to use now: a fresh instance after an abort. */
-async function library(): Promise<H5Library> {
+async function library(): Promise<H5wasmLibrary> {
   if (aborted) {
     generation += 1;
-    current = (await import(`${h5wasmUrl()}?instance=${generation}`)) as H5Library;
+    current = (await import(`${h5wasmUrl()}?instance=${generation}`)) as H5wasmLibrary;
     aborted = false;
   }
   const Module = await current.ready;
@@ -108,11 +58,6 @@ function h5wasmUrl(): string {
   throw new InternalError('h5wasm: cannot find dist/node/hdf5_hl.js to start a fresh instance');
 }
 
-const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-const CORRUPT = 'truncated or corrupt HDF5 file';
-/** The largest dataset read whole: 1 GiB (some 87,000 64 x 64 RGB images). */
-export const MAX_DATASET_BYTES = 2 ** 30;
-
 /**
  * Checks, without h5wasm, that `file` can be an HDF5 file: it exists, is a regular file, has
  * the HDF5 signature at byte 0, 512, 1024, 2048, ... and is not shorter than its superblock's
@@ -133,27 +78,11 @@ export async function checkHdf5File(file: string): Promise<void> {
   }
   const fh = await open(file, 'r').catch((e: unknown) => { throw fsError(file, e); });
   try {
-    const read = async (pos: number, n: number): Promise<Buffer> => {
+    await checkHdf5Head(file, size, async (pos, n) => {
       const buf = Buffer.alloc(n);
       const { bytesRead } = await fh.read(buf, 0, n, pos);
       return buf.subarray(0, bytesRead);
-    };
-    // HDF5 looks for its superblock at 0 and then at every power of two from 512, so that a
-    // "user block" of any such size may precede it.
-    let base = -1;
-    for (let pos = 0; pos + SIGNATURE.length <= size; pos = pos === 0 ? 512 : pos * 2) {
-      if ((await read(pos, SIGNATURE.length)).equals(SIGNATURE)) { base = pos; break; }
-    }
-    if (base < 0) {
-      throw new DataError(file, undefined, `not an HDF5 file (no HDF5 signature \\x89HDF\\r\\n\\x1a\\n at byte 0, 512, 1024, ...; the file has ${size} bytes)`);
-    }
-    const needed = superblockEnd(await read(base, 128), base);
-    if (needed === 'short') {
-      throw new DataError(file, undefined, `${CORRUPT} (it ends inside its superblock, after ${size} bytes)`);
-    }
-    if (needed !== undefined && BigInt(size) < needed) {
-      throw new DataError(file, undefined, `${CORRUPT} (it has ${size} bytes, its superblock expects ${needed})`);
-    }
+    });
   } finally {
     await fh.close();
   }
@@ -169,22 +98,11 @@ export async function checkHdf5File(file: string): Promise<void> {
 export async function withHdf5File<T>(file: string, use: (h5: Hdf5File) => T): Promise<T> {
   await checkHdf5File(file);
   const h5 = await library();
-  const Module = await h5.ready;
-  // HDF5's default handler prints the whole error stack to stderr; the throwing handler turns
-  // it into a JS Error we can reword. It is global, so it is on only for this synchronous span.
-  Module.activate_throwing_error_handler();
   const restore = muteEmscriptenWarnings();
   try {
-    const f = guard(file, undefined, 'cannot open it', () => new h5.File(resolve(file), 'r'));
-    try {
-      return use(new Reader(file, f, Module, h5));
-    } finally {
-      try { f.close(); } catch { /* a close failing after an error must not hide that error */ }
-    }
+    return withH5wasmFile(h5, await h5.ready, file, resolve(file), use);
   } finally {
     restore();
-    // After an abort every call into the instance throws; the error to report is the first.
-    try { Module.deactivate_throwing_error_handler(); } catch { /* aborted: a fresh instance comes next time */ }
   }
 }
 
@@ -215,155 +133,6 @@ export async function listDatasets(file: string): Promise<Hdf5DatasetInfo[]> {
 /** One dataset of `file`, read whole. @example (await readDataset('test_catvnoncat.h5', 'test_set_y')).values */
 export async function readDataset(file: string, name: string): Promise<Hdf5Dataset> {
   return withHdf5File(file, (h5) => h5.read(name));
-}
-
-class Reader implements Hdf5File {
-  readonly datasets: readonly Hdf5DatasetInfo[];
-  private readonly handles = new Map<string, h5wasm.Dataset>();
-
-  constructor(readonly file: string, private readonly f: h5wasm.File, private readonly Module: H5Module, h5: H5Library) {
-    const infos: Hdf5DatasetInfo[] = [];
-    for (const name of guard(file, undefined, 'cannot list its contents', () => f.paths())) {
-      const entity = guard(file, name, 'cannot open this object', () => f.get(name));
-      if (!(entity instanceof h5.Dataset)) continue;
-      const meta = guard(file, name, 'cannot read its header', () => entity.metadata);
-      this.handles.set(name, entity);
-      infos.push({ name, shape: meta.shape ?? [], ...describe(meta) });
-    }
-    this.datasets = infos;
-  }
-
-  dataset(name: string): Hdf5DatasetInfo | undefined {
-    return this.datasets.find((d) => d.name === name);
-  }
-
-  read(name: string): Hdf5Dataset {
-    const info = this.dataset(name);
-    const ds = this.handles.get(name);
-    if (info === undefined || ds === undefined) {
-      throw new DataError(this.file, name, `no such dataset; the file has ${describeDatasets(this.datasets)}`);
-    }
-    if (info.kind === 'other') throw new DataError(this.file, name, `unsupported element type ${info.dtype}`);
-    // A corrupt header can claim any shape: refuse before HDF5 allocates it.
-    const meta = guard(this.file, name, 'cannot read its header', () => ds.metadata);
-    const bytes = meta.total_size * meta.size;
-    if (!(bytes <= MAX_DATASET_BYTES)) {
-      throw new DataError(this.file, name, `${formatShape(info.shape)} ${info.dtype} is ${bytes} bytes, above the ${MAX_DATASET_BYTES / 2 ** 30} GiB tsgrad reads into memory (a corrupt header?)`);
-    }
-    const values = guard(this.file, name, 'cannot read this dataset', () => readValues(this.Module, this.f, ds));
-    if (values === undefined) throw new DataError(this.file, name, `unsupported element type ${info.dtype}`);
-    return { ...info, values };
-  }
-}
-
-/**
- * `name (shape) dtype` for each dataset, for messages that list what a file holds.
- * @example describeDatasets(h5.datasets) // "list_classes (2,) S7, train_set_x (209, 64, 64, 3) uint8"
- */
-export function describeDatasets(datasets: readonly Hdf5DatasetInfo[]): string {
-  if (datasets.length === 0) return 'no datasets';
-  return datasets.map((d) => `${d.name} ${formatShape(d.shape)} ${d.dtype}`).join(', ');
-}
-
-// HDF5's H5T_class_t values, part of its stable ABI.
-const H5T_INTEGER = 0, H5T_FLOAT = 1, H5T_STRING = 3;
-const CLASS_NAMES = ['int', 'float', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'vlen', 'array'];
-const H5T_STR_SPACEPAD = 2;
-
-function describe(meta: h5wasm.Metadata): { dtype: string; kind: Hdf5Kind } {
-  if (meta.type === H5T_INTEGER) {
-    const kind = meta.signed ? 'int' : 'uint';
-    return { kind, dtype: `${kind}${meta.size * 8}` };
-  }
-  if (meta.type === H5T_FLOAT) {
-    // h5wasm has no reader for float16.
-    return { kind: meta.size === 4 || meta.size === 8 ? 'float' : 'other', dtype: `float${meta.size * 8}` };
-  }
-  if (meta.type === H5T_STRING) return { kind: 'string', dtype: meta.vlen ? 'str' : `S${meta.size}` };
-  return { kind: 'other', dtype: CLASS_NAMES[meta.type] ?? `class ${meta.type}` };
-}
-
-function readValues(Module: H5Module, f: h5wasm.File, ds: h5wasm.Dataset): Hdf5Values | undefined {
-  const meta = ds.metadata;
-  if (meta.type === H5T_STRING && !meta.vlen) {
-    // h5wasm decodes fixed-length ASCII-tagged strings as windows-1252; numpy's bytes (h5py's
-    // default) are usually UTF-8, so read the raw bytes and decode them ourselves.
-    const nbytes = meta.size * meta.total_size;
-    const ptr = Module._malloc(Math.max(nbytes, 1));
-    try {
-      Module.get_dataset_data(f.file_id, ds.path, null, null, null, BigInt(ptr));
-      return decodeFixedStrings(Module.HEAPU8.slice(ptr, ptr + nbytes), meta.size, meta.strpad === H5T_STR_SPACEPAD);
-    } finally {
-      Module._free(ptr);
-    }
-  }
-  const v = ds.value;
-  if (isNumericArray(v)) return v;
-  if (Array.isArray(v) && v.every((s): s is string => typeof s === 'string')) return v;
-  return undefined;
-}
-
-/** Fixed-width strings: cut at the first NUL (numpy's padding), trailing spaces too when space-padded. */
-function decodeFixedStrings(bytes: Uint8Array, width: number, spacePadded: boolean): string[] {
-  const decoder = new TextDecoder('utf-8');
-  const out: string[] = [];
-  for (let at = 0; at + width <= bytes.length; at += width) {
-    const cell = bytes.subarray(at, at + width);
-    const nul = cell.indexOf(0);
-    const text = decoder.decode(nul < 0 ? cell : cell.subarray(0, nul));
-    out.push(spacePadded ? text.trimEnd() : text);
-  }
-  return out;
-}
-
-function isNumericArray(v: unknown): v is Hdf5NumericArray {
-  return v instanceof Uint8Array || v instanceof Int8Array || v instanceof Uint16Array || v instanceof Int16Array
-    || v instanceof Uint32Array || v instanceof Int32Array || v instanceof BigInt64Array || v instanceof BigUint64Array
-    || v instanceof Float32Array || v instanceof Float64Array;
-}
-
-/**
- * The absolute end-of-file address a superblock at `base` records, 'short' when `head` is
- * too short to hold it, undefined for a superblock version we do not parse (HDF5 judges those).
- */
-function superblockEnd(head: Buffer, base: number): bigint | 'short' | undefined {
-  const version = head[8];
-  if (version === undefined) return 'short';
-  // Superblock v0/v1: sizes at byte 13, base address at 24 (v1 adds 4 bytes before it), then
-  // free-space and end-of-file addresses. v2/v3: sizes at byte 9, base address at 12.
-  const layout = version === 0 ? { sizeAt: 13, baseAt: 24 } : version === 1 ? { sizeAt: 13, baseAt: 28 }
-    : version === 2 || version === 3 ? { sizeAt: 9, baseAt: 12 } : undefined;
-  if (layout === undefined) return undefined;
-  const width = head[layout.sizeAt];
-  if (width === undefined) return 'short';
-  if (width !== 2 && width !== 4 && width !== 8) return undefined;
-  const eofAt = layout.baseAt + 2 * width;
-  if (head.length < eofAt + width) return 'short';
-  const address = (at: number): bigint => (width === 8 ? head.readBigUInt64LE(at) : BigInt(head.readUIntLE(at, width)));
-  const baseAddr = address(layout.baseAt);
-  const eof = address(eofAt);
-  if (eof === (1n << BigInt(8 * width)) - 1n) return undefined; // HDF5's "undefined address"
-  // A file given a user block by prepending bytes still says base 0; HDF5 then takes the
-  // signature's position as the base, and so do we.
-  return (baseAddr === 0n ? BigInt(base) : baseAddr) + eof;
-}
-
-/** Runs one h5wasm call, turning whatever it throws into a one-line DataError. */
-function guard<T>(file: string, field: string | undefined, what: string, call: () => T): T {
-  try {
-    return call();
-  } catch (e) {
-    if (e instanceof TsgradError) throw e;
-    throw new DataError(file, field, `${CORRUPT}: ${what} (HDF5: ${hdf5Reason(e)})`);
-  }
-}
-
-/** The innermost reason of an HDF5-DIAG error stack, e.g. `file signature not found`. */
-function hdf5Reason(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const frames = [...text.matchAll(/#\d+: .* in [\w.]+\(\): (.*)$/gm)];
-  const reason = frames.at(-1)?.[1] ?? text.split('\n')[0] ?? '';
-  return reason.trim().slice(0, 200) || 'unknown error';
 }
 
 function fsError(file: string, e: unknown): unknown {

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, ModelFileError } from '../../src/core/errors.js';
 import { writeFileAtomic } from '../../src/data/atomic-write.js';
-import { writeFileAtomic as writeModelAtomic } from '../../src/train/model-file.js';
+import { writeModelText } from '../../src/io/files.js';
 import { writeFigure } from '../../src/viz/chart.js';
 import { removeTempDirs, ROOT, tempDir } from './fixtures.js';
 
@@ -57,7 +57,7 @@ describe('atomic writes', () => {
     expect(e).toBeInstanceOf(DataError);
     expect((e as Error).message).toMatch(/busy: cannot write \(E(ISDIR|EXIST|NOTEMPTY|PERM)\)/);
     expect(await readdir(dir)).toEqual(['busy']);
-    const m = await writeModelAtomic(join(dir, 'none', 'm.json'), '{}').then(() => undefined, (err: unknown) => err);
+    const m = await writeModelText(join(dir, 'none', 'm.json'), '{}').then(() => undefined, (err: unknown) => err);
     expect(m).toBeInstanceOf(ModelFileError);
     expect((m as Error).message).toContain('m.json: cannot write the model file (ENOENT)');
   });

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLabelledImages } from '../../src/data/dataset.js';
-import { CLASS_LIST, TEST, TRAIN, dataError, images, int64, removeTempDirs, tempDir, writeH5, type Spec } from './fixtures.js';
+import { CLASS_LIST, TEST, TRAIN, dataError, grey, images, int64, removeTempDirs, tempDir, writeH5, type Spec } from './fixtures.js';
 
 afterAll(removeTempDirs);
 
@@ -97,6 +97,23 @@ describe('other layouts that fit', () => {
   });
 });
 
+describe('grayscale image sets', () => {
+  it.each([
+    ['(m, h, w)', grey(2, 3, 2)],
+    ['(m, h, w, 1)', images(2, 3, 2, 1)],
+  ])('uint8 %s become (m, h, w, 1), pixels in the stored order', async (_, x) => {
+    const set = await loadLabelledImages(await h5({ digits_x: x, digits_y: int64([1, 0]), list_classes: CLASS_LIST }));
+    expect(set.name).toBe('digits');
+    expect(set.x.shape).toEqual([2, 3, 2, 1]);
+    expect(set.x.dtype).toBe('uint8');
+    // Pixel i of the stored array is i mod 256: sample 1, row 2, column 1 is 1*6 + 2*2 + 1 = 11.
+    expect(set.x.get(1, 2, 1, 0)).toBe(11);
+    expect(set.x.get(0, 0, 1, 0)).toBe(1);
+    expect(set.y.toArray()).toEqual([[1, 0]]);
+    expect(set.classes).toEqual(['non-cat', 'cat']);
+  });
+});
+
 describe('layouts that do not fit', () => {
   it('renamed datasets: lists what the file has', async () => {
     const file = await h5({ images: images(2), labels: int64([0, 1]) });
@@ -130,15 +147,17 @@ describe('layouts that do not fit', () => {
 
   it.each([
     ['float64 pixels', { data: new Float64Array(12), shape: [1, 2, 2, 3], dtype: '<d' }, 'got float64 (1, 2, 2, 3)'],
-    ['grey images (m, h, w)', images(1, 2, 2, 1), 'got uint8 (1, 2, 2, 1)'],
-    ['3-D pixels', { data: new Uint8Array(4), shape: [1, 2, 2], dtype: '<B' }, 'got uint8 (1, 2, 2)'],
+    ['RGBA images', images(1, 2, 2, 4), 'got uint8 (1, 2, 2, 4)'],
+    ['two channels', images(1, 2, 2, 2), 'got uint8 (1, 2, 2, 2)'],
+    ['2-D pixels', { data: new Uint8Array(4), shape: [1, 4], dtype: '<B' }, 'got uint8 (1, 4)'],
+    ['5-D pixels', { data: new Uint8Array(12), shape: [1, 1, 2, 2, 3], dtype: '<B' }, 'got uint8 (1, 1, 2, 2, 3)'],
     ['zero-width images', { data: new Uint8Array(0), shape: [1, 2, 0, 3], dtype: '<B' }, 'got uint8 (1, 2, 0, 3)'],
+    ['zero-height grey images', { data: new Uint8Array(0), shape: [1, 0, 2], dtype: '<B' }, 'got uint8 (1, 0, 2)'],
   ])('x as %s', async (_, x, got) => {
     const file = await h5({ s_x: x, s_y: int64([0]) });
     const e = await dataError(loadLabelledImages(file));
     expect([e.file, e.field]).toEqual([file, 's_x']);
-    expect(e.message).toContain('expected uint8 RGB images of shape (m, h, w, 3)');
-    expect(e.message).toContain(got);
+    expect(e.message).toBe(`${file}: s_x: expected uint8 images of shape (m, h, w), (m, h, w, 1) or (m, h, w, 3), ${got}`);
   });
 
   it.each([

@@ -2,7 +2,7 @@
  * Shared helpers for the data tests: where the real datasets are, temp folders, small HDF5
  * files written with h5wasm at test time, and error catchers that return the typed error.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,37 @@ export function int64(values: number[]): Spec {
 /** m images of h×w×3 uint8 pixels, pixel i = i mod 256. */
 export function images(m: number, h = 2, w = 2, c = 3): Spec {
   return { data: Uint8Array.from({ length: m * h * w * c }, (_, i) => i % 256), shape: [m, h, w, c], dtype: '<B' };
+}
+
+/** m grayscale images stored (m, h, w) uint8, without a channel axis; pixel i = i mod 256. */
+export function grey(m: number, h = 2, w = 2): Spec {
+  return { data: Uint8Array.from({ length: m * h * w }, (_, i) => i % 256), shape: [m, h, w], dtype: '<B' };
+}
+
+/**
+ * A 17 KB file whose chunked `train_set_x` / `train_set_y` are resized to 200 million samples
+ * (3.8 GB if read): a decompression bomb that must be refused before HDF5 allocates it.
+ */
+export async function writeBomb(path: string): Promise<string> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(path, 'w');
+  try {
+    const x = f.create_dataset({ name: 'train_set_x', data: new Uint8Array(12), shape: [1, 2, 2, 3], dtype: '<B', maxshape: [null, 2, 2, 3], chunks: [1, 2, 2, 3] });
+    const y = f.create_dataset({ name: 'train_set_y', data: new BigInt64Array(1), shape: [1], dtype: '<q', maxshape: [null], chunks: [1024] });
+    x.resize([200_000_000, 2, 2, 3]);
+    y.resize([200_000_000]);
+  } finally {
+    f.close();
+  }
+  return path;
+}
+
+/** A copy of the course test file with the root group's symbol table entry and object header zeroed. */
+export async function writeZeroedHeaders(path: string): Promise<string> {
+  const bytes = await readFile(TEST);
+  bytes.fill(0, 0x60, 0x360);
+  await writeFile(path, bytes);
+  return path;
 }
 
 /** The notes' class list, stored the way the course files store it (fixed 7-byte strings). */

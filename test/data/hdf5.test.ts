@@ -1,8 +1,8 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkHdf5File, describeDatasets, listDatasets, readDataset, withHdf5File } from '../../src/data/hdf5.js';
-import { CLASS_LIST, TEST, TRAIN, dataError, images, int64, removeTempDirs, tempDir, writeH5 } from './fixtures.js';
+import { CLASS_LIST, TEST, TRAIN, dataError, images, int64, removeTempDirs, tempDir, writeH5, writeZeroedHeaders } from './fixtures.js';
 
 afterAll(removeTempDirs);
 
@@ -111,11 +111,7 @@ describe('checkHdf5File and bad files', () => {
   });
 
   it('a copy whose object headers are zeroed: HDF5 reports it, reworded on one line', async () => {
-    const file = join(await tempDir(), 'corrupt.h5');
-    await copyFile(TEST, file);
-    const bytes = await readFile(file);
-    bytes.fill(0, 0x60, 0x360); // the root group's symbol table entry and object header
-    await writeFile(file, bytes);
+    const file = await writeZeroedHeaders(join(await tempDir(), 'corrupt.h5'));
     const e = await dataError(listDatasets(file));
     expect(e.file).toBe(file);
     expect(e.message).toMatch(/truncated or corrupt HDF5 file: .* \(HDF5: [^)]+\)$/);
