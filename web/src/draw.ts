@@ -111,21 +111,29 @@ function weightPixels(w: Float64Array, channels: number): Uint8Array {
   return rgb;
 }
 
+/** Pixels (h, w, c), c = 3 (RGB) or 1 (grey), as canvas image data. */
+function imageData(ctx: CanvasRenderingContext2D, pixels: Uint8Array, width: number, height: number, channels: number): ImageData {
+  const img = ctx.createImageData(width, height);
+  for (let i = 0, k = 0; k < pixels.length; i += 4, k += channels) {
+    img.data[i] = pixels[k] as number;
+    img.data[i + 1] = pixels[channels === 1 ? k : k + 1] as number;
+    img.data[i + 2] = pixels[channels === 1 ? k : k + 2] as number;
+    img.data[i + 3] = 255;
+  }
+  return img;
+}
+
 /**
- * The weights as images of `shape` (h, w, 3), one per unit (the neuron's w, or each row of a
+ * The weights as images of `shape` (h, w, c), one per unit (the neuron's w, or each row of a
  * network's first layer), tiled in a square grid with a 1-pixel gap; at most `maxUnits`.
  * @example drawWeights(canvas, w, 1, [64, 64, 3]);
  */
 export function drawWeights(canvas: HTMLCanvasElement, values: Float64Array, units: number, shape: readonly number[], maxUnits = 25): void {
-  const [height, width, channels] = shape as [number, number, number];
+  const [height, width, channels = 1] = shape as [number, number, number?];
   const size = height * width * channels;
   const shown = Math.min(units, maxUnits);
   const cols = Math.ceil(Math.sqrt(shown));
   const rows = Math.ceil(shown / cols);
-  if (shown === 1) {
-    drawImage(canvas, weightPixels(values.subarray(0, size), channels), width, height);
-    return;
-  }
   canvas.width = cols * (width + 1) - 1;
   canvas.height = rows * (height + 1) - 1;
   const ctx = canvas.getContext('2d');
@@ -133,32 +141,20 @@ export function drawWeights(canvas: HTMLCanvasElement, values: Float64Array, uni
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   for (let u = 0; u < shown; u++) {
-    const rgb = weightPixels(values.subarray(u * size, (u + 1) * size), channels);
-    const img = ctx.createImageData(width, height);
-    for (let i = 0, k = 0; k < rgb.length; i += 4) {
-      img.data[i] = rgb[k++] as number;
-      img.data[i + 1] = rgb[k++] as number;
-      img.data[i + 2] = rgb[k++] as number;
-      img.data[i + 3] = 255;
-    }
+    const img = imageData(ctx, weightPixels(values.subarray(u * size, (u + 1) * size), channels), width, height, channels);
     ctx.putImageData(img, (u % cols) * (width + 1), Math.floor(u / cols) * (height + 1));
   }
 }
 
-/** RGB pixels (h, w, 3) onto a canvas of that size. */
-export function drawImage(canvas: HTMLCanvasElement, rgb: Uint8Array, width: number, height: number): void {
+/**
+ * Pixels (h, w, c), RGB or grey, onto a canvas of that size.
+ * @example drawImage(canvas, photo, 64, 64);
+ */
+export function drawImage(canvas: HTMLCanvasElement, pixels: Uint8Array, width: number, height: number, channels = 3): void {
   canvas.width = width;
   canvas.height = height;
   const ctx = canvas.getContext('2d');
-  if (ctx === null) return;
-  const img = ctx.createImageData(width, height);
-  for (let i = 0, k = 0; k < rgb.length; i += 4) {
-    img.data[i] = rgb[k++] as number;
-    img.data[i + 1] = rgb[k++] as number;
-    img.data[i + 2] = rgb[k++] as number;
-    img.data[i + 3] = 255;
-  }
-  ctx.putImageData(img, 0, 0);
+  if (ctx !== null) ctx.putImageData(imageData(ctx, pixels, width, height, channels), 0, 0);
 }
 
 /**

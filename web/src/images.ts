@@ -10,12 +10,12 @@ const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFix
  */
 export function buildGrid(grid: HTMLUListElement, t: TestImages): void {
   grid.replaceChildren();
-  const size = t.height * t.width * 3;
+  const size = t.height * t.width * t.channels;
   for (let j = 0; j < t.m; j++) {
     const li = document.createElement('li');
     li.dataset['index'] = String(j);
     const canvas = document.createElement('canvas');
-    drawImage(canvas, t.pixels.subarray(j * size, (j + 1) * size), t.width, t.height);
+    drawImage(canvas, t.pixels.subarray(j * size, (j + 1) * size), t.width, t.height, t.channels);
     li.append(canvas, document.createElement('span'));
     grid.append(li);
   }

@@ -281,8 +281,8 @@ async function takePhoto(files: readonly File[]): Promise<void> {
   const file = files[0];
   if (file === undefined) return;
   const shape = state.inputShape;
-  if (shape === null) {
-    ui.photoResult.textContent = 'Load the data or a model first: the photo is resized to the images the model takes.';
+  if (shape === null || shape[2] !== 3) {
+    ui.photoResult.textContent = shape === null ? 'Load the data or a model first: the photo is resized to the images the model takes.' : 'Photos are classified by models of RGB images; this one takes grey images.';
     return;
   }
   ui.photoResult.textContent = `Reading ${file.name}…`;

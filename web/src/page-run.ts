@@ -34,7 +34,7 @@ export interface Readout {
   trainAccuracy: number;
   testAccuracy: number;
   /** P(class) per test image, one row of k per image (a sigmoid's p as [1 - p, p]). */
-  testProbabilities: Float64Array;
+  testProbabilities: Float64Array<ArrayBuffer>;
 }
 
 /**

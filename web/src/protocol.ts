@@ -32,12 +32,13 @@ export type ToWorker =
   | { type: 'getModel'; id: number }
   | { type: 'landscape'; id: number; grid: number };
 
-/** The test images for the grid: their pixels (m, h, w, 3) and labels. */
+/** The test images for the grid: their pixels (m, h, w, c), c = 3 (RGB) or 1 (grey), and labels. */
 export interface TestImages {
   pixels: Uint8Array;
   m: number;
   height: number;
   width: number;
+  channels: number;
   labels: Float64Array;
 }
 

@@ -24,7 +24,7 @@ import { recordEveryFor } from './record-every.js';
 const FRAME_MS = 33;
 
 /** How the worker talks to the page. */
-export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
+export type Post = (msg: FromWorker, transfer?: ArrayBuffer[]) => void;
 
 /** The same model to train on: the same layers, initialiser, seed, optimiser and engine. */
 const modelKey = (m: ModelSettings): string => JSON.stringify([archText(m.layers), m.init, m.seed, m.optimizer, m.engine]);
@@ -205,10 +205,10 @@ export class PageSession {
         // A loaded file for other images no longer applies.
         if (this.file !== null && this.file.inputShape.join() !== item.join()) [this.file, this.start] = [null, null];
         this.restartRun(this.settings);
-        const [m, height, width] = test.x.shape as [number, number, number];
+        const [m, height, width, channels = 1] = test.x.shape as [number, number, number, number?];
         this.post({
           type: 'loaded', trainName: train.file, testName: test.file, trainCount: train.x.shape[0] as number, classes: [...train.classes], inputShape: item,
-          test: { pixels: Uint8Array.from(test.x.values()), m, height, width, labels: Float64Array.from(test.labels.values()) },
+          test: { pixels: Uint8Array.from(test.x.values()), m, height, width, channels, labels: Float64Array.from(test.labels.values()) },
         });
         this.report();
         this.post({ type: 'status', status: 'ready' });
