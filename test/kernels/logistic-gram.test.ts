@@ -1,25 +1,15 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  gemv2,
-  gramDescent,
-  gramFromColumns,
-  gramFromPixels,
-  jsGramStepper,
-  pixelsFromColumns,
-  scoresFromColumns,
-  scoresFromPixels,
-  weightsFromColumns,
-  weightsFromPixels,
-} from '../../src/kernels/logistic-gram.js';
+import { descentCost, gemv2, gramFromPixels, jsGramStepper, pixelsFromRows, saturated, scoresFromPixels, weightsFromPixels } from '../../src/kernels/logistic-gram.js';
 import { wasmExp, wasmGramFromPixels, wasmGramStepper, wasmPixels, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
 import { prng } from './layout.js';
 
 const RUNS = { seed: 42, numRuns: 100 };
 
 // A random problem: m samples of n uint8 pixels (sample-major) and the same as a float
-// (n, m) matrix X = pixels / 255, built here from scratch.
+// (n, m) matrix X = pixels / 255 (one sample per column, the notes' layout), built here
+// from scratch.
 const problem = fc.record({ m: fc.integer({ min: 1, max: 13 }), n: fc.integer({ min: 1, max: 40 }), seed: fc.nat() });
 
 function pixels(m: number, n: number, seed: number): Uint8Array {
@@ -106,44 +96,31 @@ describe('wasmGramFromPixels', () => {
   });
 });
 
-describe('pixelsFromColumns', () => {
-  it('recovers the pixels of X = pixels / 255, in float64 and float32', () => {
+describe('pixelsFromRows', () => {
+  it('recovers the pixels of samples x = pixels / 255, in float64 and float32', () => {
     fc.assert(
       fc.property(problem, ({ m, n, seed }) => {
         const u = pixels(m, n, seed);
-        const x = columns(u, m, n);
-        expect(Array.from(pixelsFromColumns(x, n, m, 255, false) ?? [])).toEqual(Array.from(u));
-        expect(Array.from(pixelsFromColumns(Float32Array.from(x), n, m, 255, true) ?? [])).toEqual(Array.from(u));
+        const x = Float64Array.from(u, (p) => p / 255);
+        expect(Array.from(pixelsFromRows(x, 255, false) ?? [])).toEqual(Array.from(u));
+        expect(Array.from(pixelsFromRows(Float32Array.from(x), 255, true) ?? [])).toEqual(Array.from(u));
       }),
       RUNS,
     );
   });
   it('declines anything else', () => {
     for (const bad of [[0.5], [-1 / 255], [-0.4 / 255], [256 / 255], [Number.NaN], [Infinity], [-Infinity], [1e10], [2 ** 32 / 255], [1 / 255 + 1e-16]]) {
-      expect(pixelsFromColumns(Float64Array.from(bad), 1, 1, 255, false)).toBeNull();
+      expect(pixelsFromRows(Float64Array.from(bad), 255, false)).toBeNull();
     }
     // float32-rounded values are not float64 pixels / 255.
-    expect(pixelsFromColumns(new Float64Array([Math.fround(1 / 255)]), 1, 1, 255, false)).toBeNull();
-  });
-});
-
-describe('gramFromColumns', () => {
-  it('equals XᵀX to rounding', () => {
-    fc.assert(
-      fc.property(problem, ({ m, n, seed }) => {
-        const u = pixels(m, n, seed);
-        const g = new Float64Array(m * m);
-        gramFromColumns(columns(u, m, n), n, m, g);
-        expect(maxRelDiff(g, naiveGram(u, m, n))).toBeLessThan(1e-14);
-        for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) expect(g[i * m + j]).toBe(g[j * m + i]);
-      }),
-      RUNS,
-    );
+    expect(pixelsFromRows(new Float64Array([Math.fround(1 / 255)]), 255, false)).toBeNull();
+    // One miss anywhere declines the whole set.
+    expect(pixelsFromRows(Float64Array.of(0, 1, 2 / 255, 0.3), 255, false)).toBeNull();
   });
 });
 
 describe('weights and scores', () => {
-  it('w += X c and Xᵀ w agree between pixels and columns and with the naive sums', () => {
+  it('w += Xc and Xᵀw from the pixels equal the naive sums', () => {
     fc.assert(
       fc.property(problem, ({ m, n, seed }) => {
         const u = pixels(m, n, seed);
@@ -157,11 +134,8 @@ describe('weights and scores', () => {
           return s;
         });
         const wp = Float64Array.from(w0);
-        const wc = Float64Array.from(w0);
         weightsFromPixels(u, m, n, c, 255, wp);
-        weightsFromColumns(x, n, m, c, wc);
         expect(maxRelDiff(wp, expectW)).toBeLessThan(1e-13);
-        expect(maxRelDiff(wc, expectW)).toBeLessThan(1e-13);
 
         const expectZ = Float64Array.from({ length: m }, (_, j) => {
           let s = 0;
@@ -169,11 +143,8 @@ describe('weights and scores', () => {
           return s;
         });
         const zp = new Float64Array(m);
-        const zc = new Float64Array(m);
         scoresFromPixels(u, m, n, w0, 255, zp);
-        scoresFromColumns(x, n, m, w0, zc);
         expect(maxRelDiff(zp, expectZ)).toBeLessThan(1e-13);
-        expect(maxRelDiff(zc, expectZ)).toBeLessThan(1e-13);
       }),
       RUNS,
     );
@@ -260,8 +231,10 @@ describe('wasm kernels against the plain ones', () => {
         let bPlain = 0.25;
         let bSimd = 0.25;
         for (let run = 0; run < 3; run++) {
-          bPlain = plain.run(count, bPlain);
-          bSimd = simd.run(count, bSimd);
+          for (let it = 0; it < count; it++) {
+            bPlain = plain.step(bPlain);
+            bSimd = simd.step(bSimd);
+          }
           expect(bSimd).toBe(bPlain);
           expect(Array.from(simd.c)).toEqual(Array.from(plain.c));
           expect(Array.from(simd.a0)).toEqual(Array.from(plain.a0));
@@ -303,8 +276,8 @@ function naiveDescent(x: Float64Array, y: Float64Array, n: number, m: number, it
   return { w, b, costs };
 }
 
-describe('gramDescent', () => {
-  it('follows gradient descent in weight space: w = X c, same costs and bias', () => {
+describe('the steppers follow gradient descent in weight space', () => {
+  it('w = X c: the costs of each iteration (from A) and the bias of the naive descent, both steppers', () => {
     fc.assert(
       fc.property(problem, fc.integer({ min: 1, max: 60 }), ({ m, n, seed }, iterations) => {
         const u = pixels(m, n, seed);
@@ -316,14 +289,17 @@ describe('gramDescent', () => {
         gramFromPixels(u, m, n, 255, g);
         const settings = { learningRate: 0.05, float32: false };
         for (const stepper of [jsGramStepper(g, y, settings), wasmGramStepper(g, y, settings) ?? jsGramStepper(g, y, settings)]) {
-          const seen: number[] = [];
-          const r = gramDescent(stepper, y, 0, { numIterations: iterations, recordEvery: 7, onCost: (i) => seen.push(i) });
-          expect(r.costs.map((c) => c.iteration)).toEqual(seen);
-          expect(maxRelDiff(r.costs.map((c) => c.cost), expected.costs)).toBeLessThan(1e-12);
+          const costs: number[] = [];
+          let b = 0;
+          for (let it = 0; it < iterations; it++) {
+            b = stepper.step(b);
+            if (it % 7 === 0) costs.push(descentCost(stepper.a0, y));
+          }
+          expect(maxRelDiff(costs, expected.costs)).toBeLessThan(1e-12);
           const w = new Float64Array(n);
-          weightsFromPixels(u, m, n, r.c, 255, w);
+          weightsFromPixels(u, m, n, stepper.c, 255, w);
           expect(maxRelDiff(w, expected.w)).toBeLessThan(1e-12);
-          expect(Math.abs(r.b - expected.b)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(expected.b), 1e-3));
+          expect(Math.abs(b - expected.b)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(expected.b), 1e-3));
         }
       }),
       { seed: 42, numRuns: 60 },
@@ -333,12 +309,21 @@ describe('gramDescent', () => {
     // One sample, one feature: z = G c + z0 + b with G = [1].
     const y = new Float64Array([1]);
     const stepper = jsGramStepper(new Float64Array([1]), y, { learningRate: 1, float32: false, z0: new Float64Array([Math.log(3)]) });
-    const r = gramDescent(stepper, y, 0, { numIterations: 1, recordEvery: 1 });
+    const b = stepper.step(0);
     // A = σ(ln 3) = 3/4: cost -ln(3/4), dZ = -1/4.
-    expect(r.costs[0]?.cost).toBeCloseTo(-Math.log(0.75), 15);
-    expect(r.dZ[0]).toBeCloseTo(-0.25, 15);
-    expect(r.c[0]).toBeCloseTo(0.25, 15);
-    expect(r.b).toBeCloseTo(0.25, 15);
+    expect(descentCost(stepper.a0, y)).toBeCloseTo(-Math.log(0.75), 15);
+    expect(stepper.dZ[0]).toBeCloseTo(-0.25, 15);
+    expect(stepper.c[0]).toBeCloseTo(0.25, 15);
+    expect(b).toBeCloseTo(0.25, 15);
+  });
+  it('saturated tells a cost that is not finite from A: some A at 0 or 1, or NaN', () => {
+    expect(saturated(Float64Array.of(0.5, 1e-300))).toBe(false);
+    expect(saturated(Float64Array.of(0.5, 1))).toBe(true);
+    expect(saturated(Float64Array.of(0, 0.5))).toBe(true);
+    expect(saturated(Float64Array.of(Number.NaN))).toBe(true);
+    // As numpy's: 0·log(0) is NaN, and a confident wrong answer costs +∞.
+    expect(descentCost(Float64Array.of(1), Float64Array.of(1))).toBeNaN();
+    expect(descentCost(Float64Array.of(1), Float64Array.of(0))).toBe(Infinity);
   });
 });
 
