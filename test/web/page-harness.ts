@@ -1,26 +1,24 @@
 /**
  * What the page's end-to-end test (./page.test.ts) stands on: the page built with Vite and
  * served by Vite's preview server on 127.0.0.1, Debian's chromium driven through
- * playwright-core, and the CLI's own computations in this process (the app layer and the
- * model file that `tsgrad train`, `predict`, `evaluate` and `landscape` run), which the
- * page's numbers are held to.
+ * playwright-core, and the CLI the page's numbers are held to: the built `tsgrad predict`,
+ * `evaluate` and `landscape` on the files the page saves, and the runs `tsgrad train` makes
+ * (its app layer, in this process).
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { expect } from 'vitest';
-import { computeLandscape, localEvaluator, lossSet, type Landscape } from '../../src/analysis/landscape.js';
-import { predictPixels } from '../../src/analysis/predict.js';
-import { evaluate } from '../../src/train/evaluate.js';
 import { TrainingRun } from '../../src/app/run.js';
 import type { RunSettings } from '../../src/app/settings.js';
 import { asDataset, loadLabelledImages, type Dataset } from '../../src/data/dataset.js';
-import { prepareInputs } from '../../src/data/preprocess.js';
 import { readModelText, type LoadedModel } from '../../src/io/model-file.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -99,22 +97,28 @@ export async function cliModel(file: string): Promise<LoadedModel> {
   return readModelText(file, await readFile(file, 'utf8'));
 }
 
-/** `tsgrad predict FILE image.png` for a PNG of the model's size (read exactly): P(class 1). */
-export async function cliPredict(file: string, pixels: Uint8Array): Promise<number> {
-  return predictPixels(await cliModel(file), pixels).probabilities[1] ?? NaN;
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Runs the built CLI (`npm test` builds it first) and parses its `--json` output. */
+async function cli(...args: string[]): Promise<Record<string, unknown>> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm test runs tsc before vitest)`);
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--json'], { cwd: ROOT });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** `tsgrad predict FILE image.png`: P(cat). */
+export async function cliPredict(file: string, png: string): Promise<number> {
+  const out = (await cli('predict', file, png)) as { probabilities: Record<string, number> };
+  return out.probabilities['cat'] ?? NaN;
 }
 
 /** `tsgrad evaluate FILE`: the accuracies on both sets. */
 export async function cliEvaluate(file: string): Promise<{ train: number; test: number }> {
-  const m = await cliModel(file);
-  const d = await courseData();
-  const acc = (s: Dataset): number => evaluate(m.model, prepareInputs(s.x, m.preprocessing, m.dtype), s.labels).accuracy;
-  return { train: acc(d.train), test: acc(d.test) };
+  const out = (await cli('evaluate', file, '--data', DATASETS)) as { train: { accuracy: number }; test: { accuracy: number } };
+  return { train: out.train.accuracy, test: out.test.accuracy };
 }
 
-/** `tsgrad landscape FILE --grid N` (computed on this thread: the workers give the same numbers). */
-export async function cliLandscape(file: string, grid: number): Promise<Landscape> {
-  const m = await cliModel(file);
-  const d = await courseData();
-  return computeLandscape({ model: m.model, settings: m.training.settings }, lossSet(d.train, m.preprocessing, m.dtype), lossSet(d.test, m.preprocessing, m.dtype), { gridSize: grid }, localEvaluator);
+/** `tsgrad landscape FILE --grid N`: the trained point's loss and the surface's range. */
+export async function cliLandscape(file: string, dir: string, grid: number): Promise<{ trained: { train: number }; surfaceMin: number; surfaceMax: number }> {
+  return (await cli('landscape', file, '--out', dir, '--grid', String(grid), '--data', DATASETS, '--no-progress')) as { trained: { train: number }; surfaceMin: number; surfaceMax: number };
 }

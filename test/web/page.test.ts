@@ -153,7 +153,7 @@ describe('the training page in chromium', () => {
   it('classifies a test image exported as PNG as the CLI does, with the model saved on the page', async () => {
     const saved = await save('page-model.json');
     expect((await cliModel(saved)).version).toBe(2);
-    const want = await cliPredict(saved, pngPixels);
+    const want = await cliPredict(saved, png);
     expect(await photo()).toBe(want);
     expect(await text('photo-result')).toMatch(/^(non-cat|cat): P\(cat\) \d\.\d{6}, at iteration 100\.$/);
     // The same file dropped on the photo area.
@@ -177,7 +177,7 @@ describe('the training page in chromium', () => {
     const doc = JSON.parse(await readFile(model, 'utf8')) as { training: { trainAccuracy: number; testAccuracy: number } };
     await expect.poll(() => text('train-accuracy'), { timeout: SLOW }).toBe(`${doc.training.trainAccuracy.toFixed(2)} %`);
     expect(await text('test-accuracy')).toBe(`${doc.training.testAccuracy.toFixed(2)} %`);
-    expect(await photo()).toBe(await cliPredict(model, pngPixels));
+    expect(await photo()).toBe(await cliPredict(model, png));
   });
 
   it('trains the 2-layer network with the CLI\'s costs at iterations 0 and 100', async () => {
@@ -231,16 +231,15 @@ describe('the training page in chromium', () => {
     expect(await page.locator('#landscape-progress').isHidden()).toBe(true);
     await surface.scrollIntoViewIfNeeded();
     await shot('08-surface', false);
-    const cli = await cliLandscape(await save('page-deep.json'), 5);
+    const cli = await cliLandscape(await save('page-deep.json'), join(h.tmp, 'land'), 5);
     expect(cli.trained.train).toBe(cost);
-    const all = cli.surface.train.flat();
-    expect(Number(await surface.getAttribute('data-min'))).toBe(Math.min(...all));
-    expect(Number(await surface.getAttribute('data-max'))).toBe(Math.max(...all));
+    expect(Number(await surface.getAttribute('data-min'))).toBe(cli.surfaceMin);
+    expect(Number(await surface.getAttribute('data-max'))).toBe(cli.surfaceMax);
   });
 
   it('a 2-layer model saved on the page predicts and evaluates in the CLI as on the page', async () => {
     const saved = join(h.tmp, 'page-deep.json');
-    expect(await photo()).toBe(await cliPredict(saved, pngPixels));
+    expect(await photo()).toBe(await cliPredict(saved, png));
     const evaluated = await cliEvaluate(saved);
     expect(await text('train-accuracy')).toBe(`${evaluated.train.toFixed(2)} %`);
     expect(await text('test-accuracy')).toBe(`${evaluated.test.toFixed(2)} %`);
@@ -257,7 +256,7 @@ describe('the training page in chromium', () => {
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('two-layer');
     await expect.poll(() => text('train-accuracy'), { timeout: SLOW }).toBe(`${r.trainAccuracy.toFixed(2)} %`);
     expect(await text('test-accuracy')).toBe(`${(r.testAccuracy ?? NaN).toFixed(2)} %`);
-    expect(await photo()).toBe(await cliPredict(model, pngPixels));
+    expect(await photo()).toBe(await cliPredict(model, png));
   });
 
   it('reaches every deep-network setting by keyboard, in reading order', async () => {
@@ -275,7 +274,7 @@ describe('the training page in chromium', () => {
     const model = join(FIXTURES, 'neuron-plain-float32.json');
     await page.setInputFiles('#model-file', model);
     await expect.poll(() => text('model-status'), { timeout: SLOW }).toMatch(/^Loaded neuron-plain-float32\.json: single neuron .*, float32\./);
-    const want = await cliPredict(model, pngPixels);
+    const want = await cliPredict(model, png);
     expect(await photo()).toBe(want);
     // The same weights in float64 give another probability: the page really computes in float32.
     const m = await cliModel(model);

@@ -1,5 +1,6 @@
-/** Canvas drawing for the page: the cost curve, the weight picture and RGB images. */
+/** Canvas drawing for the page: the cost curve, the weight pictures and the images. */
 
+/** One point of the cost curve. @example { iteration: 100, cost: 0.58, testCost: 0.51 } */
 export interface CostPoint {
   iteration: number;
   cost: number;

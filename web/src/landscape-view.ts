@@ -13,7 +13,7 @@ function figures(els: LandscapeElements): HTMLElement {
   return els.landscape.closest('.landscape-figures') ?? els.landscape;
 }
 
-/** The page's landscape section. */
+/** The page's landscape section. @example landscapeView(ui, done) // ui holds these elements */
 export interface LandscapeElements {
   landscape: HTMLCanvasElement;
   surface: HTMLCanvasElement;

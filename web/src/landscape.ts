@@ -6,7 +6,7 @@
  */
 import { computeLandscape, evaluateJob, tick, type Landscape, type LossEvaluator, type LossSet, type TrainedModel } from '../../src/analysis/landscape.js';
 
-/** Thrown inside the evaluator when the landscape was stopped (training started, data or model changed). */
+/** Thrown inside the evaluator when the landscape was stopped (training started, data or model changed). @example if (e instanceof Cancelled) say('stopped') */
 export class Cancelled extends Error {
   constructor() {
     super('stopped');

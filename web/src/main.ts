@@ -2,6 +2,7 @@
  * The page: controls, the live views, photos and model files. All the arithmetic runs in
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
+import { engineText, weightsCaption } from './captions.js';
 import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
 import { buildGrid, photoPixels, prediction, renderGrid } from './images.js';
 import { clearLandscape, landscapeView } from './landscape-view.js';
@@ -57,7 +58,6 @@ const state = {
   /** From the data, or a loaded model before any data. */
   classes: [] as string[],
   inputShape: null as number[] | null,
-  files: { train: null as string | null, test: null as string | null },
   curve: [] as CostPoint[],
   last: null as Progress | null,
   test: null as TestImages | null,
@@ -145,7 +145,6 @@ syncModelControls();
 
 function loadData(train: NamedBytes, test: NamedBytes): void {
   ui.dataStatus.textContent = `Reading ${train.name} and ${test.name}…`;
-  state.files = { train: train.name, test: test.name };
   send({ type: 'load', train, test }, [train.bytes, test.bytes]);
 }
 
@@ -202,15 +201,6 @@ dropZone(ui.dataDrop, (files) => void takeDataFiles(files));
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
-/** How long the run takes, said before a slow one surprises anyone. */
-function pace(p: Progress): string {
-  const s = p.secondsPerUpdate;
-  if (s <= 0) return '';
-  const total = s * Math.max(0, p.target - p.iteration);
-  const left = total < 1 ? '' : `; the ${p.target - p.iteration} iterations left take about ${total < 90 ? `${Math.round(total)} s` : `${Math.round(total / 60)} min`}`;
-  return ` About ${s < 0.001 ? (s * 1000).toFixed(2) : Math.round(s * 1000)} ms an update${left}.`;
-}
-
 let frame = 0;
 let gridDrawn = 0;
 function render(): void {
@@ -228,13 +218,8 @@ function render(): void {
   ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at iteration ${p.iteration}`);
   const shape = state.inputShape ?? [];
   drawWeights(ui.weights, p.weights.values, p.weights.units, shape);
-  ui.engineUsed.textContent = p.engine === null ? '' : `The ${p.engine.engine} step trains this model${p.engine.note !== undefined ? `: ${p.engine.note}.` : '.'}${pace(p)}`;
-  const units = p.weights.units;
-  const size = `${shape[0] ?? '?'}×${shape[1] ?? '?'}`;
-  ui.weightsCaption.textContent =
-    units === 1
-      ? `The weights w as a ${size} picture (each colour channel scaled from the lowest to the highest weight).`
-      : `The first layer's weights, one ${size} picture per hidden unit${units > 25 ? ' (the first 25 of ' + String(units) + ')' : ` (${units})`}, each colour channel scaled from its lowest to its highest weight.`;
+  ui.engineUsed.textContent = engineText(p);
+  ui.weightsCaption.textContent = weightsCaption(p.weights.units, shape);
   // Re-sorting the grid 30 times a second would only flicker.
   const now = performance.now();
   if (now - gridDrawn > 400 || state.status !== 'training') {

@@ -14,7 +14,7 @@ import type { LoadedModelInfo, ModelSettings } from './protocol.js';
 
 const text = (r: ModelRecord): string => `${JSON.stringify(modelDocument(r), null, 1)}\n`;
 
-/** The page's neuron settings (it trains the neuron as the notes do, whatever trained the file). */
+/** The page's neuron settings (it trains the neuron as the notes do, whatever trained the file). @example new PageRun(data, NEURON_MODEL, 0.005, 5) */
 export const NEURON_MODEL: ModelSettings = { layers: NEURON.layers, init: NEURON.init, seed: NEURON.seed, optimizer: NEURON.optimizer, engine: NEURON.engine };
 
 /** Whether `m` is the single neuron. @example isNeuron(NEURON_MODEL) // true */

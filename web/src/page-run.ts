@@ -27,7 +27,7 @@ export function runSettings(model: ModelSettings, learningRate: number, recordEv
   return { ...L_LAYER, ...model, learningRate, epochs: ENDLESS, printEvery: recordEvery, printLast: false };
 }
 
-/** What the readout shows of a model. */
+/** What the readout shows of a model. @example ui.testAccuracy.textContent = `${r.readout().testAccuracy} %` */
 export interface Readout {
   cost: number;
   testCost: number;

@@ -2,7 +2,7 @@
 import type { RunSettings } from '../../src/app/settings.js';
 import type { EngineChoice } from '../../src/app/steps.js';
 
-/** A file's name and bytes, as picked, dropped or fetched. */
+/** A file's name and bytes, as picked, dropped or fetched. @example { name: 'train_catvnoncat.h5', bytes: await file.arrayBuffer() } */
 export interface NamedBytes {
   name: string;
   bytes: ArrayBuffer;
@@ -11,9 +11,11 @@ export interface NamedBytes {
 /**
  * Which model trains, as the app layer's settings: the single neuron is `NEURON`'s layers,
  * initialiser, seed, optimiser and engine; a deep network the page's choices.
+ * @example const m: ModelSettings = { layers: mlpLayers([7, 1]), init: 'scaled:0.01', seed: 1, optimizer: 'gd', engine: 'auto' };
  */
 export type ModelSettings = Pick<RunSettings, 'layers' | 'init' | 'seed' | 'optimizer' | 'engine'>;
 
+/** What Train runs. @example { learningRate: 0.005, iterations: 2000, speed: 10, model: NEURON_MODEL } */
 export interface TrainSettings {
   learningRate: number;
   iterations: number;
@@ -22,6 +24,7 @@ export interface TrainSettings {
   model: ModelSettings;
 }
 
+/** The page's requests. @example worker.postMessage({ type: 'train', settings }) */
 export type ToWorker =
   | { type: 'load'; train: NamedBytes; test: NamedBytes }
   | { type: 'train'; settings: TrainSettings }
@@ -32,7 +35,7 @@ export type ToWorker =
   | { type: 'getModel'; id: number }
   | { type: 'landscape'; id: number; grid: number };
 
-/** The test images for the grid: their pixels (m, h, w, c), c = 3 (RGB) or 1 (grey), and labels. */
+/** The test images for the grid: their pixels (m, h, w, c), c = 3 (RGB) or 1 (grey), and labels. @example buildGrid(ui.grid, msg.test) */
 export interface TestImages {
   pixels: Uint8Array;
   m: number;
@@ -42,13 +45,14 @@ export interface TestImages {
   labels: Float64Array;
 }
 
-/** A recorded cost: the train cost of the parameters before update `iteration`, and the test cost where measured (NaN otherwise). */
+/** A recorded cost: the train cost of the parameters before update `iteration`, and the test cost where measured (NaN otherwise). @example { iteration: 100, cost: 0.584508, testCost: NaN } */
 export interface RecordedCost {
   iteration: number;
   cost: number;
   testCost: number;
 }
 
+/** The readout after a frame. @example ui.cost.textContent = progress.cost.toFixed(6) */
 export interface Progress {
   iteration: number;
   target: number;
@@ -70,9 +74,10 @@ export interface Progress {
   secondsPerUpdate: number;
 }
 
+/** Where training stands. @example setStatus('paused') */
 export type Status = 'no-data' | 'ready' | 'training' | 'paused' | 'done';
 
-/** What a model file held, for the page's settings and messages. */
+/** What a model file held, for the page's settings and messages. @example showLoadedModel(reply.info) */
 export interface LoadedModelInfo {
   description: string;
   dtype: 'float64' | 'float32';
@@ -83,7 +88,7 @@ export interface LoadedModelInfo {
   learningRate: number | null;
 }
 
-/** The 2-D loss landscape of `tsgrad landscape` (train set), with the trained point's losses. */
+/** The 2-D loss landscape of `tsgrad landscape` (train set), with the trained point's losses. @example drawSurface(canvas, reply.surface) */
 export interface Surface {
   x: number[];
   y: number[];
@@ -92,6 +97,7 @@ export interface Surface {
   trained: { train: number; test: number | null };
 }
 
+/** The worker's answers. @example worker.addEventListener('message', (e: MessageEvent<FromWorker>) => handle(e.data)) */
 export type FromWorker =
   | { type: 'loaded'; trainName: string; testName: string; trainCount: number; classes: string[]; test: TestImages; inputShape: number[] }
   | { type: 'progress'; progress: Progress }

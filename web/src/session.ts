@@ -23,7 +23,7 @@ import { recordEveryFor } from './record-every.js';
 
 const FRAME_MS = 33;
 
-/** How the worker talks to the page. */
+/** How the worker talks to the page. @example const post: Post = (msg, transfer = []) => self.postMessage(msg, { transfer }); */
 export type Post = (msg: FromWorker, transfer?: ArrayBuffer[]) => void;
 
 /** The same model to train on: the same layers, initialiser, seed, optimiser and engine. */
