@@ -47,13 +47,10 @@ function drawYGrid(ctx: CanvasRenderingContext2D, yMax: number, left: number, wi
   }
 }
 
-/**
- * The train and test cost against the iteration, x from 0 to `maxIteration`.
- * @example drawCostChart(canvas, [{ iteration: 0, cost: 0.69, testCost: 0.69 }], 2000);
- */
-export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number): void {
-  const f = fit(canvas, 0.6);
-  if (f === null) return;
+/** A chart's canvas cleared, its plot area inside the axes' padding, and the y grid drawn from 0 to the largest finite value. */
+function chartArea(canvas: HTMLCanvasElement, aspect: number, values: readonly number[]): { ctx: CanvasRenderingContext2D; left: number; top: number; pw: number; ph: number; y: (v: number) => number } | null {
+  const f = fit(canvas, aspect);
+  if (f === null) return null;
   const { ctx, w, h } = f;
   const pad = { left: 52, right: 24, top: 12, bottom: 40 };
   const pw = w - pad.left - pad.right;
@@ -63,19 +60,27 @@ export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPo
   ctx.fillStyle = '#222';
   ctx.strokeStyle = '#ccc';
   ctx.lineWidth = 1;
-
-  const finite = points.flatMap((p) => [p.cost, p.testCost]).filter(Number.isFinite);
-  const yMax = Math.max(0.1, ...finite) * 1.05;
-  const xMax = Math.max(1, maxIteration);
-  const x = (it: number): number => pad.left + (it / xMax) * pw;
+  const yMax = Math.max(0.1, ...values.filter(Number.isFinite)) * 1.05;
   const y = (c: number): number => pad.top + ph - (Math.min(c, yMax) / yMax) * ph;
-
   drawYGrid(ctx, yMax, pad.left, pw, y);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
+  return { ctx, left: pad.left, top: pad.top, pw, ph, y };
+}
+
+/**
+ * The train and test cost against the iteration, x from 0 to `maxIteration`.
+ * @example drawCostChart(canvas, [{ iteration: 0, cost: 0.69, testCost: 0.69 }], 2000);
+ */
+export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number): void {
+  const area = chartArea(canvas, 0.6, points.flatMap((p) => [p.cost, p.testCost]));
+  if (area === null) return;
+  const { ctx, left, top, pw, ph, y } = area;
+  const xMax = Math.max(1, maxIteration);
+  const x = (it: number): number => left + (it / xMax) * pw;
   const xStep = niceStep(xMax, 5);
-  for (let v = 0; v <= xMax; v += xStep) ctx.fillText(String(v), x(v), pad.top + ph + 6);
-  ctx.fillText('iteration', pad.left + pw / 2, pad.top + ph + 22);
+  for (let v = 0; v <= xMax; v += xStep) ctx.fillText(String(v), x(v), top + ph + 6);
+  ctx.fillText('iteration', left + pw / 2, top + ph + 22);
 
   for (const [key, color] of [['testCost', TEST], ['cost', TRAIN]] as const) {
     ctx.strokeStyle = color;
@@ -163,37 +168,23 @@ export function drawImage(canvas: HTMLCanvasElement, pixels: Uint8Array, width: 
  * @example drawInterpolation(canvas, { alpha, train, test });
  */
 export function drawInterpolation(canvas: HTMLCanvasElement, line: { alpha: readonly number[]; train: readonly number[]; test: readonly number[] }): void {
-  const f = fit(canvas, 0.5);
-  if (f === null) return;
-  const { ctx, w, h } = f;
-  const pad = { left: 52, right: 24, top: 12, bottom: 40 };
-  const pw = w - pad.left - pad.right;
-  const ph = h - pad.top - pad.bottom;
-  ctx.clearRect(0, 0, w, h);
-  ctx.font = '12px system-ui, sans-serif';
+  const area = chartArea(canvas, 0.5, [...line.train, ...line.test]);
+  if (area === null) return;
+  const { ctx, left, top, pw, ph, y } = area;
   const lo = line.alpha[0] ?? 0;
   const hi = line.alpha.at(-1) ?? 1;
-  const finite = [...line.train, ...line.test].filter(Number.isFinite);
-  const yMax = Math.max(0.1, ...finite) * 1.05;
-  const x = (a: number): number => pad.left + ((a - lo) / (hi - lo)) * pw;
-  const y = (c: number): number => pad.top + ph - (Math.min(c, yMax) / yMax) * ph;
-  ctx.fillStyle = '#222';
-  ctx.strokeStyle = '#ccc';
-  ctx.lineWidth = 1;
-  drawYGrid(ctx, yMax, pad.left, pw, y);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
+  const x = (a: number): number => left + ((a - lo) / (hi - lo)) * pw;
   for (const [a, name] of [[0, 'α = 0 (start)'], [1, 'α = 1 (now)']] as const) {
     ctx.strokeStyle = '#888';
     ctx.setLineDash([4, 4]);
     ctx.beginPath();
-    ctx.moveTo(x(a), pad.top);
-    ctx.lineTo(x(a), pad.top + ph);
+    ctx.moveTo(x(a), top);
+    ctx.lineTo(x(a), top + ph);
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.fillText(name, x(a), pad.top + ph + 6);
+    ctx.fillText(name, x(a), top + ph + 6);
   }
-  ctx.fillText(`α from ${lo} to ${hi}`, pad.left + pw / 2, pad.top + ph + 22);
+  ctx.fillText(`α from ${lo} to ${hi}`, left + pw / 2, top + ph + 22);
   for (const [values, color] of [[line.test, TEST], [line.train, TRAIN]] as const) {
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;
