@@ -155,3 +155,21 @@ function maxOf(values: Float64Array): number {
   for (const v of values) if (v > max) max = v;
   return max;
 }
+
+/**
+ * A labelled data set as training takes it: N samples along axis 0 (`x`, as stored: uint8
+ * pixels stay uint8), their labels (N,) as float64 class indices, and the class names.
+ * @example const d = asDataset(await loadLabelledImages('train_catvnoncat.h5')); d.x.shape // [209, 64, 64, 3]
+ */
+export interface Dataset {
+  readonly file: string;
+  readonly x: Tensor;
+  readonly labels: Tensor;
+  readonly classes: readonly string[];
+}
+
+/** A loaded image set as a Dataset (labels (1, m) → (m,)). */
+export function asDataset(s: LabelledImages): Dataset {
+  const m = s.x.shape[0] as number;
+  return { file: s.file, x: s.x, labels: s.y.reshape([m]), classes: s.classes };
+}

@@ -6,7 +6,7 @@
  */
 import { NEURON } from '../../src/app/settings.js';
 import { ArgumentError } from '../../src/core/errors.js';
-import type { Dataset, LabelledImages } from '../../src/data/dataset.js';
+import { asDataset, type Dataset } from '../../src/data/labelled-images.js';
 import { labelledImagesFromBytes } from '../../src/data/hdf5-browser.js';
 import { prepareInputs, type Preprocessing } from '../../src/data/preprocess.js';
 import type { LoadedModel } from '../../src/io/model-file.js';
@@ -34,8 +34,6 @@ const CONTROLS: Record<string, string> = { layers: 'Layer sizes', init: 'Initial
 const message = (e: unknown): string =>
   e instanceof ArgumentError ? `${CONTROLS[e.argument] ?? e.argument}: ${e.message.slice(`${e.op}: ${e.argument}: `.length)}` : e instanceof Error ? e.message : String(e);
 
-/** A labelled image set as a Dataset (the app layer's `asDataset`, whose module also reads files in Node). */
-const dataset = (s: LabelledImages): Dataset => ({ file: s.file, x: s.x, labels: s.y.reshape([s.x.shape[0] as number]), classes: s.classes });
 
 /** What is shown: the run's model, or a loaded file's as it is (its dtype too). */
 interface Shown {
@@ -198,7 +196,7 @@ export class PageSession {
           labelledImagesFromBytes(msg.train.name, new Uint8Array(msg.train.bytes)),
           labelledImagesFromBytes(msg.test.name, new Uint8Array(msg.test.bytes)),
         ]);
-        const [train, test] = [dataset(trainSet), dataset(testSet)];
+        const [train, test] = [asDataset(trainSet), asDataset(testSet)];
         const item = train.x.shape.slice(1);
         if (test.x.shape.slice(1).join() !== item.join()) throw new Error(`${test.file}: images of shape (${test.x.shape.slice(1).join(', ')}) do not match ${train.file}'s (${item.join(', ')})`);
         this.data = { train, test };
