@@ -76,7 +76,10 @@ function checked(option: string, parse: (v: string) => unknown): (v: string) => 
       parse(v);
       return v;
     } catch (e) {
-      throw new InvalidArgumentError(`${option}: ${e instanceof Error ? e.message.replace(/^[^:]+: [^:]+: /, '') : String(e)}`);
+      // An ArgumentError reads `op: argument: detail`; keep the argument when it is not the option itself (`dense:0`).
+      const named = e instanceof ArgumentError && (e.argument === option || `--${e.argument}` === option);
+      const detail = e instanceof ArgumentError ? e.message.slice(e.op.length + 2 + (named ? e.argument.length + 2 : 0)) : String(e);
+      throw new InvalidArgumentError(`${option}: ${detail}`);
     }
   };
 }

@@ -114,6 +114,8 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const say = o.json ? () => undefined : (line: string) => void process.stdout.write(`${line}\n`);
   const data = await loadRunData(dataWhere(o, training));
   if (resume !== undefined) checkData(o.resume ?? '', resume.data, data);
+  const features = data.train.x.shape.slice(1).reduce((p, q) => p * q, 1);
+  if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);
   const line = costLine(settings);
   const run = new TrainingRun(data, settings, { onRecord: (c) => say(line(c)), ...(resume !== undefined ? { resume } : {}) });
@@ -138,8 +140,11 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (!finished) {
     const signal = signals.requested ?? 'SIGINT';
     if (target !== undefined) await save(target, r, data, run.checkpoint());
+    // The trainer stands at the next update: name the epoch and batch of the last one done.
     const t = run.trainer;
-    const where = s.batchSize === undefined ? `iteration ${r.iterations - 1} of ${s.epochs}` : `update ${r.iterations - 1} (epoch ${t.epochs}, batch ${t.state().batch}) of ${s.epochs} epochs`;
+    const next = t.state().batch;
+    const [epoch, batch] = next > 0 ? [t.epochs, next - 1] : [t.epochs - 1, batchesPerEpoch(s, data.train.x.shape[0] ?? 0) - 1];
+    const where = s.batchSize === undefined ? `iteration ${r.iterations - 1} of ${s.epochs}` : `update ${r.iterations - 1} (epoch ${epoch}, batch ${batch}) of ${s.epochs} epochs`;
     process.stderr.write(`tsgrad: stopped by ${signal} after ${where}; ` +
       (target !== undefined ? `saved a checkpoint to ${target}: continue with tsgrad train --resume ${target}\n` : 'nothing saved (no --save given)\n'));
     json({ status: 'stopped', signal });

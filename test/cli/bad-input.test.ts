@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, DataError, ModelFileError, TsgradError } from '../../src/core/errors.js';
 import { loadLabelledImages } from '../../src/data/dataset.js';
 import { encodePng, readImageForModel } from '../../src/data/image.js';
-import { parseInitializer } from '../../src/nn/init.js';
-import { Mlp } from '../../src/nn/mlp.js';
+import { TrainingRun } from '../../src/app/run.js';
+import { mlpLayers, TWO_LAYER } from '../../src/app/settings.js';
+import { loadModelFile } from '../../src/io/files.js';
 import { fromArray } from '../../src/tensor/index.js';
-import { fit } from '../../src/train/fit.js';
-import { loadModel } from '../../src/train/model-file.js';
 import { CLASS_LIST, DATASETS, images, int64, removeTempDirs, ROOT, tempDir, TEST, writeH5 } from '../data/fixtures.js';
 
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -170,7 +169,7 @@ describe('bad data files', () => {
     userError(trainWith(file), 'empty.h5', 'empty dataset: 0 samples');
   });
 
-  it('NaN or Inf in float inputs: model parameters, and data given to the library', async () => {
+  it('NaN or Inf in float inputs: model parameters', async () => {
     const nan = await modelVariant('nan.json', (d) => {
       const w = (d['parameters'] as { w: { base64: string } }).w;
       const bytes = Buffer.from(w.base64, 'base64');
@@ -184,19 +183,24 @@ describe('bad data files', () => {
       bytes.writeDoubleLE(Number.NEGATIVE_INFINITY, 0);
       w.base64 = bytes.toString('base64');
     });
-    expect(await rejection(loadModel(inf))).toBeInstanceOf(ModelFileError);
-    const net = Mlp.initialize({ layers: [2, 2, 1], hidden: 'relu', keepProb: 1 }, parseInitializer('he'), 1);
-    const X = fromArray([[0, 1, Number.POSITIVE_INFINITY], [1, 0, 1]]);
+    expect(await rejection(loadModelFile(inf))).toBeInstanceOf(ModelFileError);
+  });
+
+  it('NaN or Inf in float inputs: training data given to the library is refused before training', () => {
+    // Three samples of two features, batch-first: sample 2's first feature is infinite.
+    const x = fromArray([[0, 1], [1, 0], [Number.POSITIVE_INFINITY, 1]]);
+    const train = { file: '(memory)', x, labels: fromArray([0, 1, 1]), classes: ['0', '1'] };
+    const settings = { ...TWO_LAYER, layers: mlpLayers([2, 1]), init: 'he', learningRate: 0.1, epochs: 1 };
     const e = (() => {
       try {
-        fit(net, { X, Y: fromArray([[0, 1, 1]]) }, { learningRate: 0.1, epochs: 1 });
+        new TrainingRun({ train, preprocessing: { scale: 1 } }, settings).advance();
       } catch (err) {
         return err;
       }
       return undefined;
     })();
     expect(e).toBeInstanceOf(ArgumentError);
-    expect((e as Error).message).toBe('fit: X: element (0, 2) is Infinity: training data must be finite numbers');
+    expect((e as Error).message).toMatch(/Infinity.*finite/);
   });
 });
 
@@ -221,13 +225,13 @@ describe('bad model files', () => {
     const file = join(dir, 'cut.json');
     await writeFile(file, (await readFile(model)).subarray(0, 4000));
     userError(['predict', file, join(dir, 'any.png')], 'cut.json', 'invalid or truncated JSON');
-    expect(await rejection(loadModel(file))).toBeInstanceOf(ModelFileError);
+    expect(await rejection(loadModelFile(file))).toBeInstanceOf(ModelFileError);
   });
 
   it('of an unknown version', async () => {
     const file = await modelVariant('v9.json', (d) => (d['version'] = 9));
     userError(['evaluate', file, '--data', DATASETS], 'v9.json', 'version', 'unknown version 9', 'reads version 1');
-    expect(await rejection(loadModel(file))).toBeInstanceOf(ModelFileError);
+    expect(await rejection(loadModelFile(file))).toBeInstanceOf(ModelFileError);
   });
 
   it('with shapes that do not fit the architecture', async () => {
@@ -239,7 +243,7 @@ describe('bad model files', () => {
     doc.model.layers = [12288, 4, 1];
     await writeFile(deep, JSON.stringify(doc));
     userError(['evaluate', deep, '--data', DATASETS], 'deep.json', 'parameters.W1', 'does not fit model.layers [12288, 4, 1]', 'expected (4, 12288)');
-    expect(await rejection(loadModel(deep))).toBeInstanceOf(ModelFileError);
+    expect(await rejection(loadModelFile(deep))).toBeInstanceOf(ModelFileError);
   }, 30_000);
 
   it('whose input size does not fit the data', async () => {
@@ -263,10 +267,26 @@ describe('invalid CLI values', () => {
     [['--model', 'mlp', '--optimizer', 'sgd'], ['--optimizer', "'sgd'"]],
     [['--model', 'mlp', '--init', 'magic'], ['--init']],
     [['--engine', 'turbo'], ['--engine', "'turbo'"]],
-    [['--model', 'mlp', '--layers', '100,5,1'], ['layers', 'the first size must be the 12288 input features']],
-    [['--model', 'mlp', '--layers', '12288,5,3'], ['layers', 'the last size must be 1 (sigmoid) or 2 (softmax)']],
+    [['--model', 'mlp', '--layers', '100,5,1'], ['--layers', 'the first size must be the 12288 input features', 'got 100']],
+    [['--model', 'mlp', '--layers', '12288,5,3'], ['layers', 'the model tells 3 classes apart, the data has 2 (non-cat, cat): end with dense:1,sigmoid']],
+    [['--arch', 'conv:3,dense:1,sigmoid'], ["--arch: conv:3: unknown layer 'conv', expected one of dense, relu, tanh, sigmoid, softmax, leaky-relu, dropout, flatten"]],
+    [['--arch', 'dense:0,sigmoid'], ["--arch: dense:0: expected a positive integer number of units, got '0'"]],
+    [['--arch', 'dense:7'], ['layers', 'the last layer must be sigmoid (1 unit, two classes) or softmax (k units, k classes)']],
+    [['--arch', 'dense:7,relu,dense:3,softmax'], ['layers', 'the model tells 3 classes apart, the data has 2 (non-cat, cat): end with dense:1,sigmoid']],
+    [['--arch', 'dense:1,sigmoid', '--layers', '12288,1'], ['--arch', 'give the layers either as --arch or as --model/--layers, not both']],
+    [['--engine', 'course', '--optimizer', 'adam'], ['--engine', "the course's functions do not cover this run: adam is not the course's full-batch gradient descent"]],
     [['--unknown-flag'], ["unknown option '--unknown-flag'"]],
   ])('train %j', (args, words) => {
     userError(['train', '--data', DATASETS, ...args], ...words);
+  });
+
+  it('train --arch with a last layer that does not fit the classes of the data', async () => {
+    const classes = { data: ['red', 'green', 'blue'], shape: [3], dtype: 'A5' };
+    const labels = [0, 1, 2, 0, 1, 2];
+    const train = await h5('train3.h5', { train_set_x: images(6), train_set_y: int64(labels), list_classes: classes });
+    const test = await h5('test3.h5', { test_set_x: images(3), test_set_y: int64(labels.slice(0, 3)), list_classes: classes });
+    const three = ['train', '--train', train, '--test', test];
+    userError([...three, '--arch', 'dense:4,relu,dense:1,sigmoid'], 'train: layers: the model tells 2 classes apart, the data has 3 (red, green, blue): end with dense:3,softmax');
+    userError([...three, '--arch', 'dense:4,softmax'], 'train: layers: the model tells 4 classes apart, the data has 3');
   });
 });

@@ -18,8 +18,10 @@ function tsgrad(args: string[]): { code: number | null; stdout: string; stderr: 
 
 /** A model file without its timing (the only field that differs between runs). */
 async function stable(file: string): Promise<unknown> {
-  const doc = JSON.parse(await readFile(file, 'utf8')) as { training: Record<string, unknown> };
-  delete doc.training['trainingSeconds'];
+  const doc = JSON.parse(await readFile(file, 'utf8')) as { version: number; training: Record<string, unknown> };
+  expect(doc.version).toBe(2);
+  expect(doc.training['seconds']).toBeGreaterThan(0);
+  delete doc.training['seconds'];
   return doc;
 }
 
@@ -27,10 +29,11 @@ afterAll(removeTempDirs);
 
 describe('the same command twice gives the same bits', () => {
   it.each([
-    ['single neuron, fast engine (wasm), 2000 iterations', ['--print-every', '500']],
-    ['single neuron, plain engine', ['--engine', 'plain', '--iterations', '30', '--print-every', '10']],
-    ['deep network, fast engine, momentum', ['--model', 'mlp', '--layers', '12288,7,1', '--optimizer', 'momentum', '--iterations', '60', '--print-every', '20']],
-    ['deep network, plain engine, Adam, mini-batches, dropout', ['--model', 'mlp', '--layers', '12288,7,1', '--engine', 'plain', '--optimizer', 'adam', '--batch-size', '64', '--epochs', '3', '--dropout', '0.2', '--print-every', '1']],
+    ['single neuron, span step (wasm), 2000 iterations', ['--print-every', '500']],
+    ['single neuron, course step', ['--engine', 'course', '--iterations', '30', '--print-every', '10']],
+    ['single neuron, autodiff step, float32', ['--engine', 'autodiff', '--dtype', 'float32', '--iterations', '20', '--print-every', '10']],
+    ['deep network, span step, momentum', ['--model', 'mlp', '--layers', '12288,7,1', '--optimizer', 'momentum', '--iterations', '60', '--print-every', '20']],
+    ['deep network, autodiff step, Adam, mini-batches, dropout', ['--model', 'mlp', '--layers', '12288,7,1', '--engine', 'autodiff', '--optimizer', 'adam', '--batch-size', '64', '--epochs', '3', '--dropout', '0.2', '--print-every', '1']],
   ])('%s', async (_name, args) => {
     const dir = await tempDir();
     const runs = ['a.json', 'b.json'].map((f) => tsgrad(['train', '--data', DATASETS, ...args, '--save', join(dir, f)]));
