@@ -15,10 +15,11 @@
  * computing the cost itself only when the trainer records it.
  */
 import type { FloatArray, FloatDType } from '../core/dtype.js';
-import { descentCost, jsGramStepper, saturated, type GramStepper } from '../kernels/logistic-gram.js';
+import { jsGramStepper, saturated, type GramStepper } from '../kernels/logistic-gram.js';
 import { wasmGramStepper } from '../kernels/logistic-wasm.js';
 import type { Dense } from '../nn/layers/dense.js';
-import { fromArray, scalar, Tensor } from '../tensor/index.js';
+import { binaryCrossEntropy } from '../nn/loss.js';
+import { astype, fromArray, scalar, Tensor } from '../tensor/index.js';
 import type { Snapshot, StepOutcome, StepStrategy } from '../train/trainer.js';
 import { addSpan, gramOf, scoresOf, type FastBackend, type Samples } from './samples.js';
 
@@ -30,9 +31,10 @@ export class NeuronSpanStep implements StepStrategy {
   readonly engine = 'span';
   private readonly stepper: GramStepper;
   private readonly y: FloatArray;
+  /** The labels (m, 1) in the model's dtype, for the cost. */
+  private readonly Y: Tensor;
   private readonly w0: Float64Array;
   private readonly dtype: FloatDType;
-  private readonly round: ((x: number) => number) | undefined;
   private b: number;
 
   constructor(
@@ -45,19 +47,21 @@ export class NeuronSpanStep implements StepStrategy {
     const v = labels.values();
     this.y = v instanceof Float64Array || v instanceof Float32Array ? v : Float64Array.from(v);
     this.dtype = dense.W.value.dtype === 'float32' ? 'float32' : 'float64';
-    this.round = this.dtype === 'float32' ? Math.fround : undefined;
+    this.Y = astype(labels, this.dtype).reshape([labels.size, 1]);
     this.w0 = Float64Array.from(dense.W.value.values());
     this.b = dense.b.value.values()[0] as number;
     const G = gramOf('train', s, backend);
     const z0 = this.w0.some((x) => x !== 0) ? { z0: scoresOf(s, this.w0, backend) } : {};
-    const settings = { learningRate, float32: this.round !== undefined, ...z0 };
+    const settings = { learningRate, float32: this.dtype === 'float32', ...z0 };
     this.stepper = (backend !== 'js' ? wasmGramStepper(G, this.y, settings) : null) ?? jsGramStepper(G, this.y, settings);
   }
 
   forward(): StepOutcome {
     this.b = this.stepper.step(this.b);
     const { a0 } = this.stepper;
-    return { finite: !saturated(a0), cost: () => descentCost(a0, this.y, this.round) };
+    // The cost is the model's own loss on this iteration's A (computed only when recorded).
+    const cost = (): number => binaryCrossEntropy(astype(fromArray(a0, [this.s.m, 1]), this.dtype), this.Y).item();
+    return { finite: !saturated(a0), cost };
   }
 
   /** The update ran with the forward pass. */

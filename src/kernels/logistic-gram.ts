@@ -13,7 +13,6 @@
  * images' (m, h, w, c) order), uint8 pixels standing for X = pixels / scale, or float rows.
  */
 import type { FloatArray } from '../core/dtype.js';
-import { pairwiseSum } from './reduce.js';
 
 /**
  * One iteration of the descent at a time on the coefficients c (w = w0 + X c) over a fixed
@@ -214,17 +213,4 @@ export function saturated(a: Float64Array): boolean {
     if (!(v > 0 && v < 1)) return true;
   }
   return false;
-}
-
-/** The notes' cost from one iteration's A, rounded where a float32 model stores. */
-export function descentCost(a: Float64Array, y: FloatArray, round?: (x: number) => number): number {
-  const r = round ?? ((x: number) => x);
-  const m = a.length;
-  const terms = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const aj = a[j] as number;
-    const yj = y[j] as number;
-    terms[j] = r(r(yj * r(Math.log(aj))) + r(r(1 - yj) * r(Math.log(r(1 - aj)))));
-  }
-  return (-1 / m) * r(pairwiseSum(terms, 0, m));
 }
