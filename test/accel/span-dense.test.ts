@@ -96,6 +96,24 @@ describe('DenseSpanStep', () => {
     );
   });
 
+  it('forms W1 = W1_0 exactly before any update and after going back to the start', () => {
+    const c = CASES[1]?.[1] as Case;
+    const set = images({ m: 7, h: 4, w: 4, seed: 2 });
+    const net = model(set, c.arch);
+    const W0 = Array.from(net.parameters()[0]?.value.values() ?? []);
+    const step = new DenseSpanStep(net, 1, samplesOf('train', set.x, 255), set.labels, c.loss);
+    const start = step.snapshot();
+    step.sync();
+    expect(Array.from(net.parameters()[0]?.value.values() ?? [])).toEqual(W0);
+    const t = new Trainer(step, c.optimizer(), 7, { epochs: 3 });
+    t.advance();
+    t.result();
+    expect(Array.from(net.parameters()[0]?.value.values() ?? [])).not.toEqual(W0);
+    step.restore(start);
+    step.sync();
+    expect(Array.from(net.parameters()[0]?.value.values() ?? [])).toEqual(W0);
+  });
+
   it('stopped after every update and resumed from the trainer state each time: the same bits', () => {
     const c = CASES[3]?.[1] as Case;
     const set = images({ m: 10, h: 4, w: 4, seed: 8 });
@@ -124,7 +142,7 @@ describe('DenseSpanStep on catvnoncat', () => {
   });
   it("the course's L-layer network, 5 iterations: js and wasm bit for bit, autodiff's costs to 1e-12", () => {
     const set = { x: data.train.x, labels: data.train.labels };
-    const c: Case = { arch: '', loss: { loss: 'course', l2: 0 }, optimizer: () => new GradientDescent({ learningRate: 0.0075 }), opts: { epochs: 5, record: { every: 1, last: true } } };
+    const c = { loss: { loss: 'course', l2: 0 } as const, optimizer: () => new GradientDescent({ learningRate: 0.0075 }), opts: { epochs: 5, record: { every: 1, last: true } } };
     const net = (): Sequential => buildModel([64, 64, 3], mlpLayers([20, 7, 5, 1]), { init: parseInitializer('course'), seed: 1 });
     const runs = BACKENDS.map((backend) => {
       const n = net();

@@ -207,10 +207,35 @@ describe('NeuronSpanStep on catvnoncat', () => {
     });
     expect(runs[0]?.records).toEqual(runs[1]?.records);
     expect(runs[0]?.params).toEqual(runs[1]?.params);
+    // The prepared rows (pixels / 255) are recognised: the integer path, the same bits.
+    const fromRows = modelFor(set, 'dense:1,sigmoid');
+    const rowsRun = trainWith(fromRows, new NeuronSpanStep(denseOf(fromRows), samplesOf('train', pixelsOf(set), 1), set.labels, 0.005), new GradientDescent({ learningRate: 0.005 }), 209, opts);
+    expect(rowsRun).toEqual(runs[0]);
     const net = modelFor(set, 'dense:1,sigmoid');
     const want = trainWith(net, new NeuronCourseStep(denseOf(net), pixelsOf(set), set.labels), new GradientDescent({ learningRate: 0.005 }), 209, opts);
     expectClose(runs[0] as Ran, want, 1e-12);
     expect(runs[0]?.records.slice(0, 1).map((c) => c.cost.toFixed(6))).toEqual(REFERENCE_COSTS.slice(0, 1));
+  });
+
+  it("diverges where the course step does (learning rate 0.5: σ = 1 exactly at iteration 2), keeping the parameters after 1 update", () => {
+    const set = { x: data.train.x, labels: data.train.labels };
+    const opts: TrainerOptions = { epochs: 50, record: { every: 1, last: false } };
+    const run = (course: boolean) => {
+      const net = modelFor(set, 'dense:1,sigmoid');
+      const d = denseOf(net);
+      const step = course ? new NeuronCourseStep(d, pixelsOf(set), set.labels) : new NeuronSpanStep(d, samplesOf('train', set.x, 255), set.labels, 0.5);
+      const t = new Trainer(step, new GradientDescent({ learningRate: 0.5 }), 209, opts);
+      t.advance();
+      const r = t.result();
+      return { diverged: r.diverged, params: net.parameters().map((p) => Float64Array.from(p.value.values())) };
+    };
+    const [fast, slow] = [run(false), run(true)];
+    expect(fast.diverged).toEqual({ iteration: 2, epoch: 2, batch: 0, cost: Number.NaN, kept: 1 });
+    expect(slow.diverged).toEqual(fast.diverged);
+    const net = modelFor(set, 'dense:1,sigmoid');
+    const one = trainWith(net, new NeuronSpanStep(denseOf(net), samplesOf('train', set.x, 255), set.labels, 0.5), new GradientDescent({ learningRate: 0.5 }), 209, { epochs: 1 });
+    expect(fast.params).toEqual(one.params);
+    expect(relDiff(slow.params[0] ?? [], one.params[0] ?? [])).toBeLessThan(1e-12);
   });
 
   it('float32: the reference costs and accuracies over 2000 iterations', () => {
