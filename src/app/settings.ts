@@ -3,7 +3,7 @@
  * by name: the notes' single neuron and the course's 2-layer and L-layer networks. Used by
  * the CLI and the page alike.
  */
-import type { FloatDType } from '../core/dtype.js';
+import { firstNonFinite, type FloatDType } from '../core/dtype.js';
 import { ArgumentError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import type { Dataset } from '../data/dataset.js';
@@ -110,6 +110,14 @@ export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Datase
   if (s.decay !== undefined) checkDecay(op, s.decay);
   if (!(ENGINES as readonly string[]).includes(s.engine)) throw new ArgumentError(op, 'engine', `expected one of ${ENGINES.join(', ')}, got ${String(s.engine)}`);
   checkTrainerOptions(op, { epochs: s.epochs, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), shuffleSeed: s.shuffleSeed, dropoutSeed: s.dropoutSeed, record: { every: s.printEvery, last: s.printLast } });
+  for (const [set, d] of [['train', data.train], ['test', data.test]] as const) {
+    // uint8 pixels are finite by type; float samples are checked once, here.
+    if (d === undefined || d.x.dtype === 'uint8') continue;
+    const v = d.x.contiguous().values();
+    const bad = firstNonFinite(v);
+    const perSample = d.x.size / (d.x.shape[0] ?? 1);
+    if (bad >= 0) throw new ArgumentError(op, `${set}.x`, `sample ${Math.floor(bad / perSample)} holds ${v[bad]}: training data must be finite numbers`);
+  }
   const item = data.train.x.shape.slice(1);
   if (data.test !== undefined && formatShape(data.test.x.shape.slice(1)) !== formatShape(item)) {
     throw new ArgumentError(op, 'data', `the test samples are ${formatShape(data.test.x.shape.slice(1))}, the training samples ${formatShape(item)}`);

@@ -128,12 +128,12 @@ describe('bad data files', () => {
   });
 
   it.each([
-    ['grey (m, h, w)', { data: new Uint8Array(3 * 4), shape: [3, 2, 2], dtype: '<B' }, 'uint8 (3, 2, 2)'],
+    ['two channels (m, h, w, 2)', images(3, 2, 2, 2), 'uint8 (3, 2, 2, 2)'],
     ['RGBA (m, h, w, 4)', images(3, 2, 2, 4), 'uint8 (3, 2, 2, 4)'],
     ['float64 pixels', { data: new Float64Array(3 * 12).fill(0.5), shape: [3, 2, 2, 3], dtype: '<d' }, 'float64 (3, 2, 2, 3)'],
-  ])('images that are not H x W x 3 uint8: %s', async (_name, x, got) => {
+  ])('images that are not H x W (x 1 or 3) uint8: %s', async (_name, x, got) => {
     const file = await h5(`img-${_name.replace(/\W+/g, '')}.h5`, { train_set_x: x, train_set_y: int64([0, 1, 0]), list_classes: CLASS_LIST });
-    userError(trainWith(file), 'train_set_x', 'expected uint8 RGB images of shape (m, h, w, 3)', got);
+    userError(trainWith(file), 'train_set_x', 'expected uint8 images of shape (m, h, w), (m, h, w, 1) or (m, h, w, 3)', got);
   });
 
   it('labels outside the class list', async () => {
@@ -171,14 +171,14 @@ describe('bad data files', () => {
 
   it('NaN or Inf in float inputs: model parameters', async () => {
     const nan = await modelVariant('nan.json', (d) => {
-      const w = (d['parameters'] as { w: { base64: string } }).w;
+      const w = (d['parameters'] as { W1: { base64: string } }).W1;
       const bytes = Buffer.from(w.base64, 'base64');
       bytes.writeDoubleLE(Number.NaN, 8 * 5);
       w.base64 = bytes.toString('base64');
     });
-    userError(['evaluate', nan, '--data', DATASETS], 'nan.json', 'parameters.w', 'element 5 is NaN', 'finite');
+    userError(['evaluate', nan, '--data', DATASETS], 'nan.json', 'parameters.W1', 'element 5 is NaN', 'finite');
     const inf = await modelVariant('inf.json', (d) => {
-      const w = (d['parameters'] as { w: { base64: string } }).w;
+      const w = (d['parameters'] as { W1: { base64: string } }).W1;
       const bytes = Buffer.from(w.base64, 'base64');
       bytes.writeDoubleLE(Number.NEGATIVE_INFINITY, 0);
       w.base64 = bytes.toString('base64');
@@ -230,19 +230,19 @@ describe('bad model files', () => {
 
   it('of an unknown version', async () => {
     const file = await modelVariant('v9.json', (d) => (d['version'] = 9));
-    userError(['evaluate', file, '--data', DATASETS], 'v9.json', 'version', 'unknown version 9', 'reads version 1');
+    userError(['evaluate', file, '--data', DATASETS], 'v9.json', 'version', 'unknown version 9', 'reads versions 1 and 2');
     expect(await rejection(loadModelFile(file))).toBeInstanceOf(ModelFileError);
   });
 
   it('with shapes that do not fit the architecture', async () => {
-    const w = await modelVariant('w.json', (d) => ((d['parameters'] as { w: { shape: number[] } }).w.shape = [6144, 2]));
-    userError(['evaluate', w, '--data', DATASETS], 'w.json', 'parameters.w', 'does not fit model.features 12288');
+    const w = await modelVariant('w.json', (d) => ((d['parameters'] as { W1: { shape: number[] } }).W1.shape = [6144, 2]));
+    userError(['evaluate', w, '--data', DATASETS], 'w.json', 'parameters.W1', 'shape (6144, 2) float64 does not fit the layers: expected (1, 12288) float64');
     const deep = join(dir, 'deep.json');
     expect(tsgrad(['train', '--data', DATASETS, '--model', 'mlp', '--layers', '12288,3,1', '--iterations', '1', '--save', deep]).code).toBe(0);
-    const doc = JSON.parse(await readFile(deep, 'utf8')) as { model: { layers: number[] } };
-    doc.model.layers = [12288, 4, 1];
+    const doc = JSON.parse(await readFile(deep, 'utf8')) as { model: { layers: { kind: string; units?: number }[] } };
+    (doc.model.layers[1] as { units: number }).units = 4;
     await writeFile(deep, JSON.stringify(doc));
-    userError(['evaluate', deep, '--data', DATASETS], 'deep.json', 'parameters.W1', 'does not fit model.layers [12288, 4, 1]', 'expected (4, 12288)');
+    userError(['evaluate', deep, '--data', DATASETS], 'deep.json', 'parameters.W1', 'does not fit the layers', 'expected (4, 12288)');
     expect(await rejection(loadModelFile(deep))).toBeInstanceOf(ModelFileError);
   }, 30_000);
 
@@ -251,7 +251,7 @@ describe('bad model files', () => {
     const smallTest = await h5('small-test.h5', { test_set_x: images(2), test_set_y: int64([1, 0]), list_classes: CLASS_LIST });
     const tiny = join(dir, 'tiny.json');
     expect(tsgrad(['train', '--train', small, '--test', smallTest, '--iterations', '2', '--save', tiny]).code).toBe(0);
-    userError(['evaluate', tiny, '--data', DATASETS], 'train_set_x', 'images are (64, 64, 3) but the model', 'tiny.json takes (2, 2, 3)');
+    userError(['evaluate', tiny, '--data', DATASETS], 'train_catvnoncat.h5', 'images are (64, 64, 3) but the model', 'tiny.json takes (2, 2, 3)');
   }, 30_000);
 });
 
