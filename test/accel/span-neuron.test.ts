@@ -168,17 +168,32 @@ describe('NeuronSpanStep', () => {
 
 describe('NeuronSpanStep without WebAssembly', () => {
   it("'auto' falls back to the plain kernels with the same bits; 'wasm' refuses", async () => {
-    const set = images({ m: 6, h: 2, w: 3, seed: 11 });
-    const withWasm = span(set, set.x, 'auto');
+    const spec = { m: 6, h: 2, w: 3, seed: 11 };
+    const withWasm = span(images(spec), images(spec).x, 'auto');
     vi.resetModules();
     vi.stubGlobal('WebAssembly', undefined);
     try {
-      const step = await import('../../src/accel/span-neuron.js');
-      const samples = await import('../../src/accel/samples.js');
-      const errors = await import('../../src/core/errors.js');
-      const run = (backend: FastBackend): Ran => {
-        const net = modelFor(set, 'dense:1,sigmoid');
-        return trainWith(net, new step.NeuronSpanStep(denseOf(net), samples.samplesOf('train', set.x, 255), set.labels, LR, backend), new GradientDescent({ learningRate: LR }), 6, OPTS);
+      // A fresh module graph: its tensors, model and step all load without WebAssembly.
+      const [step, samples, errors, tensors, registry, optim, trainer, layers] = await Promise.all([
+        import('../../src/accel/span-neuron.js'),
+        import('../../src/accel/samples.js'),
+        import('../../src/core/errors.js'),
+        import('../../src/tensor/index.js'),
+        import('../../src/nn/registry.js'),
+        import('../../src/optim/index.js'),
+        import('../../src/train/trainer.js'),
+        import('../../src/nn/layers/dense.js'),
+      ]);
+      const set = images(spec);
+      const x = new tensors.Tensor(set.x.values(), set.x.shape, 'uint8');
+      const labels = tensors.fromArray(set.labels.values());
+      const run = (backend: FastBackend) => {
+        const net = registry.buildModel([2, 3, 3], registry.parseArch('flatten,dense:1,sigmoid'), { init: { kind: 'zeros' }, seed: 1 });
+        const dense = net.layers[1];
+        if (!(dense instanceof layers.Dense)) throw new Error('expected flatten, dense');
+        const t = new trainer.Trainer(new step.NeuronSpanStep(dense, samples.samplesOf('train', x, 255), labels, LR, backend), new optim.GradientDescent({ learningRate: LR }), 6, OPTS);
+        t.advance();
+        return { records: t.result().records, params: net.parameters().map((p) => Float64Array.from(p.value.values())) };
       };
       const plain = run('auto');
       expect(plain.records).toEqual(withWasm.records);

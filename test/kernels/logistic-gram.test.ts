@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { descentCost, gemv2, gramFromPixels, jsGramStepper, pixelsFromRows, saturated, scoresFromPixels, weightsFromPixels } from '../../src/kernels/logistic-gram.js';
+import { gemv2, gramFromPixels, jsGramStepper, pixelsFromRows, saturated, scoresFromPixels, weightsFromPixels } from '../../src/kernels/logistic-gram.js';
 import { wasmExp, wasmGramFromPixels, wasmGramStepper, wasmPixels, wasmSimdAvailable } from '../../src/kernels/logistic-wasm.js';
 import { prng } from './layout.js';
 
@@ -247,6 +247,13 @@ describe('wasm kernels against the plain ones', () => {
   });
 });
 
+/** The notes' cost -1/m Σ (y log a + (1-y) log(1-a)), from scratch. */
+function naiveCost(a: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let j = 0; j < y.length; j++) s += (y[j] as number) * Math.log(a[j] as number) + (1 - (y[j] as number)) * Math.log(1 - (a[j] as number));
+  return -s / y.length;
+}
+
 // The notes' gradient descent in weight space, written from scratch over the (n, m) X.
 function naiveDescent(x: Float64Array, y: Float64Array, n: number, m: number, iterations: number, lr: number, every: number) {
   const w = new Float64Array(n);
@@ -293,7 +300,7 @@ describe('the steppers follow gradient descent in weight space', () => {
           let b = 0;
           for (let it = 0; it < iterations; it++) {
             b = stepper.step(b);
-            if (it % 7 === 0) costs.push(descentCost(stepper.a0, y));
+            if (it % 7 === 0) costs.push(naiveCost(stepper.a0, y));
           }
           expect(maxRelDiff(costs, expected.costs)).toBeLessThan(1e-12);
           const w = new Float64Array(n);
@@ -311,19 +318,16 @@ describe('the steppers follow gradient descent in weight space', () => {
     const stepper = jsGramStepper(new Float64Array([1]), y, { learningRate: 1, float32: false, z0: new Float64Array([Math.log(3)]) });
     const b = stepper.step(0);
     // A = σ(ln 3) = 3/4: cost -ln(3/4), dZ = -1/4.
-    expect(descentCost(stepper.a0, y)).toBeCloseTo(-Math.log(0.75), 15);
+    expect(stepper.a0[0]).toBeCloseTo(0.75, 15);
     expect(stepper.dZ[0]).toBeCloseTo(-0.25, 15);
     expect(stepper.c[0]).toBeCloseTo(0.25, 15);
     expect(b).toBeCloseTo(0.25, 15);
   });
-  it('saturated tells a cost that is not finite from A: some A at 0 or 1, or NaN', () => {
+  it('saturated tells a cost that is not finite from A: some A at 0 or 1 (log 0 in the cost), or NaN', () => {
     expect(saturated(Float64Array.of(0.5, 1e-300))).toBe(false);
     expect(saturated(Float64Array.of(0.5, 1))).toBe(true);
     expect(saturated(Float64Array.of(0, 0.5))).toBe(true);
     expect(saturated(Float64Array.of(Number.NaN))).toBe(true);
-    // As numpy's: 0·log(0) is NaN, and a confident wrong answer costs +∞.
-    expect(descentCost(Float64Array.of(1), Float64Array.of(1))).toBeNaN();
-    expect(descentCost(Float64Array.of(1), Float64Array.of(0))).toBe(Infinity);
   });
 });
 
