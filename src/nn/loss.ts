@@ -5,7 +5,7 @@
  */
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
-import { abs, add, exp, fromArray, log, matmul, maximum, mean, mul, neg, sigmoid, sub, sum, type Tensor } from '../tensor/index.js';
+import { abs, add, exp, fromArray, log, maximum, mean, mul, neg, sigmoid, sub, sum, type Tensor } from '../tensor/index.js';
 import { logSoftmax } from './activations.js';
 import type { Parameter } from './module.js';
 import type { Sequential } from './sequential.js';
@@ -42,15 +42,13 @@ function checkPair(op: string, a: string, p: Tensor, Y: Tensor): number {
 
 /**
  * The notes' cost -(1/m) Σ (y log a + (1-y) log(1-a)) for probabilities A and labels Y, both
- * (N, 1), as the course's `compute_cost` writes it, with two dot products over the samples.
+ * (N, 1), as the notes' `propagate` writes it (one sum over the samples, numpy's pairwise order).
  * It is infinite once a probability rounds to 0 or 1; `binaryCrossEntropyWithLogits` is not.
  * @example binaryCrossEntropy(fromArray([[0.8], [0.9], [0.4]]), fromArray([[1], [1], [0]])).item() // 0.2797765635793422
  */
 export function binaryCrossEntropy(A: Tensor, Y: Tensor): Tensor {
   const m = checkPair('binaryCrossEntropy', 'A', A, Y);
-  const yes = matmul(Y.T, log(A));
-  const no = matmul(sub(1, Y).T, log(sub(1, A)));
-  return mul(1 / m, sub(neg(yes), no)).reshape([]);
+  return mul(-1 / m, sum(add(mul(Y, log(A)), mul(sub(1, Y), log(sub(1, A))))));
 }
 
 /**
