@@ -52,7 +52,7 @@ function wasmOf(s: Samples, backend: FastBackend): WasmPixels | null {
 export function gramOf(op: string, s: Samples, backend: FastBackend): Float64Array {
   const G = new Float64Array(s.m * s.m);
   if (wasmOf(s, backend)?.gram(G) === true) return G;
-  if (backend === 'wasm') throw new ArgumentError(op, 'backend', 'WebAssembly SIMD is not available in this engine');
+  if (backend === 'wasm') throw new ArgumentError(op, 'backend', s.u instanceof Uint8Array ? 'WebAssembly SIMD is not available in this engine' : 'the WebAssembly kernels take uint8 pixels, these samples are floats');
   gramFromPixels(s.u, s.m, s.n, s.scale, G);
   return G;
 }

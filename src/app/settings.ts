@@ -111,6 +111,9 @@ export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Datase
   if (!(ENGINES as readonly string[]).includes(s.engine)) throw new ArgumentError(op, 'engine', `expected one of ${ENGINES.join(', ')}, got ${String(s.engine)}`);
   checkTrainerOptions(op, { epochs: s.epochs, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), shuffleSeed: s.shuffleSeed, dropoutSeed: s.dropoutSeed, record: { every: s.printEvery, last: s.printLast } });
   for (const [set, d] of [['train', data.train], ['test', data.test]] as const) {
+    if (d !== undefined && (d.labels.ndim !== 1 || d.labels.shape[0] !== d.x.shape[0])) {
+      throw new ArgumentError(op, `${set}.labels`, `expected one label per sample, (${d.x.shape[0] ?? 0},), got (${d.labels.shape.join(', ')})`);
+    }
     // uint8 pixels are finite by type; float samples are checked once, here.
     if (d === undefined || d.x.dtype === 'uint8') continue;
     const v = d.x.contiguous().values();

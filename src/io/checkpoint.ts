@@ -79,15 +79,28 @@ export function storeCheckpoint(c: RunCheckpoint, data: Sets): Record<string, un
 const ENGINES: readonly EngineName[] = ['autodiff', 'span', 'course'];
 
 /**
+ * Whether a value read from a file has the shape of a run's settings (the values themselves
+ * are checked by `resolveRun` before anything trains).
+ * @example isRunSettings(JSON.parse(text).training.settings)
+ */
+export function isRunSettings(v: unknown): v is RunSettings {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  const numbers = ['seed', 'learningRate', 'epochs', 'shuffleSeed', 'dropoutSeed', 'l2', 'printEvery'];
+  const strings = ['init', 'dtype', 'optimizer', 'loss', 'engine'];
+  return Array.isArray(o['layers']) && numbers.every((k) => typeof o[k] === 'number') && strings.every((k) => typeof o[k] === 'string') && typeof o['printLast'] === 'boolean';
+}
+
+/**
  * A model file's checkpoint back, checked field by field.
  * @example const ck = restoreCheckpoint('model.json', loaded.checkpoint, loaded.training.costs); new TrainingRun(data, ck.settings, { resume: ck });
  */
 export function restoreCheckpoint(file: string, c: Record<string, unknown>, records: readonly CostRecord[]): RunCheckpoint & { data: unknown } {
   const bad = (field: string, what: string): ModelFileError => new ModelFileError(file, `checkpoint.${field}`, `expected ${what}`);
-  const settings = c['settings'] as Record<string, unknown> | undefined;
-  if (typeof settings !== 'object' || settings === null || !Array.isArray(settings['layers'])) throw bad('settings', "the run's settings");
+  const settings = c['settings'];
+  if (!isRunSettings(settings)) throw bad('settings', "the run's settings {layers, init, seed, optimizer, learningRate, epochs, ...}");
   try {
-    (settings['layers'] as unknown[]).forEach((l, i) => checkLayerConfig(l, `checkpoint.settings.layers[${i}]`));
+    settings.layers.forEach((l, i) => checkLayerConfig(l, `checkpoint.settings.layers[${i}]`));
   } catch (e) {
     throw new ModelFileError(file, 'checkpoint.settings.layers', e instanceof Error ? e.message : String(e));
   }
@@ -108,7 +121,7 @@ export function restoreCheckpoint(file: string, c: Record<string, unknown>, reco
   if (typeof rng !== 'object' || rng === null || !Array.isArray(rng.key) || rng.key.length !== 624) throw bad('dropoutRng', 'a generator state {key, pos, hasGauss, gauss}');
   const previous = c['previous'] === undefined ? undefined : restoreTensors(file, 'checkpoint.previous', c['previous']);
   return {
-    settings: settings as unknown as RunSettings,
+    settings,
     trainer: {
       engine: engine as EngineName,
       epoch: c['epoch'] as number,

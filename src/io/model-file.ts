@@ -13,6 +13,7 @@ import { buildModel, checkLayerConfig, type LayerConfig } from '../nn/registry.j
 import type { Sequential } from '../nn/sequential.js';
 import type { CostRecord } from '../train/trainer.js';
 import type { RunSettings } from '../app/settings.js';
+import { isRunSettings } from './checkpoint.js';
 import { restoreTensor, storeTensor, type StoredTensor } from './tensor-codec.js';
 import { convertV1 } from './v1.js';
 
@@ -117,8 +118,8 @@ function trainingOf(file: string, t: Record<string, unknown>): TrainingRecord {
   const num = (k: string): number | undefined => (typeof t[k] === 'number' ? (t[k] as number) : undefined);
   const str = (k: string): string | undefined => (typeof t[k] === 'string' ? (t[k] as string) : undefined);
   const out: TrainingRecord = { costs: records };
-  const settings = obj(t['settings']);
-  if (settings !== undefined) out.settings = settings as unknown as RunSettings;
+  const settings = t['settings'];
+  if (isRunSettings(settings)) out.settings = settings;
   for (const k of ['trainAccuracy', 'testAccuracy', 'seconds', 'iterationsDone'] as const) {
     const v = num(k);
     if (v !== undefined) out[k] = v;
@@ -128,7 +129,9 @@ function trainingOf(file: string, t: Record<string, unknown>): TrainingRecord {
     if (v !== undefined) out[k] = v;
   }
   const d = obj(t['diverged']);
-  if (d !== undefined) out.diverged = d as unknown as NonNullable<TrainingRecord['diverged']>;
+  const at = (k: string): number | undefined => (Number.isSafeInteger(d?.[k]) ? (d?.[k] as number) : undefined);
+  const [iteration, epoch, batch, kept] = ['iteration', 'epoch', 'batch', 'kept'].map(at);
+  if (iteration !== undefined && kept !== undefined) out.diverged = { iteration, epoch: epoch ?? iteration, batch: batch ?? 0, cost: String(d?.['cost']), kept };
   return out;
 }
 
@@ -152,7 +155,8 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
     layers = list.map((c: unknown, i) => checkLayerConfig(c, `model.layers[${i}]`));
     net = buildModel(inputShape as number[], layers, { init: { kind: 'zeros' }, seed: 0, dtype });
   } catch (e) {
-    if (e instanceof ArgumentError) throw new ModelFileError(file, 'model.layers', e.message);
+    // The registry names the layer (`model.layers[2]`, or its text); the file is named here.
+    if (e instanceof ArgumentError) throw new ModelFileError(file, e.argument.startsWith('model.layers') ? e.argument : 'model.layers', e.message.slice(e.op.length + (e.argument.startsWith('model.layers') ? e.argument.length + 4 : 2)));
     throw e;
   }
   const stored = obj(doc['parameters']);

@@ -140,8 +140,8 @@ function checkSnapshot(field: string, want: Snapshot, got: Snapshot): void {
 export function checkTrainerOptions(op: string, o: TrainerOptions): void {
   if (!Number.isSafeInteger(o.epochs) || o.epochs <= 0) throw new ArgumentError(op, 'epochs', `must be a positive integer, got ${o.epochs}`);
   if (o.batchSize !== undefined && (!Number.isSafeInteger(o.batchSize) || o.batchSize <= 0)) throw new ArgumentError(op, 'batchSize', `must be a positive integer, got ${o.batchSize}`);
-  for (const [name, v, top] of [['shuffleSeed', o.shuffleSeed, MAX_SEED - o.epochs], ['dropoutSeed', o.dropoutSeed, MAX_SEED]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > top)) throw new ArgumentError(op, name, `must be an integer in 0..${top} (shuffle seeds run up to seed + epochs), got ${v}`);
+  for (const [name, v, top, why] of [['shuffleSeed', o.shuffleSeed, MAX_SEED - o.epochs, ' (shuffle seeds run up to seed + epochs)'], ['dropoutSeed', o.dropoutSeed, MAX_SEED, '']] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > top)) throw new ArgumentError(op, name, `must be an integer in 0..${top}${why}, got ${v}`);
   }
   if (o.record !== undefined && (!Number.isSafeInteger(o.record.every) || o.record.every <= 0)) throw new ArgumentError(op, 'printEvery', `must be a positive integer, got ${o.record.every}`);
   if (o.decay !== undefined) checkDecay(op, o.decay);

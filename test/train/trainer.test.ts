@@ -145,7 +145,7 @@ describe('Trainer settings', () => {
     ['epochs 0', { epochs: 0 }, 'train: epochs: must be a positive integer, got 0'],
     ['batch size 2.5', { epochs: 1, batchSize: 2.5 }, 'train: batchSize: must be a positive integer, got 2.5'],
     ['a shuffle seed past 2**32 - 1 - epochs', { epochs: 2, shuffleSeed: 2 ** 32 - 2 }, `train: shuffleSeed: must be an integer in 0..${2 ** 32 - 3} (shuffle seeds run up to seed + epochs), got ${2 ** 32 - 2}`],
-    ['a negative dropout seed', { epochs: 1, dropoutSeed: -1 }, `train: dropoutSeed: must be an integer in 0..${2 ** 32 - 1} (shuffle seeds run up to seed + epochs), got -1`],
+    ['a negative dropout seed', { epochs: 1, dropoutSeed: -1 }, `train: dropoutSeed: must be an integer in 0..${2 ** 32 - 1}, got -1`],
     ['recording every 0', { epochs: 1, record: { every: 0, last: true } }, 'train: printEvery: must be a positive integer, got 0'],
     ['a negative decay', { epochs: 1, decay: { rate: -1 } }, 'train: decay: must be a number >= 0, got -1'],
   ];
