@@ -37,11 +37,6 @@ export function parseInitializer(name: string, op = 'initializer'): Initializer 
   throw new ArgumentError(op, 'init', `unknown initializer '${name}', expected one of ${INITIALIZER_NAMES.join(', ')}`);
 }
 
-/** The name `parseInitializer` reads back. @example initializerName({ kind: 'scaled', scale: 0.01 }) // 'scaled:0.01' */
-export function initializerName(init: Initializer): string {
-  return init.kind === 'scaled' ? `scaled:${init.scale}` : init.kind;
-}
-
 /**
  * One weight matrix (nOut, nIn), drawn from `rng` (nothing is drawn for zeros). Written as
  * the course's numpy is (`randn(...) * 0.01`, `randn(...) / np.sqrt(n)`), for the same bits.
@@ -57,29 +52,6 @@ export function initWeights(init: Initializer, nOut: number, nIn: number, rng: R
     case 'he': return mul(r, Math.sqrt(2 / nIn));
     case 'course': return div(r, Math.sqrt(nIn));
   }
-}
-
-/** Weights and biases of every layer of a network with these layer sizes. */
-export interface LayerParams {
-  W: Tensor;
-  b: Tensor;
-}
-
-/**
- * The course's `initialize_parameters_deep`, for any initialiser: `np.random.seed(seed)`, then
- * for l = 1..L: W_l drawn (n_l, n_{l-1}), b_l zeros (n_l, 1).
- * @example initializeLayers([12288, 20, 7, 5, 1], { kind: 'course' }, 1)
- */
-export function initializeLayers(layers: readonly number[], init: Initializer, seed: number | RandomState): LayerParams[] {
-  checkLayerSizes('initializeLayers', layers);
-  const rng = seed instanceof RandomState ? seed : new RandomState(seed);
-  const out: LayerParams[] = [];
-  for (let l = 1; l < layers.length; l++) {
-    const nIn = layers[l - 1] as number;
-    const nOut = layers[l] as number;
-    out.push({ W: initWeights(init, nOut, nIn, rng), b: zeros([nOut, 1]) });
-  }
-  return out;
 }
 
 /** At least an input and an output layer, every size a positive integer. */
