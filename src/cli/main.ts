@@ -24,7 +24,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const program = new Command('tsgrad')
   .description('gradient-based machine learning from first principles')
-  .version('0.1.0')
+  .version('0.2.0')
   .option('--debug', 'show stack traces on errors');
 
 // The first word that is not a flag names the command; without a known one (help, a typo),
