@@ -32,6 +32,17 @@ export interface Samples {
  * @example samplesOf('train', data.x, 255).u instanceof Uint8Array // true: the notes' pixels / 255
  */
 export function samplesOf(op: string, x: Tensor, scale: number): Samples {
+  // The same stored samples (a training set trained on, then evaluated) share one copy in wasm memory.
+  const known = cache.get(x);
+  if (known !== undefined && (x.dtype !== 'uint8' || known.scale === scale)) return known;
+  const s = makeSamples(op, x, scale);
+  cache.set(x, s);
+  return s;
+}
+
+const cache = new WeakMap<Tensor, Samples>();
+
+function makeSamples(op: string, x: Tensor, scale: number): Samples {
   if (x.ndim < 1) throw new ShapeError(op, `samples must be (N, ...), got ${formatShape(x.shape)}`, [x.shape]);
   const m = x.shape[0] as number;
   const n = m === 0 ? 0 : x.size / m;

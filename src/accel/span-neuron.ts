@@ -19,7 +19,7 @@ import { jsGramStepper, saturated, type GramStepper } from '../kernels/logistic-
 import { wasmGramStepper } from '../kernels/logistic-wasm.js';
 import type { Dense } from '../nn/layers/dense.js';
 import { binaryCrossEntropy } from '../nn/loss.js';
-import { astype, fromArray, scalar, Tensor } from '../tensor/index.js';
+import { astype, fromArray, Tensor } from '../tensor/index.js';
 import type { Snapshot, StepOutcome, StepStrategy } from '../train/trainer.js';
 import { addSpan, gramOf, scoresOf, type FastBackend, type Samples } from './samples.js';
 
@@ -69,7 +69,8 @@ export class NeuronSpanStep implements StepStrategy {
 
   /** c (w = w0 + Xᵀc) and the bias. */
   snapshot(): Snapshot {
-    return { c: fromArray(Float64Array.from(this.stepper.c), [this.s.m]), b: scalar(this.b) };
+    // Taken before every iteration (the trainer's roll-back): plain tensors, no checks.
+    return { c: new Tensor(Float64Array.from(this.stepper.c), [this.s.m], 'float64'), b: new Tensor(Float64Array.of(this.b), [], 'float64') };
   }
 
   restore(s: Snapshot): void {

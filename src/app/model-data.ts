@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import type { LocateOptions } from '../data/locate.js';
-import { prepareInputs } from '../data/preprocess.js';
 import { loadModelFile } from '../io/files.js';
 import type { LoadedModel } from '../io/model-file.js';
 import type { ClassificationReport } from '../train/metrics.js';
 import { loadRunData, type LoadedData } from './data.js';
-import { evaluate } from '../train/evaluate.js';
+import { evaluateSet } from '../train/evaluate.js';
+import { firstLayerOnPixels } from '../accel/pixels.js';
 
 /**
  * The train and test sets for a loaded model, checked to have its input shape.
@@ -50,7 +50,7 @@ export interface Evaluation {
 export async function evaluateModelFile(file: string, where: LocateOptions = {}): Promise<Evaluation> {
   const loaded = await loadModelFile(file);
   const data = await dataForModel(loaded, where);
-  const on = (d: LoadedData['train']): ClassificationReport => evaluate(loaded.model, prepareInputs(d.x, loaded.preprocessing, loaded.dtype), d.labels);
+  const on = (d: LoadedData['train']): ClassificationReport => evaluateSet(loaded.model, d, loaded.preprocessing, loaded.dtype, (x) => firstLayerOnPixels(loaded.model, x, loaded.preprocessing.scale));
   const { trainAccuracy, testAccuracy } = loaded.training;
   return {
     file,

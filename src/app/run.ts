@@ -8,6 +8,7 @@
  * await runInSlices(run, () => stopRequested);
  * run.result().testAccuracy // 70
  */
+import { firstLayerOnPixels } from '../accel/pixels.js';
 import type { FastBackend } from '../accel/samples.js';
 import { ArgumentError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
@@ -15,7 +16,7 @@ import { PIXELS, prepareInputs, type Preprocessing } from '../data/preprocess.js
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/index.js';
 import type { ClassificationReport } from '../train/metrics.js';
-import { evaluate } from '../train/evaluate.js';
+import { evaluateSet } from '../train/evaluate.js';
 import { Trainer, type CostRecord, type Divergence, type TrainerState, type UpdateInfo } from '../train/trainer.js';
 import { resolveRun, type RunSettings } from './settings.js';
 import { chooseEngine, makeStep, type EngineChoice } from './steps.js';
@@ -68,6 +69,7 @@ export class TrainingRun {
   readonly trainer: Trainer;
   readonly preprocessing: Preprocessing;
   private readonly prepared = new Map<'train' | 'test', Tensor>();
+  private readonly backend: FastBackend;
 
   constructor(
     readonly data: RunData,
@@ -92,7 +94,8 @@ export class TrainingRun {
     if (resumeEngine !== undefined && this.engine.engine !== resumeEngine) {
       throw new ArgumentError('train', 'resume', `the ${resumeEngine} step cannot resume this run: ${this.engine.note ?? ''}`);
     }
-    const step = makeStep(this.engine.engine, this.model, s, { train: data.train, preprocessing: this.preprocessing, inputs: () => this.inputs('train') }, opts.backend);
+    this.backend = opts.backend ?? 'auto';
+    const step = makeStep(this.engine.engine, this.model, s, { train: data.train, preprocessing: this.preprocessing, inputs: () => this.inputs('train') }, this.backend);
     this.trainer = new Trainer(step, resolved.optimizer, m, {
       epochs: s.epochs,
       ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
@@ -130,8 +133,10 @@ export class TrainingRun {
   /** The model now, the costs recorded and its scores on both sets. */
   result(): RunResult {
     const r = this.trainer.result();
-    const train = evaluate(this.model, this.inputs('train'), this.data.train.labels);
-    const test = this.data.test !== undefined ? evaluate(this.model, this.inputs('test'), this.data.test.labels) : undefined;
+    const { dtype } = this.settings;
+    const pixels = (x: Tensor) => firstLayerOnPixels(this.model, x, this.preprocessing.scale, this.backend);
+    const train = evaluateSet(this.model, this.data.train, this.preprocessing, dtype, pixels);
+    const test = this.data.test !== undefined ? evaluateSet(this.model, this.data.test, this.preprocessing, dtype, pixels) : undefined;
     return {
       settings: this.settings,
       engine: this.engine,

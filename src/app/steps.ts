@@ -4,6 +4,7 @@
  * One meaning for every model; a step asked for that cannot train these settings falls
  * back to autodiff with a note (span) or is refused (course).
  */
+import { firstDense } from '../accel/pixels.js';
 import { samplesOf, type FastBackend } from '../accel/samples.js';
 import { DenseSpanStep } from '../accel/span-dense.js';
 import { NeuronSpanStep } from '../accel/span-neuron.js';
@@ -34,11 +35,6 @@ const fullBatchGd = (s: RunSettings): string | null =>
   s.decay !== undefined && s.decay.rate !== 0 ? 'it keeps the learning rate fixed' :
   s.l2 !== 0 ? 'it has no L2 term' : s.loss !== 'course' ? "it computes the notes' cost" : null;
 
-/** The first layer with parameters, when only a flatten comes before it and it is dense. */
-function firstDense(model: Sequential): number {
-  const i = model.layers.findIndex((l) => l.parameters().length > 0);
-  return i >= 0 && model.layers[i] instanceof Dense && model.layers.slice(0, i).every((l) => l.config().kind === 'flatten') ? i : -1;
-}
 
 /** The one-unit sigmoid neuron the fused Gram kernel trains, or null. */
 function neuron(model: Sequential): Dense | null {

@@ -1,5 +1,5 @@
 import type { TypedArray } from '../core/dtype.js';
-import { forEachStridedN, isRowMajor } from './strided.js';
+import { affineIndex, forEachStridedN, isRowMajor } from './strided.js';
 
 /** Elementwise unary functions, one entry each so a loop can be specialised per kind. */
 export const UNARY = {
@@ -81,6 +81,13 @@ export function binaryKernel(kind: BinaryKind, a: Operand, b: Operand, shape: re
     const x = da[oa] as number;
     for (let i = 0; i < n; i++) out[i] = f(x, db[ob + i] as number);
   } else {
+    const ia = affineIndex(a.strides, shape);
+    const ib = affineIndex(b.strides, shape);
+    if (ia !== null && ib !== null) {
+      // A bias over rows, a column over columns: the same pairs as the strided loop, found by arithmetic.
+      for (let i = 0; i < n; i++) out[i] = f(da[oa + (Math.floor(i / ia.block) % ia.period)] as number, db[ob + (Math.floor(i / ib.block) % ib.period)] as number);
+      return;
+    }
     stridedLoop(shape, a.strides, oa, b.strides, ob, (pa, pb, i) => {
       out[i] = f(da[pa] as number, db[pb] as number);
     });
@@ -89,6 +96,13 @@ export function binaryKernel(kind: BinaryKind, a: Operand, b: Operand, shape: re
 
 /** where(c, a, b) over the broadcast shape. */
 export function whereKernel(c: Operand, a: Operand, b: Operand, shape: readonly number[], out: TypedArray): void {
+  const [ic, ia, ib] = [affineIndex(c.strides, shape), affineIndex(a.strides, shape), affineIndex(b.strides, shape)];
+  if (ic !== null && ia !== null && ib !== null) {
+    // relu's where(z > 0, z, 0) and its gradient: contiguous and scalar operands, no position bookkeeping.
+    const at = (o: Operand, x: { block: number; period: number }, i: number): number => o.data[o.offset + (Math.floor(i / x.block) % x.period)] as number;
+    for (let i = 0; i < out.length; i++) out[i] = at(c, ic, i) !== 0 ? at(a, ia, i) : at(b, ib, i);
+    return;
+  }
   const pos = [c.offset, a.offset, b.offset];
   const strides = [c.strides, a.strides, b.strides];
   forEachStridedN(shape, strides, pos, (p, i) => {

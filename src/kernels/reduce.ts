@@ -1,5 +1,5 @@
 import type { TypedArray } from '../core/dtype.js';
-import { forEachStrided, isRowMajor } from './strided.js';
+import { affineIndex, forEachStrided, isRowMajor } from './strided.js';
 
 export type ReduceKind = 'sum' | 'max' | 'min';
 
@@ -90,6 +90,15 @@ function walk(
   visit: (p: number, q: number) => void,
 ): void {
   const nd = shape.length;
+  const out = affineIndex(outStrides, shape);
+  if (out !== null && isRowMajor(strides, shape)) {
+    // A contiguous input reduced over leading or trailing axes (a bias's gradient, softmax's
+    // row sums): the same visits in the same order, the output position by arithmetic.
+    let n = 1;
+    for (const d of shape) n *= d;
+    for (let i = 0; i < n; i++) visit(offset + i, Math.floor(i / out.block) % out.period);
+    return;
+  }
   const idx = new Array<number>(nd).fill(0);
   let q = 0;
   forEachStrided(shape, strides, offset, (p, i) => {

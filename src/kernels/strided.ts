@@ -65,3 +65,21 @@ export function isRowMajor(strides: readonly number[], shape: readonly number[])
   }
   return true;
 }
+
+/**
+ * When a view's element for output position i (row-major over `shape`) is at
+ * offset + ⌊i / block⌋ mod period, its block and period, else null: zero strides on leading
+ * and trailing axes around a row-major middle. That covers a contiguous view (block 1, period
+ * n), a scalar (period 1), a bias (k) added to every row of (N, k) (block 1, period k) and a
+ * column (N, 1) spread over (N, k) (block k, period N), the fast paths of the kernels.
+ * @example affineIndex([0, 1], [4, 3]) // { block: 1, period: 3 }
+ */
+export function affineIndex(strides: readonly number[], shape: readonly number[]): { block: number; period: number } | null {
+  let ax = shape.length - 1;
+  let block = 1;
+  while (ax >= 0 && ((strides[ax] ?? 0) === 0 || shape[ax] === 1)) block *= shape[ax--] as number;
+  let period = 1;
+  while (ax >= 0 && (shape[ax] === 1 || strides[ax] === period)) period *= shape[ax--] as number;
+  for (; ax >= 0; ax--) if ((strides[ax] ?? 0) !== 0 && shape[ax] !== 1) return null;
+  return { block, period };
+}

@@ -48,12 +48,15 @@ export class Sequential {
     return this.head === 'sigmoid' ? 2 : (this.outputShape[0] ?? 1);
   }
 
-  /** The last layer's input before the output head (the logits), shape (N, k). */
-  scores(x: Tensor, ctx: ForwardContext = EVAL): Tensor {
-    checkItemShape('model', x, this.inputShape);
+  /**
+   * The last layer's input before the output head (the logits), shape (N, k). With `from`,
+   * `x` is what layer `from` takes (an earlier layer computed another way).
+   */
+  scores(x: Tensor, ctx: ForwardContext = EVAL, from = 0): Tensor {
+    if (from === 0) checkItemShape('model', x, this.inputShape);
     const body = this.head === 'none' ? this.layers : this.layers.slice(0, -1);
     let a = x;
-    for (const layer of body) a = layer.forward(a, ctx);
+    for (const layer of body.slice(from)) a = layer.forward(a, ctx);
     return a;
   }
 
@@ -74,10 +77,10 @@ export class Sequential {
 
   /**
    * Class labels (N,) as float64: p > 0.5 for a sigmoid output (the notes' `predict`), the
-   * most probable class otherwise.
+   * most probable class otherwise. `from` as for `scores`.
    */
-  predict(x: Tensor): Tensor {
-    const p = this.probabilities(x);
+  predict(x: Tensor, from = 0): Tensor {
+    const p = noGrad(() => this.output(this.scores(x, EVAL, from)));
     const n = p.shape[0] as number;
     return this.head === 'sigmoid' ? astype(greater(p, 0.5), 'float64').reshape([n]) : astype(argmax(p, 1), 'float64').reshape([n]);
   }
