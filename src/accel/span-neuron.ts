@@ -70,7 +70,7 @@ export class NeuronSpanStep implements StepStrategy {
   /** c (w = w0 + Xᵀc) and the bias. */
   snapshot(): Snapshot {
     // Taken before every iteration (the trainer's roll-back): plain tensors, no checks.
-    return { c: new Tensor(Float64Array.from(this.stepper.c), [this.s.m], 'float64'), b: new Tensor(Float64Array.of(this.b), [], 'float64') };
+    return { c: new Tensor(this.stepper.c.slice(), [this.s.m], 'float64'), b: new Tensor(Float64Array.of(this.b), [], 'float64') };
   }
 
   restore(s: Snapshot): void {
