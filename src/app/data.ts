@@ -1,28 +1,88 @@
 /**
- * The data a command trains or evaluates on (Node): the train and test files found as
- * `locateDataFiles` finds them, read as Datasets, their sample shapes checked to agree.
+ * The data a command trains or evaluates on (Node): the notes' HDF5 files found as
+ * `locateDataFiles` finds them, any data file by its contents (HDF5, idx, CIFAR-10), or a
+ * folder holding a standard set; then, for data without a test set, the held-out part the
+ * user asked for (`--test-last N`, `--validation FRACTION`), and the sample shapes checked to agree.
  */
-import { DataError } from '../core/errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ArgumentError, DataError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import { asDataset, loadLabelledImages, type Dataset } from '../data/dataset.js';
-import { locateDataFiles, type LocateOptions } from '../data/locate.js';
+import type { Dataset } from '../data/dataset.js';
+import { locateDataFiles, TEST_FILE, TRAIN_FILE, type LocateOptions } from '../data/locate.js';
+import { stratifiedSplit, splitLast } from '../data/split.js';
+import { findStandardFolder } from '../data/standard-folder.js';
+import { loadDataFile, type LoadedFile } from '../data/standard-files.js';
 
-/** Both sets, as read. */
+/** Where the data is, and how to hold part of it out. */
+export interface DataRequest extends LocateOptions {
+  /** Hold out the last N samples as the test set (data without one). */
+  testLast?: number;
+  /** Hold out this fraction of the training samples, stratified by class, as a validation set. */
+  validation?: number;
+  /** The validation split's seed (default 1). */
+  splitSeed?: number;
+}
+
+/** The sets, as read and split. */
 export interface LoadedData {
   train: Dataset;
+  /** The set the run is tested on: the test set, or the validation set when the data has no test set. */
   test: Dataset;
+  /** What `test` is, for the printed names. */
+  heldOut: 'test' | 'validation';
+  /** A validation set cut from the training set beside a real test set. */
+  validation?: Dataset;
+}
+
+const isDir = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+
+/** The training set and, when the data has one, its test set, before any split. */
+async function readSets(where: DataRequest): Promise<{ train: Dataset; test?: LoadedFile }> {
+  const cwd = where.cwd ?? process.cwd();
+  // One file holding every sample: the split options say what to test on.
+  if (where.train !== undefined && where.test === undefined && (where.testLast !== undefined || where.validation !== undefined)) {
+    return { train: await loadDataFile(resolve(cwd, where.train)) };
+  }
+  if (where.data !== undefined && where.train === undefined && where.test === undefined) {
+    const dir = resolve(cwd, where.data);
+    const notes = isDir(dir) && !existsSync(resolve(dir, TRAIN_FILE)) && !existsSync(resolve(dir, TEST_FILE));
+    const found = notes ? findStandardFolder(dir) : undefined;
+    if (found !== undefined) {
+      const train = await found.train();
+      return found.test !== undefined ? { train, test: await found.test() } : { train };
+    }
+  }
+  const files = locateDataFiles(where);
+  return { train: await loadDataFile(files.train), test: await loadDataFile(files.test) };
 }
 
 /**
- * Finds and reads the train and test sets.
+ * Finds, reads and splits the train and test sets.
  * @example const { train, test } = await loadRunData({ data: '../shared/datasets' });
+ * @example const mnist = await loadRunData({ data: '../shared/datasets/mnist', testLast: 2000 }); mnist.test.x.shape // [2000, 28, 28, 1]
  */
-export async function loadRunData(where: LocateOptions): Promise<LoadedData> {
-  const files = locateDataFiles(where);
-  const train = await loadLabelledImages(files.train);
-  const test = await loadLabelledImages(files.test);
-  if (formatShape(train.x.shape.slice(1)) !== formatShape(test.x.shape.slice(1))) {
-    throw new DataError(files.test, test.name + '_x', `images are ${formatShape(test.x.shape.slice(1))} but the training images are ${formatShape(train.x.shape.slice(1))}`);
+export async function loadRunData(where: DataRequest): Promise<LoadedData> {
+  const sets = await readSets(where);
+  let { train } = sets;
+  let test = sets.test;
+  let heldOut: LoadedData['heldOut'] = 'test';
+  if (where.testLast !== undefined) {
+    if (test !== undefined) throw new ArgumentError('train', '--test-last', `the data has a test set (${test.file}): --test-last is for data without one`);
+    ({ train, heldOut: test } = splitLast(train, where.testLast));
   }
-  return { train: asDataset(train), test: asDataset(test) };
+  let validation: Dataset | undefined;
+  if (where.validation !== undefined) ({ train, heldOut: validation } = stratifiedSplit(train, where.validation, where.splitSeed ?? 1));
+  if (test === undefined) {
+    if (validation === undefined) throw new DataError(train.file, undefined, 'has no test set: pass --test-last N to test on its last N samples, or --validation FRACTION');
+    [test, validation, heldOut] = [validation, undefined, 'validation'];
+  }
+  const item = formatShape(train.x.shape.slice(1));
+  for (const d of [test, validation]) {
+    if (d !== undefined && formatShape(d.x.shape.slice(1)) !== item) {
+      const field = d === sets.test ? sets.test.xField : undefined;
+      throw new DataError(d.file, field, `images are ${formatShape(d.x.shape.slice(1))} but the training images are ${item}`);
+    }
+  }
+  return { train, test, heldOut, ...(validation !== undefined ? { validation } : {}) };
 }

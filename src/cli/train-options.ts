@@ -43,6 +43,9 @@ export interface TrainOptions {
   data?: string;
   train?: string;
   test?: string;
+  testLast?: number;
+  validation?: number;
+  splitSeed?: number;
   save?: string;
   resume?: string;
   plot?: string;
@@ -97,6 +100,20 @@ const nonNegative = (o: string) => bounded(o, (n) => Number.isFinite(n) && n >= 
 const unit = (o: string) => bounded(o, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
 /** The engines by their names, and the names of tsgrad 0.1 (`fast`, `plain`). */
 const ENGINE_NAMES = [...ENGINES, 'fast', 'plain'] as const;
+
+/**
+ * Adds the options saying where the data is and what to hold out of it.
+ * @example addDataOptions(new Command('train')).parse(['--data', 'mnist', '--test-last', '2000'], { from: 'user' })
+ */
+export function addDataOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5, an MNIST / Fashion-MNIST pair (*images*idx3* and *labels*idx1*, gzipped or not; a second pair named t10k or test is the test set) or CIFAR-10 batches (data_batch_N.bin, test_batch.bin, batches.meta.txt)')
+    .option('--train <file>', 'training set file: HDF5, an idx3 images file (its idx1 labels beside it) or a CIFAR-10 batch, told apart by their contents (with --test, or alone with --test-last or --validation)')
+    .option('--test <file>', 'test set file, of the same kinds (with --train)')
+    .option('--test-last <n>', 'for data without a test set: test on its last n samples, train on the others (MNIST\'s 10,000 digits: --test-last 2000)', positiveInt('--test-last'))
+    .option('--validation <fraction>', 'hold out this fraction of the training samples, stratified by class, as a validation set (the test set when the data has none)', bounded('--validation', (n) => n > 0 && n < 1, 'a fraction in (0, 1)'))
+    .option('--split-seed <n>', 'seed of the --validation split (default 1)', seed('--split-seed'));
+}
 
 /** Adds every training option to `cmd`. */
 export function addTrainOptions(cmd: Command): Command {

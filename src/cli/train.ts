@@ -6,29 +6,27 @@
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadRunData, type LoadedData } from '../app/data.js';
+import { loadRunData, type DataRequest, type LoadedData } from '../app/data.js';
 import { TrainingRun, type RunCheckpoint, type RunResult } from '../app/run.js';
 import type { RunSettings } from '../app/settings.js';
 import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { PIXELS } from '../data/preprocess.js';
-import type { LocateOptions } from '../data/locate.js';
 import { checkData, restoreCheckpoint, storeCheckpoint } from '../io/checkpoint.js';
 import { loadModelFile, saveModelFile } from '../io/files.js';
 import type { TrainingRecord } from '../io/model-file.js';
 import { archText } from '../nn/registry.js';
 import { divergenceAdvice, runInSlices } from '../train/control.js';
+import { evaluateSet } from '../train/evaluate.js';
 import type { CostRecord } from '../train/trainer.js';
 import { g17, pyFloat, pyShape } from './format.js';
 import { EXIT, runCommand } from './run.js';
 import { signalExit, watchStopSignals } from './signals.js';
-import { addTrainOptions, given, RUN_FLAGS, runSettings, type TrainOptions } from './train-options.js';
+import { addDataOptions, addTrainOptions, given, RUN_FLAGS, runSettings, type TrainOptions } from './train-options.js';
 
 export function trainCommand(): Command {
   const cmd = new Command('train')
-    .description("train a model on labelled images: the notes' single neuron (logistic regression) by default, --model mlp or --layers for the course's deep networks, --arch for any stack of layers")
-    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5')
-    .option('--train <file>', 'training set HDF5 file (with --test)')
-    .option('--test <file>', 'test set HDF5 file (with --train)')
+    .description("train a model on labelled images: the notes' single neuron (logistic regression) by default, --model mlp or --layers for the course's deep networks, --arch for any stack of layers");
+  addDataOptions(cmd)
     .option('--save <file>', 'save the trained model to this file (also when a run is stopped or diverges)')
     .option('--resume <file>', 'continue a run stopped by Ctrl-C or SIGTERM from the model file it saved; --save defaults to the same file')
     .option('--plot <dir>', 'write the training plots (cost curve, learned weights, misclassified test images, confusion matrix) to this folder')
@@ -45,13 +43,26 @@ function costLine(s: RunSettings): (c: CostRecord) => string {
   return (c) => `Cost after ${c.unit} ${c.index}: ${neuron ? c.cost.toFixed(6) : g17(c.cost)}`;
 }
 
-/** Where the data is: the options, else (resuming) the files the run was trained on when they are still there. */
-function dataWhere(o: TrainOptions, training?: TrainingRecord): LocateOptions {
+/**
+ * Where the data is: the options, else (resuming) the files the run was trained on when they
+ * are still there (one file when its test set was cut from it: give --test-last or --validation again).
+ */
+function dataWhere(o: TrainOptions, training?: TrainingRecord): DataRequest {
   const typed = o.data !== undefined || o.train !== undefined || o.test !== undefined;
+  const split = { ...(o.testLast !== undefined ? { testLast: o.testLast } : {}), ...(o.validation !== undefined ? { validation: o.validation } : {}), ...(o.splitSeed !== undefined ? { splitSeed: o.splitSeed } : {}) };
   if (!typed && training?.trainFile !== undefined && training.testFile !== undefined && existsSync(training.trainFile) && existsSync(training.testFile)) {
-    return { train: training.trainFile, test: training.testFile };
+    const one = training.trainFile === training.testFile && (o.testLast !== undefined || o.validation !== undefined);
+    return { train: training.trainFile, ...(one ? {} : { test: training.testFile }), ...split };
   }
-  return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}) };
+  return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}), ...split };
+}
+
+/** The single neuron tells two classes apart: for k classes, say which model does. */
+function checkClasses(o: TrainOptions, d: LoadedData): void {
+  const k = d.train.classes.length;
+  if (o.arch !== undefined || o.layers !== undefined || k <= 2) return;
+  const which = o.model === 'mlp' ? `mlp is the course's network for 2 classes; for an MLP on these use --layers N,...,${k}` : `logistic is the notes' single neuron, for 2 classes; for softmax regression use --arch dense:${k},softmax`;
+  throw new ArgumentError('train', '--model', `the data has ${k} classes (${d.train.classes.slice(0, 10).join(', ')}${k > 10 ? ', ...' : ''}): ${which}`);
 }
 
 /** The notes' description of the data. */
@@ -114,6 +125,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const say = o.json ? () => undefined : (line: string) => void process.stdout.write(`${line}\n`);
   const data = await loadRunData(dataWhere(o, training));
   if (resume !== undefined) checkData(o.resume ?? '', resume.data, data);
+  else checkClasses(o, data);
   const features = data.train.x.shape.slice(1).reduce((p, q) => p * q, 1);
   if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);
@@ -151,7 +163,9 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     return signalExit(signal);
   }
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);
-  say(`test accuracy: ${pyFloat(r.testAccuracy ?? Number.NaN)} %`);
+  say(`${data.heldOut} accuracy: ${pyFloat(r.testAccuracy ?? Number.NaN)} %`);
+  const validation = data.validation !== undefined ? evaluateSet(r.model, data.validation, PIXELS, s.dtype) : undefined;
+  if (validation !== undefined) say(`validation accuracy: ${pyFloat(validation.accuracy)} %`);
   const d = r.diverged;
   if (target !== undefined) {
     await save(target, r, data);
@@ -168,6 +182,8 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     classes: r.classes,
     trainAccuracy: r.trainAccuracy,
     testAccuracy: r.testAccuracy,
+    heldOut: data.heldOut,
+    ...(validation !== undefined ? { validationAccuracy: validation.accuracy } : {}),
     train: r.train,
     test: r.test,
     trainingSeconds: r.seconds,
