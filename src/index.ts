@@ -4,6 +4,9 @@ export * from './core/dtype.js';
 export { broadcastShapes, formatShape, sizeOf, type Shape } from './core/shape.js';
 export { RandomState } from './core/rng.js';
 export * from './tensor/index.js';
+// Node entry: the system BLAS registers itself as the fastest kernel backend (see backend.ts).
+import './kernels/blas-node.js';
+export { backendInfo, backendStatuses, setBackend, BACKEND_NAMES, type BackendInfo, type BackendName, type BackendStatus } from './kernels/backend.js';
 export * from './autograd/index.js';
 export { graphToDot, graphToSvg } from './viz/graph.js';
 // The model: batch-first layers, the one Sequential, the layer registry, losses, initialisers.

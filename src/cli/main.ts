@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { EXIT } from './run.js';
+import { backendInfo } from '../kernels/backend.js';
+// The native BLAS backend registers itself (Node only; the page never imports this file).
+import '../kernels/blas-node.js';
+import { EXIT, reportError } from './run.js';
 
 // Each command's module is imported only when that command runs: some pull in heavy
 // libraries (sharp, the chart renderer, Graphviz), and `tsgrad train` should start fast.
@@ -12,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plot: async () => (await import('./plot.js')).plotCommand(),
   landscape: async () => (await import('./landscape.js')).landscapeCommand(),
   predict: async () => (await import('./predict.js')).predictCommand(),
+  info: async () => (await import('./info.js')).infoCommand(),
 };
 
 // A closed pipe (`tsgrad train | head`) ends output quietly instead of crashing.
@@ -36,6 +40,15 @@ for (const name of wanted) program.addCommand(await (COMMANDS[name] as () => Pro
 // Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.
 for (const cmd of [program, ...program.commands]) {
   cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`tsgrad: ${text}`) });
+}
+
+// A forced backend that cannot run is refused at start, in one line (`tsgrad info` reports it itself).
+if (process.env['TSGRAD_BACKEND'] !== undefined && named !== 'info') {
+  try {
+    backendInfo();
+  } catch (e) {
+    process.exit(reportError(e, process.argv.includes('--debug')));
+  }
 }
 
 try {

@@ -74,11 +74,12 @@ export function gemm(m: number, n: number, k: number, a: MatrixOperand, b: Matri
  * Σ x[xo + i·xs] · y[yo + i·ys] for i < n, in four interleaved partial sums (i mod 4), added
  * as (s0 + s1) + (s2 + s3): four independent chains keep the multiply-adds in flight where
  * one chain waits on each addition, so it runs faster than the one-accumulator loop, whose
- * result it matches to rounding (the same terms, summed in another order).
+ * result it matches to rounding (the same terms, summed in another order). `simd` false keeps
+ * long unit-stride float64 dots off the wasm kernel (the forced js backend); same bits either way.
  * @example dotStrided(3, x, 0, 1, y, 0, 1) // x·y
  */
-export function dotStrided(n: number, x: TypedArray, xo: number, xs: number, y: TypedArray, yo: number, ys: number): number {
-  if (xs === 1 && ys === 1 && x instanceof Float64Array && y instanceof Float64Array) return dotF64(n, x, xo, y, yo);
+export function dotStrided(n: number, x: TypedArray, xo: number, xs: number, y: TypedArray, yo: number, ys: number, simd = true): number {
+  if (xs === 1 && ys === 1 && x instanceof Float64Array && y instanceof Float64Array) return simd ? dotF64(n, x, xo, y, yo) : dotF64Plain(n, x, xo, y, yo);
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
