@@ -59,7 +59,7 @@ function wasmOf(s: Samples, backend: FastBackend): WasmPixels | null {
   return s.wasm;
 }
 
-/** G = X Xᵀ (m x m, row-major); exact integer sums for pixels. */
+/** G = X Xᵀ (m x m, row-major); exact integer sums for pixels. @example gramOf('train', samplesOf('train', x, 255), 'auto').length // 209 * 209 */
 export function gramOf(op: string, s: Samples, backend: FastBackend): Float64Array {
   const G = new Float64Array(s.m * s.m);
   if (wasmOf(s, backend)?.gram(G) === true) return G;
@@ -68,7 +68,7 @@ export function gramOf(op: string, s: Samples, backend: FastBackend): Float64Arr
   return G;
 }
 
-/** X w, one score per sample. */
+/** X w, one score per sample. @example scoresOf(s, w, 'auto') // Float64Array of s.m scores */
 export function scoresOf(s: Samples, w: FloatArray, backend: FastBackend): Float64Array {
   const out = new Float64Array(s.m);
   const px = wasmOf(s, backend);
@@ -77,7 +77,7 @@ export function scoresOf(s: Samples, w: FloatArray, backend: FastBackend): Float
   return out;
 }
 
-/** w += Xᵀ c. */
+/** w += Xᵀ c. @example addSpan(s, c, w, 'auto') // w now holds w0 + Σ c_j x_j */
 export function addSpan(s: Samples, c: Float64Array, w: Float64Array, backend: FastBackend): void {
   const px = wasmOf(s, backend);
   if (px !== null) px.addWeights(c, w);

@@ -60,7 +60,10 @@ export interface RunOptions {
   start?: readonly Tensor[];
 }
 
-/** A training run in slices (see ../train/control.ts): `advance`, `checkpoint`, `result`. */
+/**
+ * A training run in slices (see ../train/control.ts): `advance`, `checkpoint`, `result`.
+ * @example const run = new TrainingRun(await loadRunData({}), NEURON); run.advance(); run.result().trainAccuracy // 99.04306220095694
+ */
 export class TrainingRun {
   readonly settings: RunSettings;
   readonly model: Sequential;

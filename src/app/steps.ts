@@ -43,7 +43,7 @@ function neuron(model: Sequential): Dense | null {
   return d instanceof Dense && d.units === 1 && i === model.layers.length - 2 && model.head === 'sigmoid' ? d : null;
 }
 
-/** Why the span step cannot train this run, or null when it can. */
+/** Why the span step cannot train this run, or null when it can. @example spanRefusal(model, { ...TWO_LAYER, optimizer: 'adam' }, 209) // 'adam is not linear in the gradient, ...' */
 export function spanRefusal(model: Sequential, s: RunSettings, m: number): string | null {
   if (neuron(model) !== null && fullBatchGd(s) === null) return null;
   const i = firstDense(model);
@@ -64,7 +64,7 @@ function courseRefusal(model: Sequential, s: RunSettings): string | null {
   return typeof dense === 'string' ? dense : null;
 }
 
-/** The engine a run will train with (without building the step). */
+/** The engine a run will train with (without building the step). @example chooseEngine(model, { ...L_LAYER, engine: 'span', optimizer: 'adam' }, 209) // { engine: 'autodiff', note: 'adam is not linear ...' } */
 export function chooseEngine(model: Sequential, s: RunSettings, m: number): EngineChoice {
   if (s.engine === 'course') {
     const why = courseRefusal(model, s);

@@ -23,7 +23,7 @@ export async function loadModelFile(file: string): Promise<LoadedModel> {
   return readModelText(file, text);
 }
 
-/** Writes `text` atomically, as a ModelFileError naming the file when it cannot. */
+/** Writes `text` atomically, as a ModelFileError naming the file when it cannot. @example await writeModelText('cat.json', JSON.stringify(doc)) */
 export async function writeModelText(file: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(file, text);

@@ -73,12 +73,12 @@ export function restoreTensor(file: string, field: string, s: unknown): Tensor {
   return new Tensor(data, shape as number[], dtype);
 }
 
-/** Named tensors (parameters, a step's variables) as stored tensors. */
+/** Named tensors (parameters, a step's variables) as stored tensors. @example storeTensors({ W1, b1 }) // { W1: { shape, dtype, base64 }, b1: … } */
 export function storeTensors(t: Readonly<Record<string, Tensor>>): Record<string, StoredTensor> {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, storeTensor(v)]));
 }
 
-/** Stored named tensors back, each checked; `field` names the object in errors. */
+/** Stored named tensors back, each checked; `field` names the object in errors. @example restoreTensors('m.json', 'checkpoint.step', doc.checkpoint.step).W1 */
 export function restoreTensors(file: string, field: string, o: unknown): Record<string, Tensor> {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ModelFileError(file, field, 'expected an object of stored tensors');
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, restoreTensor(file, `${field}.${k}`, v)]));

@@ -60,7 +60,7 @@ export interface Module {
   parameters(): Parameter[];
 }
 
-/** Checks that a batch has the item shape a layer expects, naming the layer and both shapes. */
+/** Checks that a batch has the item shape a layer expects, naming the layer and both shapes. @example checkItemShape('Dense W1', x, [12288]) // ShapeError: Dense W1: expects inputs of shape (N, 12288), got (2, 3) */
 export function checkItemShape(op: string, x: Tensor, item: readonly number[]): void {
   if (x.ndim !== item.length + 1 || item.some((d, i) => x.shape[i + 1] !== d)) {
     throw new ShapeError(op, `expects inputs of shape (N, ${item.join(', ')}), got ${formatShape(x.shape)}`, [x.shape]);

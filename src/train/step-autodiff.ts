@@ -25,6 +25,7 @@ export function parameterSnapshot(params: readonly Parameter[]): Snapshot {
   return Object.fromEntries(params.map((p) => [p.name, p.value]));
 }
 
+/** Puts a snapshot's values back into the parameters it names. @example restoreParameters(net.parameters(), snap) */
 export function restoreParameters(params: readonly Parameter[], s: Snapshot): void {
   for (const p of params) {
     const v = s[p.name];

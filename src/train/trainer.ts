@@ -15,7 +15,6 @@
  * const t = new Trainer(step, optimizer, m, { epochs: 2500, record: { every: 100, last: true }, onRecord: print });
  * t.advance(); t.result();
  */
-import type { FloatDType } from '../core/dtype.js';
 import { ArgumentError } from '../core/errors.js';
 import { RandomState, type RandomStateSnapshot } from '../core/rng.js';
 import type { ForwardContext } from '../nn/module.js';
@@ -136,7 +135,7 @@ function checkSnapshot(field: string, want: Snapshot, got: Snapshot): void {
   }
 }
 
-/** Checks the loop's settings once, at the public boundary. */
+/** Checks the loop's settings once, at the public boundary. @example checkTrainerOptions('train', { epochs: 0 }) // ArgumentError: train: epochs: must be a positive integer, got 0 */
 export function checkTrainerOptions(op: string, o: TrainerOptions): void {
   if (!Number.isSafeInteger(o.epochs) || o.epochs <= 0) throw new ArgumentError(op, 'epochs', `must be a positive integer, got ${o.epochs}`);
   if (o.batchSize !== undefined && (!Number.isSafeInteger(o.batchSize) || o.batchSize <= 0)) throw new ArgumentError(op, 'batchSize', `must be a positive integer, got ${o.batchSize}`);
@@ -151,6 +150,9 @@ export function checkTrainerOptions(op: string, o: TrainerOptions): void {
  * A training run that advances in slices: `advance(pause)` trains until done, diverged, or
  * `pause()` turns true after an update; `state()` is exact, and a trainer made with it as
  * `resume` (on the same model, data and settings) continues bit for bit.
+ * @example
+ * const t = new Trainer(new AutodiffStep(net, x, labels, { loss: 'course', l2: 0 }), new Adam({ learningRate: 0.001 }), 209, { epochs: 10, batchSize: 64 });
+ * while (!t.advance(() => performance.now() > deadline)) await nextFrame();
  */
 export class Trainer {
   private readonly lr0: number;
@@ -304,6 +306,3 @@ export class Trainer {
     return { records: [...this.records], iterations: this.iteration, seconds: this.seconds, ...(this.divergence !== undefined ? { diverged: this.divergence } : {}) };
   }
 }
-
-/** A float dtype's rounding, for steps that keep float32 numbers in float64 arrays. */
-export const roundingOf = (dtype: FloatDType): ((x: number) => number) => (dtype === 'float32' ? Math.fround : (x: number) => x);

@@ -73,7 +73,7 @@ export class Dropout implements Module {
   }
 }
 
-/** (N, d1, d2, ...) → (N, d1·d2·...), row-major: numpy's `x.reshape(N, -1)`. */
+/** (N, d1, d2, ...) → (N, d1·d2·...), row-major: numpy's `x.reshape(N, -1)`. @example new Flatten().forward(images).shape // [209, 12288] */
 export class Flatten implements Module {
   config(): LayerConfig {
     return { kind: 'flatten' };
