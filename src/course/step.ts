@@ -15,7 +15,7 @@ import type { Snapshot, StepOutcome, StepStrategy } from '../train/trainer.js';
 import { computeCost, lModelBackward, lModelForward, updateParameters, type Gradients, type Parameters } from './deep.js';
 import { propagate, type LogisticGrads } from './neuron.js';
 
-/** The model's dense layers when the course's functions cover it, else why not. */
+/** The model's dense layers when the course's functions cover it, else why not. @example courseLayers(buildModel([12288], parseArch('dense:7,relu,dense:1,sigmoid'), init)).length // 2 */
 export function courseLayers(model: Sequential): Dense[] | string {
   const body = model.layers.filter((l) => !(l.config().kind === 'flatten'));
   const dense = body.filter((l): l is Dense => l instanceof Dense);
@@ -88,6 +88,7 @@ export class NeuronCourseStep implements StepStrategy {
 /**
  * The course's L-layer network: `lModelForward`, `computeCost`, `lModelBackward`,
  * `updateParameters`, on the model's dense layers.
+ * @example new Trainer(new DeepCourseStep(courseLayers(net) as Dense[], x, labels), new GradientDescent({ learningRate: 0.0075 }), 209, { epochs: 2500 })
  */
 export class DeepCourseStep implements StepStrategy {
   readonly engine = 'course';
