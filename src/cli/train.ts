@@ -61,7 +61,7 @@ function dataWhere(o: TrainOptions, training?: TrainingRecord): DataRequest {
 function checkClasses(o: TrainOptions, d: LoadedData): void {
   const k = d.train.classes.length;
   if (o.arch !== undefined || o.layers !== undefined || k <= 2) return;
-  const which = o.model === 'mlp' ? `mlp is the course's network for 2 classes; for an MLP on these use --layers N,...,${k}` : `logistic is the notes' single neuron, for 2 classes; for softmax regression use --arch dense:${k},softmax`;
+  const which = o.model === 'mlp' ? `mlp is the course's network for 2 classes; for an MLP on these use --layers ${d.train.x.size / (d.train.x.shape[0] ?? 1)},128,${k}` : `logistic is the notes' single neuron, for 2 classes; for softmax regression use --arch dense:${k},softmax`;
   throw new ArgumentError('train', '--model', `the data has ${k} classes (${d.train.classes.slice(0, 10).join(', ')}${k > 10 ? ', ...' : ''}): ${which}`);
 }
 
