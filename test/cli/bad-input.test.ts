@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import * as h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, DataError, ModelFileError, TsgradError } from '../../src/core/errors.js';
 import { loadLabelledImages } from '../../src/data/dataset.js';
@@ -16,7 +15,7 @@ import { TrainingRun } from '../../src/app/run.js';
 import { mlpLayers, TWO_LAYER } from '../../src/app/settings.js';
 import { loadModelFile } from '../../src/io/files.js';
 import { fromArray } from '../../src/tensor/index.js';
-import { CLASS_LIST, DATASETS, images, int64, removeTempDirs, ROOT, tempDir, TEST, writeH5 } from '../data/fixtures.js';
+import { CLASS_LIST, DATASETS, images, int64, removeTempDirs, ROOT, tempDir, TEST, writeBomb, writeH5 } from '../data/fixtures.js';
 
 const MAIN = join(ROOT, 'dist/cli/main.js');
 
@@ -149,17 +148,7 @@ describe('bad data files', () => {
 
   it('a dataset whose header claims more than 1 GiB (a decompression bomb): refused before HDF5 allocates it', async () => {
     // Chunked datasets resized to 200 million samples: a 17 KB file that would take 3.8 GB.
-    await h5wasm.ready;
-    const file = join(dir, 'bomb.h5');
-    const f = new h5wasm.File(file, 'w');
-    try {
-      const x = f.create_dataset({ name: 'train_set_x', data: new Uint8Array(12), shape: [1, 2, 2, 3], dtype: '<B', maxshape: [null, 2, 2, 3], chunks: [1, 2, 2, 3] });
-      const y = f.create_dataset({ name: 'train_set_y', data: new BigInt64Array(1), shape: [1], dtype: '<q', maxshape: [null], chunks: [1024] });
-      x.resize([200_000_000, 2, 2, 3]);
-      y.resize([200_000_000]);
-    } finally {
-      f.close();
-    }
+    const file = await writeBomb(join(dir, 'bomb.h5'));
     userError(trainWith(file), 'bomb.h5', 'train_set_y', '(200000000,) int64 is 1600000000 bytes, above the 1 GiB tsgrad reads into memory');
     expect(await rejection(loadLabelledImages(file))).toBeInstanceOf(DataError);
   });

@@ -12,18 +12,8 @@ import { l2Term, lossOfScores, oneHotRows } from '../../src/nn/loss.js';
 import { EVAL } from '../../src/nn/module.js';
 import { archText, buildModel, checkLayerConfig, parseArch } from '../../src/nn/registry.js';
 import { Sequential } from '../../src/nn/sequential.js';
+import { caught } from '../course/helpers.js';
 import { fromArray, mean, mul, randn, sum } from '../../src/tensor/index.js';
-
-function caught<E extends Error>(cls: new (...a: never[]) => E, run: () => unknown): E {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(cls);
-    expect((e as Error).message).not.toContain('\n');
-    return e as E;
-  }
-  throw new Error(`expected a ${cls.name}`);
-}
 
 describe('layers', () => {
   it('Dense computes X Wᵀ + b with the samples as rows and names its parameters', () => {
