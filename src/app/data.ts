@@ -14,7 +14,7 @@ import { stratifiedSplit, splitLast } from '../data/split.js';
 import { findStandardFolder } from '../data/standard-folder.js';
 import { loadDataFile, type LoadedFile } from '../data/standard-files.js';
 
-/** Where the data is, and how to hold part of it out. */
+/** Where the data is, and how to hold part of it out. @example const where: DataRequest = { data: 'mnist', testLast: 2000 }; */
 export interface DataRequest extends LocateOptions {
   /** Hold out the last N samples as the test set (data without one). */
   testLast?: number;
@@ -24,7 +24,7 @@ export interface DataRequest extends LocateOptions {
   splitSeed?: number;
 }
 
-/** The sets, as read and split. */
+/** The sets, as read and split. @example (await loadRunData({ data: 'mnist', validation: 0.2 })).heldOut // 'validation' */
 export interface LoadedData {
   train: Dataset;
   /** The set the run is tested on: the test set, or the validation set when the data has no test set. */

@@ -7,12 +7,12 @@
 import { DataError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** The side of a CIFAR image, its pixel bytes and a record's bytes. */
+/** The side of a CIFAR image, its pixel bytes and a record's bytes. @example bytes.length % CIFAR_RECORD === 0 // whole records */
 export const CIFAR_SIDE = 32;
 export const CIFAR_PIXELS = 3 * CIFAR_SIDE * CIFAR_SIDE;
 export const CIFAR_RECORD = 1 + CIFAR_PIXELS;
 
-/** CIFAR-10's class names in label order, used when no batches.meta.txt lies beside the batches. */
+/** CIFAR-10's class names in label order, used when no batches.meta.txt lies beside the batches. @example CIFAR10_CLASSES[3] // 'cat' */
 export const CIFAR10_CLASSES: readonly string[] = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 /**
@@ -26,7 +26,7 @@ export function looksLikeCifar(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** One batch: images (m, 32, 32, 3) uint8 and labels (m,). */
+/** One batch: images (m, 32, 32, 3) uint8 and labels (m,). @example const { x, labels } = parseCifarBatch(bytes, 'test_batch.bin'); */
 export interface CifarBatch {
   x: Tensor;
   labels: Uint8Array;

@@ -7,7 +7,7 @@
 import { DataError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** The magic numbers: 0x08 = uint8, then the rank. */
+/** The magic numbers: 0x08 = uint8, then the rank. @example idxKind(bytes) === 'images' // bytes start 00 00 08 03 */
 export const IDX3_UBYTE = 0x00000803;
 export const IDX1_UBYTE = 0x00000801;
 

@@ -7,7 +7,7 @@ import { RandomState } from '../core/rng.js';
 import { takeRows } from './batch.js';
 import type { Dataset } from './dataset.js';
 
-/** A set cut in two. */
+/** A set cut in two. @example const { train, heldOut } = splitLast(mnist, 2000); */
 export interface Split {
   train: Dataset;
   heldOut: Dataset;

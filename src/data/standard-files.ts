@@ -14,7 +14,7 @@ import { CIFAR10_CLASSES, CIFAR_PIXELS, CIFAR_RECORD, looksLikeCifar, parseCifar
 import { asDataset, loadLabelledImages, type Dataset } from './dataset.js';
 import { idxKind, parseIdxImages, parseIdxLabels } from './idx.js';
 
-/** What a data file's contents say it is. */
+/** What a data file's contents say it is. @example detectFormat(bytes) // 'idx-images' */
 export type DataFormat = 'hdf5' | 'idx-images' | 'idx-labels' | 'cifar';
 
 const GZIP = [0x1f, 0x8b];
@@ -90,7 +90,7 @@ export async function loadCifarBatches(files: readonly string[]): Promise<Datase
   return { file: first, x: new Tensor(pixels, [m, 32, 32, 3], 'uint8'), labels: new Tensor(labels, [m], 'float64'), classes };
 }
 
-/** A data file read as a Dataset; HDF5 files also name their pixels' dataset (`test_set_x`), for messages. */
+/** A data file read as a Dataset; HDF5 files also name their pixels' dataset, for messages. @example (await loadDataFile('test_catvnoncat.h5')).xField // 'test_set_x' */
 export interface LoadedFile extends Dataset {
   readonly xField?: string;
 }
@@ -100,7 +100,7 @@ async function hdf5File(file: string): Promise<LoadedFile> {
   return { ...asDataset(s), xField: `${s.name}_x` };
 }
 
-/** The labels file beside an idx3 images file: `images` → `labels`, `idx3` → `idx1`, with or without .gz. */
+/** The labels file beside an idx3 images file: `images` → `labels`, `idx3` → `idx1`, with or without .gz. @example labelsBeside('mnist/t10k-images-idx3-ubyte.gz') // 'mnist/t10k-labels-idx1-ubyte.gz' */
 export function labelsBeside(imagesFile: string): string | undefined {
   const name = basename(imagesFile).replace(/images/i, 'labels').replace(/idx3/i, 'idx1');
   const stem = name.replace(/\.gz$/i, '');

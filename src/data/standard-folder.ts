@@ -10,7 +10,7 @@ import { DataError } from '../core/errors.js';
 import type { Dataset } from './dataset.js';
 import { labelsBeside, loadCifarBatches, loadIdxPair } from './standard-files.js';
 
-/** The files of a standard set found in a folder: how to read its training set and, when it has one, its test set. */
+/** The files of a standard set found in a folder: how to read its training set and, when it has one, its test set. @example const d = await findStandardFolder('cifar-10-batches-bin')?.train(); */
 export interface StandardFolder {
   kind: 'mnist' | 'cifar';
   /** One line naming the files, for messages. */
