@@ -1,10 +1,12 @@
 /**
  * The notes' vectorisation demo on the JavaScript side: the dot product of two 100,000-element
  * float64 vectors (numpy's `np.random.seed(1); np.random.rand(n)` draws, via RandomState) as a
- * plain loop and as tsgrad's `dot`. Prints one JSON object with the median time of each.
+ * plain loop and as tsgrad's `dot` (on the library's backend, or TSGRAD_BACKEND's). Prints one JSON object with the median time of each.
  */
 import { performance } from 'node:perf_hooks';
 import { RandomState } from '../src/core/rng.js';
+import '../src/kernels/blas-node.js';
+import { backendInfo } from '../src/kernels/backend.js';
 import { dot, fromArray } from '../src/tensor/index.js';
 
 function option(name: string, fallback: number): number {
@@ -41,6 +43,7 @@ const a = fromArray(x1);
 const b = fromArray(x2);
 const out = {
   n,
+  backend: backendInfo().name,
   loop: median(() => loopDot(x1, x2)),
   tsgrad: median(() => dot(a, b).item()),
   maxRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -4,7 +4,10 @@
  * as numpy's `np.random.seed(s); np.random.rand(...)` (via RandomState) so that
  * bench/numpy_matmul.py multiplies the same matrices. Prints one JSON line per shape.
  *
- *   node out/bench/bench/matmul.js [--repeats 9] [--plain]
+ *   [TSGRAD_BACKEND=blas|wasm|js] node out/bench/bench/matmul.js [--repeats 9] [--plain]
+ *
+ * The kernel backend is the library's choice (the system BLAS registered as the Node entry
+ * points register it), or the one TSGRAD_BACKEND forces; each line names it.
  *
  * The plain reference runs once a shape; its time is printed for the large shapes (one call
  * of seconds' scale is a fair measure there) and, with --plain, for all.
@@ -14,6 +17,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { RandomState } from '../src/core/rng.js';
+import '../src/kernels/blas-node.js';
+import { backendInfo } from '../src/kernels/backend.js';
 import { gemm } from '../src/kernels/matmul.js';
 import { fromArray, matmul, transpose, type Tensor } from '../src/tensor/index.js';
 import { MATMUL_SHAPES } from './matmul-shapes.js';
@@ -50,8 +55,9 @@ for (const shape of MATMUL_SHAPES) {
   // Stored as numpy stores them; a transposed operand is a view of the stored matrix.
   const [ar, ac] = shape.aTransposed ? [shape.k, shape.m] : [shape.m, shape.k];
   const [br, bc] = shape.bTransposed ? [shape.n, shape.k] : [shape.k, shape.n];
-  const aStored = fromArray(rng.randArray(ar * ac), [ar, ac]);
-  const bStored = fromArray(rng.randArray(br * bc), [br, bc]);
+  const dtype = shape.dtype ?? 'float64';
+  const aStored = fromArray(rng.randArray(ar * ac), [ar, ac], dtype);
+  const bStored = fromArray(rng.randArray(br * bc), [br, bc], dtype);
   const a = shape.aTransposed ? transpose(aStored) : aStored;
   const b = shape.bTransposed ? transpose(bStored) : bStored;
   let y = matmul(a, b);
@@ -61,7 +67,7 @@ for (const shape of MATMUL_SHAPES) {
   // The plain reference, once (it takes seconds on the large shapes): the largest
   // difference from the fast path, relative to Σ|a||b| (all inputs are positive here, so
   // that is the result itself).
-  const plain = new Float64Array(shape.m * shape.n);
+  const plain = dtype === 'float32' ? new Float32Array(shape.m * shape.n) : new Float64Array(shape.m * shape.n);
   const t0 = performance.now();
   gemm(shape.m, shape.n, shape.k, operand(a), operand(b), plain);
   const plainSeconds = (performance.now() - t0) / 1000;
@@ -72,5 +78,5 @@ for (const shape of MATMUL_SHAPES) {
     sum += v;
     maxRel = Math.max(maxRel, Math.abs(v - (plain[i] as number)) / Math.abs(plain[i] as number));
   }
-  process.stdout.write(`${JSON.stringify({ name: shape.name, medianSeconds: seconds, plainSeconds: withPlain || shape.m * shape.n * shape.k >= SMALL ? plainSeconds : undefined, sum, maxRelToPlain: maxRel, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ name: shape.name, backend: backendInfo().name, medianSeconds: seconds, plainSeconds: withPlain || shape.m * shape.n * shape.k >= SMALL ? plainSeconds : undefined, sum, maxRelToPlain: maxRel, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
 }

@@ -3,7 +3,8 @@
     /usr/bin/python3 bench/numpy_matmul.py '<shapes as JSON>' [--repeats 9]
 
 Each operand is drawn as bench/matmul.ts draws it (np.random.RandomState(seed).rand, the
-stored matrix a then b; a transposed operand is the .T view of the stored matrix). Prints
+stored matrix a then b; a transposed operand is the .T view of the stored matrix; a float32
+shape rounds both to float32, so np.dot runs sgemm). Prints
 one JSON line per shape: the median seconds of np.dot, and the sum of the product.
 """
 import argparse
@@ -24,6 +25,8 @@ def main():
         rng = np.random.RandomState(s["seed"])
         a = rng.rand(k, m).T if s["aTransposed"] else rng.rand(m, k)
         b = rng.rand(n, k).T if s["bTransposed"] else rng.rand(k, n)
+        if s.get("dtype") == "float32":
+            a, b = a.astype(np.float32), b.astype(np.float32)
         # As bench/matmul.ts: small products get 1001 calls, after as many warm-up calls.
         repeats = args.repeats if m * n * k >= 1_000_000 else 1001
         for _ in range(repeats):

@@ -14,6 +14,8 @@
  *   L-layer [12288, 20, 7, 5, 1]), whole process against whole process: numpy running
  *   bench/numpy_dnn.py (the course's code of test/nn/fixtures/course_dnn.py) and the CLI's
  *   `train --model mlp --json` with its fast engine and, once, its plain one.
+ * - tsgrad's matmul, dot and plain-engine rows run once on each kernel backend this machine
+ *   has (`tsgrad info`: the system BLAS, when it loads, beside wasm), forced by TSGRAD_BACKEND.
  *
  * Every row is the median of `--runs` (default 5) runs, interleaved so that a busy machine
  * slows every implementation alike; "numpy ÷ this" divides numpy's median of the same run
@@ -169,6 +171,21 @@ interface Job {
 }
 
 const NODE = process.execPath;
+
+/** The fast kernel backends this machine runs (`tsgrad info --json`): blas where it loads, and wasm. */
+function kernelBackends(): string[] {
+  const r = spawnSync(NODE, [CLI, 'info', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  try {
+    const info = JSON.parse(r.stdout) as { backends: { name: string; available: boolean }[] };
+    const names = info.backends.filter((b) => b.available && b.name !== 'js').map((b) => b.name);
+    return names.length === 0 ? ['js'] : names;
+  } catch {
+    return ['wasm'];
+  }
+}
+const BACKENDS = kernelBackends();
+const withBackend = (backend: string): NodeJS.ProcessEnv => ({ ...process.env, TSGRAD_BACKEND: backend });
+
 const jobs: Job[] = [];
 for (const dtype of wanted('neuron') ? (['float64', 'float32'] as const) : []) {
   const peer = `numpy ${dtype}`;
@@ -192,7 +209,9 @@ for (const d of wanted('deep') ? DEEP : []) {
   if ('python' in PY) jobs.push({ group, name: peer, peer, cmd: PY.python, args: ['bench/numpy_dnn.py', '--model', d.model, '--data', DATA], env: NUMPY_ENV, slowFew: true, compare: 'deep' });
   const args = [CLI, 'train', '--model', 'mlp', '--json', ...d.cli, '--seed', '1', '--learning-rate', '0.0075', '--iterations', '2500', '--data', DATA];
   jobs.push({ group, name: `tsgrad ${d.model}: CLI --engine fast`, peer, cmd: NODE, args: [...args, '--engine', 'fast'], compare: 'deep' });
-  jobs.push({ group, name: `tsgrad ${d.model}: CLI --engine plain`, peer, cmd: NODE, args: [...args, '--engine', 'plain'], slowOnce: true, compare: 'deep' });
+  for (const backend of BACKENDS) {
+    jobs.push({ group, name: `tsgrad ${d.model}: CLI --engine plain [${backend}]`, peer, cmd: NODE, args: [...args, '--engine', 'plain'], env: withBackend(backend), slowOnce: true, compare: 'deep' });
+  }
 }
 
 /** The deep networks: printed costs against numpy's at every printed iteration (1e-8, the issue's bar), and accuracies. */
@@ -250,19 +269,22 @@ interface NpDotOutput {
 const dotRows: Row[] = [];
 if (wanted('dot')) {
   const group = 'dot, 100,000 float64 (median of 101 calls)';
-  const js: DotOutput[] = [];
+  const js = new Map<string, DotOutput[]>(BACKENDS.map((b) => [b, []]));
   const np: NpDotOutput[] = [];
   for (let run = 0; run < RUNS; run++) {
     if ('python' in PY) np.push(lastJson<NpDotOutput>(runOnce(PY.python, ['bench/numpy_logistic.py', '--dot'], NUMPY_ENV).stdout));
-    js.push(lastJson<DotOutput>(runOnce(NODE, ['out/bench/bench/dot.js']).stdout));
+    for (const backend of BACKENDS) js.get(backend)?.push(lastJson<DotOutput>(runOnce(NODE, ['out/bench/bench/dot.js'], withBackend(backend)).stdout));
   }
   const npValue = np[0]?.value;
   const match = (v: number) => (npValue === undefined ? '' : Math.abs(v - npValue) <= 1e-12 * Math.abs(npValue) ? '= np.dot (1e-12 rel)' : `≠ np.dot: ${v} vs ${npValue}`);
   if (np.length > 0) {
     dotRows.push({ group, name: 'np.dot', peer: 'np.dot', seconds: np.map((o) => o.medianSeconds), rss: np.map((o) => o.maxRssBytes), result: `${npValue}` });
   }
-  dotRows.push({ group, name: 'plain JS loop', peer: 'np.dot', seconds: js.map((o) => o.loop.medianSeconds), rss: js.map((o) => o.maxRssBytes), result: match(js[0]?.loop.value ?? Number.NaN) });
-  dotRows.push({ group, name: 'tsgrad dot', peer: 'np.dot', seconds: js.map((o) => o.tsgrad.medianSeconds), rss: js.map((o) => o.maxRssBytes), result: match(js[0]?.tsgrad.value ?? Number.NaN) });
+  const loops = [...js.values()].flat();
+  dotRows.push({ group, name: 'plain JS loop', peer: 'np.dot', seconds: loops.map((o) => o.loop.medianSeconds), rss: loops.map((o) => o.maxRssBytes), result: match(loops[0]?.loop.value ?? Number.NaN) });
+  for (const [backend, outs] of js) {
+    dotRows.push({ group, name: `tsgrad dot [${backend}]`, peer: 'np.dot', seconds: outs.map((o) => o.tsgrad.medianSeconds), rss: outs.map((o) => o.maxRssBytes), result: match(outs[0]?.tsgrad.value ?? Number.NaN) });
+  }
 }
 
 // ---------------------------------------------------------------- matmul
@@ -276,34 +298,39 @@ interface MatmulOutput {
 }
 const matmulRows: Row[] = [];
 if (wanted('matmul')) {
-  const group = 'matmul float64 (median of 9 calls; 1001 when small)';
+  const group = 'matmul (median of 9 calls; 1001 when small)';
   const shapesJson = JSON.stringify(MATMUL_SHAPES);
-  const js: MatmulOutput[][] = [];
+  const js = new Map<string, MatmulOutput[][]>(BACKENDS.map((b) => [b, []]));
   const np: MatmulOutput[][] = [];
   const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as MatmulOutput);
   for (let run = 0; run < RUNS; run++) {
     if ('python' in PY) np.push(lines(runOnce(PY.python, ['bench/numpy_matmul.py', shapesJson], NUMPY_ENV).stdout));
-    js.push(lines(runOnce(NODE, ['out/bench/bench/matmul.js']).stdout));
+    for (const backend of BACKENDS) js.get(backend)?.push(lines(runOnce(NODE, ['out/bench/bench/matmul.js'], withBackend(backend)).stdout));
   }
   MATMUL_SHAPES.forEach((shape, i) => {
-    const mine = js.map((r) => r[i]).filter((o): o is MatmulOutput => o !== undefined);
     const theirs = np.map((r) => r[i]).filter((o): o is MatmulOutput => o !== undefined);
     const peer = `np.dot ${shape.name}`;
     const npSum = theirs[0]?.sum;
     if (theirs.length > 0) {
       matmulRows.push({ group, name: peer, peer, seconds: theirs.map((o) => o.medianSeconds), rss: theirs.map((o) => o.maxRssBytes), result: `Σ ${npSum}` });
     }
-    const sum = mine[0]?.sum ?? Number.NaN;
-    const vsNumpy = npSum === undefined ? '' : Math.abs(sum - npSum) <= 1e-12 * Math.abs(npSum) ? 'Σ = np.dot (1e-12 rel)' : `Σ ≠ np.dot: ${sum} vs ${npSum}`;
-    const plain = Math.max(...mine.map((o) => o.maxRelToPlain ?? Number.NaN));
-    matmulRows.push({
-      group,
-      name: `tsgrad matmul ${shape.name}`,
-      peer,
-      seconds: mine.map((o) => o.medianSeconds),
-      rss: mine.map((o) => o.maxRssBytes),
-      result: `${vsNumpy}; max rel to plain gemm ${plain.toExponential(1)}`,
-    });
+    // float32 products are summed in float32 by sgemm (numpy's and tsgrad's BLAS backend).
+    const tol = shape.dtype === 'float32' ? 1e-5 : 1e-12;
+    let mine: MatmulOutput[] = [];
+    for (const [backend, runs] of js) {
+      mine = runs.map((r) => r[i]).filter((o): o is MatmulOutput => o !== undefined);
+      const sum = mine[0]?.sum ?? Number.NaN;
+      const vsNumpy = npSum === undefined ? '' : Math.abs(sum - npSum) <= tol * Math.abs(npSum) ? `Σ = np.dot (${tol} rel)` : `Σ ≠ np.dot: ${sum} vs ${npSum}`;
+      const plain = Math.max(...mine.map((o) => o.maxRelToPlain ?? Number.NaN));
+      matmulRows.push({
+        group,
+        name: `tsgrad matmul [${backend}] ${shape.name}`,
+        peer,
+        seconds: mine.map((o) => o.medianSeconds),
+        rss: mine.map((o) => o.maxRssBytes),
+        result: `${vsNumpy}; max rel to plain gemm ${plain.toExponential(1)}`,
+      });
+    }
     const plainSeconds = mine.map((o) => o.plainSeconds).filter((t): t is number => t !== undefined);
     if (plainSeconds.length > 0) {
       matmulRows.push({ group, name: `tsgrad plain gemm ${shape.name} (1 call)`, peer, seconds: plainSeconds, rss: [], result: 'the reference and fallback' });
