@@ -3,7 +3,7 @@
  * cblas_sgemm and cblas_ddot of OpenBLAS (Debian's libopenblas0-pthread), a CBLAS-carrying
  * libblas, or macOS's Accelerate. Node-only: importing this module registers the probe into
  * the browser-safe registry (./backend.ts) with TSGRAD_BACKEND; the library is loaded at the
- * first product. Only Node entry points (src/cli/main.ts, src/index.ts) import it.
+ * first product (TSGRAD_BLAS_LIBRARY names another file). Only Node entry points (src/cli/main.ts, src/index.ts) import it.
  *
  * Typed arrays are passed to C as pointers to their own memory (koffi copies nothing), so a
  * product costs about 0.2 µs more than the BLAS call itself; strided views go in place
@@ -110,7 +110,10 @@ export function probeBlas(): NativeProbe {
   } catch (e) {
     return { kernels: null, detail: `koffi did not load: ${firstLine(e)}` };
   }
-  const files = LIBRARIES[process.platform] ?? [];
+  // TSGRAD_BLAS_LIBRARY names one library to load instead (another CBLAS, e.g. MKL's), or a
+  // missing file to run without BLAS.
+  const chosen = process.env['TSGRAD_BLAS_LIBRARY'];
+  const files = chosen !== undefined && chosen !== '' ? [chosen] : (LIBRARIES[process.platform] ?? []);
   const failures: string[] = [];
   for (const file of files) {
     try {

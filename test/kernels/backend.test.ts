@@ -128,3 +128,25 @@ describe.each(AVAILABLE.filter((b) => b !== 'js'))('matmul on the %s backend aga
     expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * want);
   });
 });
+
+describe('layering', () => {
+  it('the registry and linalg import nothing Node-only (the page bundles them); only Node entry points import blas-node', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const src = (f: string) => readFileSync(new URL(`../../src/${f}`, import.meta.url), 'utf8');
+    for (const f of ['kernels/backend.ts', 'tensor/linalg.ts', 'kernels/matmul.ts', 'kernels/matmul-wasm.ts']) {
+      const imports = src(f).split('\n').filter((l) => /^import /.test(l));
+      expect(imports.length).toBeGreaterThan(0);
+      for (const l of imports) expect(l).not.toMatch(/'node:|blas-node|koffi/);
+    }
+    const importers: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(new URL(`../../src/${dir}`, import.meta.url), { withFileTypes: true })) {
+        const rel = dir === '' ? e.name : `${dir}/${e.name}`;
+        if (e.isDirectory()) walk(rel);
+        else if (rel.endsWith('.ts') && rel !== 'kernels/blas-node.ts' && /^import .*blas-node\.js/m.test(src(rel))) importers.push(rel);
+      }
+    };
+    walk('');
+    expect(importers.sort()).toEqual(['cli/main.ts', 'index.ts']);
+  });
+});
