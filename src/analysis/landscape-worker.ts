@@ -4,6 +4,9 @@
  * it is sent with the same `evaluateJob` as the main thread, so results are identical.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+// A worker is a Node entry point of its own: the same kernel backend as the main thread
+// (TSGRAD_BACKEND is inherited), so both compute the same bits.
+import '../kernels/blas-node.js';
 import { asDataset, loadLabelledImages } from '../data/dataset.js';
 import { loadModelFile } from '../io/files.js';
 import { Tensor } from '../tensor/index.js';
