@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { backendInfo, backendStatuses, type BackendInfo } from '../kernels/backend.js';
+import { backendInfo, backendStatuses, type BackendInfo, type BackendStatus } from '../kernels/backend.js';
 import { EXIT, runCommand } from './run.js';
 
 interface InfoOptions {
@@ -18,7 +18,7 @@ export interface InfoReport {
   readonly reason: string;
   readonly library: string | null;
   readonly TSGRAD_BACKEND: string | null;
-  readonly backends: BackendInfo['backends'];
+  readonly backends: readonly BackendStatus[];
 }
 
 // dist/cli/info.js and src/cli/info.ts are both two folders below package.json.
@@ -41,7 +41,7 @@ export function infoReport(): InfoReport {
   const base = { tsgrad: tsgradVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, TSGRAD_BACKEND: env ?? null };
   try {
     const b = backendInfo();
-    return { ...base, backend: b.name, reason: b.reason, library: b.library ?? null, backends: b.backends };
+    return { ...base, backend: b.name, reason: b.reason, library: b.library ?? null, backends: backendStatuses() };
   } catch (e) {
     return { ...base, backend: null, reason: e instanceof Error ? e.message : String(e), library: null, backends: backendStatuses() };
   }

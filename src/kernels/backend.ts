@@ -48,7 +48,6 @@ export interface BackendInfo {
   readonly requested: string | undefined;
   /** The native library, when the BLAS backend runs. */
   readonly library: string | undefined;
-  readonly backends: readonly BackendStatus[];
 }
 
 /** The choice linalg reads on every product: the name and, for blas, its kernels. */
@@ -70,9 +69,13 @@ function nativeProbe(): NativeProbe {
   return probed;
 }
 
-/** Each backend's availability; probes the native library once (it loads on first call). @example statuses().map((s) => s.name) // ['blas', 'wasm', 'js'] */
-export function backendStatuses(): readonly BackendStatus[] {
-  const native = nativeProbe();
+/**
+ * Each backend's availability; probes the native library once (it loads on the first call),
+ * unless `probe` is false.
+ * @example backendStatuses().map((s) => s.name) // ['blas', 'wasm', 'js']
+ */
+export function backendStatuses(probe = true): readonly BackendStatus[] {
+  const native = probe ? nativeProbe() : { kernels: null, detail: 'not loaded (another backend is forced)' };
   const wasm = matmulWasmAvailable();
   return [
     { name: 'blas', available: native.kernels !== null, detail: native.detail },
@@ -82,20 +85,20 @@ export function backendStatuses(): readonly BackendStatus[] {
 }
 
 function choose(): ActiveBackend & { info: BackendInfo } {
-  const backends = backendStatuses();
-  const native = nativeProbe().kernels;
-  const make = (name: BackendName, reason: string) => ({
-    name,
-    native: name === 'blas' ? native : null,
-    info: { name, reason, requested: requested?.value, library: name === 'blas' ? native?.library : undefined, backends },
-  });
+  const make = (name: BackendName, reason: string) => {
+    const native = name === 'blas' ? nativeProbe().kernels : null;
+    return { name, native, info: { name, reason, requested: requested?.value, library: native?.library } };
+  };
   if (requested !== undefined) {
     const { value, source } = requested;
+    // A forced wasm or js backend never loads the native library.
+    const backends = value === 'wasm' || value === 'js' ? backendStatuses(false) : backendStatuses();
     const status = backends.find((s) => s.name === value);
     if (status === undefined) throw new ArgumentError(source, value, `expected one of ${BACKEND_NAMES.join(', ')}`);
     if (!status.available) throw new ArgumentError(source, value, `not available: ${status.detail}`);
     return make(status.name, `forced by ${source}=${value}`);
   }
+  const backends = backendStatuses();
   const first = backends.find((s) => s.available) as BackendStatus;
   const skipped = backends.filter((s) => s.name !== first.name && BACKEND_NAMES.indexOf(s.name) < BACKEND_NAMES.indexOf(first.name));
   const why = skipped.map((s) => `${s.name}: ${s.detail}`).join('; ');
