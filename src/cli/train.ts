@@ -51,8 +51,10 @@ function dataWhere(o: TrainOptions, training?: TrainingRecord): DataRequest {
   const typed = o.data !== undefined || o.train !== undefined || o.test !== undefined;
   const split = { ...(o.testLast !== undefined ? { testLast: o.testLast } : {}), ...(o.validation !== undefined ? { validation: o.validation } : {}), ...(o.splitSeed !== undefined ? { splitSeed: o.splitSeed } : {}) };
   if (!typed && training?.trainFile !== undefined && training.testFile !== undefined && existsSync(training.trainFile) && existsSync(training.testFile)) {
-    const one = training.trainFile === training.testFile && (o.testLast !== undefined || o.validation !== undefined);
-    return { train: training.trainFile, ...(one ? {} : { test: training.testFile }), ...split };
+    if (training.trainFile !== training.testFile) return { train: training.trainFile, test: training.testFile, ...split };
+    // The held-out set was cut from the one file; the split is not in the model file, so it is asked for again.
+    if (o.testLast === undefined && o.validation === undefined) throw new ArgumentError('train', '--resume', `the run tested on part of ${training.trainFile}: give its --test-last N or --validation FRACTION again`);
+    return { train: training.trainFile, ...split };
   }
   return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}), ...split };
 }
