@@ -9,7 +9,7 @@ import { buildModel, parseArch } from '../../src/nn/registry.js';
 import type { Sequential } from '../../src/nn/sequential.js';
 import type { Optimizer } from '../../src/optim/index.js';
 import { Tensor } from '../../src/tensor/index.js';
-import { Trainer, type CostRecord, type StepStrategy, type TrainerOptions } from '../../src/train/trainer.js';
+import { Trainer, type CostRecord, type StepStrategy, type TrainerOptions, type TrainerState } from '../../src/train/trainer.js';
 import { prng } from '../kernels/layout.js';
 
 export const BACKENDS: FastBackend[] = ['wasm', 'js'];
@@ -53,4 +53,20 @@ export function trainWith(model: Sequential, step: StepStrategy, optimizer: Opti
   const r = t.result();
   const params = model.parameters();
   return { records: r.records, params: params.map((p) => Float64Array.from(p.value.values())), dtypes: params.map((p) => p.value.dtype) };
+}
+
+/**
+ * Trains with a fresh trainer made from the last one's state after every update (`make`
+ * builds one, from a state or fresh) and returns how many times it was remade, the trainer
+ * at the end having made the model's parameters current.
+ */
+export function resumedAfterEveryUpdate(make: (resume?: TrainerState) => Trainer): { trainer: Trainer; slices: number } {
+  let trainer = make();
+  let slices = 0;
+  while (!trainer.advance(() => true)) {
+    trainer = make(trainer.state());
+    slices++;
+  }
+  trainer.result();
+  return { trainer, slices };
 }

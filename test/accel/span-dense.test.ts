@@ -17,7 +17,7 @@ import { AutodiffStep, type LossSettings } from '../../src/train/step-autodiff.j
 import { Trainer, type TrainerOptions, type TrainerState } from '../../src/train/trainer.js';
 import { prng } from '../kernels/layout.js';
 import { courseData } from '../course/helpers.js';
-import { BACKENDS, images, trainWith, type ImageSet, type Ran } from './helpers.js';
+import { BACKENDS, images, resumedAfterEveryUpdate, trainWith, type ImageSet, type Ran } from './helpers.js';
 
 /** A case: the layers after the flatten, the loss, the optimiser and the loop's settings. */
 interface Case {
@@ -121,13 +121,7 @@ describe('DenseSpanStep', () => {
     const net = model(set, c.arch);
     const optimizer = c.optimizer();
     const make = (resume?: TrainerState): Trainer => new Trainer(new DenseSpanStep(net, 1, samplesOf('train', set.x, 255), set.labels, c.loss), optimizer, 10, c.opts, resume);
-    let t = make();
-    let slices = 0;
-    while (!t.advance(() => true)) {
-      t = make(t.state());
-      slices++;
-    }
-    t.result();
+    const { trainer: t, slices } = resumedAfterEveryUpdate(make);
     // 6 epochs of 4 batches (3 + 3 + 3 + 1 samples).
     expect(slices).toBe(23);
     expect(t.costs).toEqual(whole.records);

@@ -17,7 +17,7 @@ import { add, fromArray, type Tensor } from '../../src/tensor/index.js';
 import { Trainer, type TrainerOptions } from '../../src/train/trainer.js';
 import { prng } from '../kernels/layout.js';
 import { caught, courseData, REFERENCE_COSTS, relDiff } from '../course/helpers.js';
-import { BACKENDS, images, imagesArb, modelFor, trainWith, type ImageSet, type Ran } from './helpers.js';
+import { BACKENDS, images, imagesArb, modelFor, resumedAfterEveryUpdate, trainWith, type ImageSet, type Ran } from './helpers.js';
 
 const LR = 0.05;
 const OPTS: TrainerOptions = { epochs: 40, record: { every: 7, last: false } };
@@ -153,13 +153,7 @@ describe('NeuronSpanStep', () => {
     const net = modelFor(set, 'dense:1,sigmoid');
     const make = (resume?: ReturnType<Trainer['state']>): Trainer =>
       new Trainer(new NeuronSpanStep(denseOf(net), samplesOf('train', set.x, 255), set.labels, LR), new GradientDescent({ learningRate: LR }), 9, OPTS, resume);
-    let t = make();
-    let slices = 0;
-    while (!t.advance(() => true)) {
-      t = make(t.state());
-      slices++;
-    }
-    t.result();
+    const { trainer: t, slices } = resumedAfterEveryUpdate(make);
     expect(slices).toBe(39);
     expect(t.costs).toEqual(whole.records);
     expect(net.parameters().map((p) => Float64Array.from(p.value.values()))).toEqual(whole.params);

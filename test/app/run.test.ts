@@ -7,6 +7,7 @@ import { loadRunData, type LoadedData } from '../../src/app/data.js';
 import { TrainingRun } from '../../src/app/run.js';
 import { L_LAYER, mlpLayers, NEURON, TWO_LAYER, type RunSettings } from '../../src/app/settings.js';
 import { restoreCheckpoint, storeCheckpoint } from '../../src/io/checkpoint.js';
+import { maxRel, trainRun } from './helpers.js';
 import type { EngineName } from '../../src/train/trainer.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
@@ -29,16 +30,8 @@ beforeAll(async () => {
 
 const REFERENCE = '0.693147 0.584508 0.466949 0.376007 0.331463 0.303273 0.279880 0.260042 0.242941 0.228004 0.214820 0.203078 0.192544 0.183033 0.174399 0.166521 0.159305 0.152667 0.146542 0.140872';
 
-function train(s: RunSettings) {
-  const run = new TrainingRun(data, s);
-  run.advance();
-  return run.result();
-}
+const train = (s: RunSettings) => trainRun(data, s);
 
-const maxRel = (a: readonly number[], b: readonly number[]): number => {
-  expect(a.length).toBe(b.length);
-  return a.reduce((m, x, i) => Math.max(m, Math.abs(x - (b[i] as number)) / Math.abs(b[i] as number)), 0);
-};
 
 describe("the notes' single neuron on every step", () => {
   for (const engine of ['span', 'autodiff', 'course'] as const) {

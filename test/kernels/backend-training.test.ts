@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunData, type LoadedData } from '../../src/app/data.js';
-import { TrainingRun } from '../../src/app/run.js';
 import { L_LAYER, NEURON, TWO_LAYER, type RunSettings } from '../../src/app/settings.js';
 import { setBackend, type BackendName } from '../../src/kernels/backend.js';
+import { maxRel, trainRun } from '../app/helpers.js';
 import { probeBlas } from '../../src/kernels/blas-node.js';
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
@@ -24,15 +24,7 @@ afterAll(() => {
   setBackend(undefined);
 });
 
-function train(s: RunSettings) {
-  const run = new TrainingRun(data, s);
-  run.advance();
-  return run.result();
-}
-const maxRel = (a: readonly number[], b: readonly number[]): number => {
-  expect(a.length).toBe(b.length);
-  return a.reduce((m, x, i) => Math.max(m, Math.abs(x - (b[i] as number)) / Math.abs(b[i] as number)), 0);
-};
+const train = (s: RunSettings) => trainRun(data, s);
 
 describe.each(BACKENDS)('the reference figures on the %s backend', (backend) => {
   beforeAll(() => {
