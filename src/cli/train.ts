@@ -4,7 +4,8 @@
  * on SIGINT/SIGTERM with a checkpoint and resuming from one. Parsing and printing only: the
  * run is src/app's `TrainingRun`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadRunData, type DataRequest, type LoadedData } from '../app/data.js';
 import { TrainingRun, type RunCheckpoint, type RunResult } from '../app/run.js';
@@ -67,6 +68,18 @@ function checkClasses(o: TrainOptions, d: LoadedData): void {
   throw new ArgumentError('train', '--model', `the data has ${k} classes (${d.train.classes.slice(0, 10).join(', ')}${k > 10 ? ', ...' : ''}): ${which}`);
 }
 
+/** Whether two paths name the same file, through links and relative paths (a missing one by its path). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
 /** The notes' description of the data. */
 function describeData(d: LoadedData, say: (line: string) => void): void {
   const [mTrain = 0, ...image] = d.train.x.shape;
@@ -126,6 +139,13 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const target = o.save ?? o.resume;
   const say = o.json ? () => undefined : (line: string) => void process.stdout.write(`${line}\n`);
   const data = await loadRunData(dataWhere(o, training));
+  // Before any training: no output may be one of the inputs (a model saved over its training set).
+  for (const [flag, out] of [['--save', target], ['--plot', o.plot]] as const) {
+    if (out === undefined) continue;
+    const input = [data.train.file, data.test.file].find((f) => sameFile(f, out));
+    if (input !== undefined) throw new ArgumentError('train', flag, `${out} is the data file ${input}: choose another path, tsgrad never writes over its input`);
+  }
+  if (target !== undefined && o.plot !== undefined && sameFile(target, o.plot)) throw new ArgumentError('train', '--plot', `${o.plot} is the --save file: the plots need a folder of their own`);
   if (resume !== undefined) checkData(o.resume ?? '', resume.data, data);
   else checkClasses(o, data);
   const features = data.train.x.shape.slice(1).reduce((p, q) => p * q, 1);

@@ -18,8 +18,9 @@ const TMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
  * @example await writeFileAtomic('plots/cost.png', png);
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const base = path.basename(file);
+  const target = await writableTarget(file);
+  const dir = path.dirname(target);
+  const base = path.basename(target);
   const tmp = path.join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {
@@ -28,7 +29,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.rename(tmp, file);
+    await fs.rename(tmp, target);
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -36,6 +37,29 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw new DataError(file, undefined, `cannot write${code ? ` (${code})` : ''}: ${(e as Error).message.split('\n')[0] ?? ''}`);
   }
   await removeStaleTemporaries(dir, base);
+}
+
+/**
+ * Where writing `file` puts the bytes: through a symbolic link to the file it names (renaming
+ * over the link would replace the link), and only ever a regular file (renaming over a FIFO or
+ * a device such as /dev/null would replace it with a regular file).
+ */
+async function writableTarget(file: string): Promise<string> {
+  const resolved = path.resolve(file);
+  let target = resolved;
+  try {
+    if ((await fs.lstat(resolved)).isSymbolicLink()) {
+      // The file the link names, existing or not (a dangling link gets its target created).
+      target = await fs.realpath(resolved).catch(async () => path.resolve(path.dirname(resolved), await fs.readlink(resolved)));
+    }
+    const st = await fs.stat(target);
+    if (!st.isFile()) throw new DataError(file, undefined, `cannot write: it is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, FIFO or socket)'}, and tsgrad only replaces regular files`);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    // Missing (or a dangling link's target): written as a new file.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new DataError(file, undefined, `cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return target;
 }
 
 /** Removes `.NAME.PID.*.tmp` siblings of `NAME` whose writing process is gone (killed mid-write). */

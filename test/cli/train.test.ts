@@ -206,4 +206,17 @@ describe('tsgrad train', () => {
     expect(await readFile(model, 'utf8')).toBe('{"good": true}\n');
     expect(await readdir(dir)).toEqual(['keep.json']);
   });
+  it('never writes over its inputs: --save onto a data file, or --plot onto the --save file, is refused before training', async () => {
+    const dir = await tempDir();
+    await copyFile(TRAIN, join(dir, 'train_catvnoncat.h5'));
+    await copyFile(TEST, join(dir, 'test_catvnoncat.h5'));
+    const before = await readFile(join(dir, 'train_catvnoncat.h5'));
+    const r = tsgrad(['train', '--data', dir, '--save', join(dir, 'train_catvnoncat.h5')]);
+    expectUserError(r, '--save', 'train_catvnoncat.h5', 'never writes over its input');
+    expect(r.stdout).not.toContain('Cost after');
+    expect((await readFile(join(dir, 'train_catvnoncat.h5'))).equals(before)).toBe(true);
+    const model = join(dir, 'm.json');
+    expectUserError(tsgrad(['train', '--data', dir, '--iterations', '1', '--save', model, '--plot', model]), '--plot', 'the plots need a folder of their own');
+    expect((await readdir(dir)).sort()).toEqual(['test_catvnoncat.h5', 'train_catvnoncat.h5']);
+  });
 });
