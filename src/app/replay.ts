@@ -7,7 +7,7 @@
 import { tick } from '../analysis/landscape.js';
 import type { Checkpoint, Replay } from '../analysis/trajectory.js';
 import { ArgumentError } from '../core/errors.js';
-import type { EngineName } from '../train/trainer.js';
+import { isEngineName } from '../train/trainer.js';
 import { TrainingRun, type RunData } from './run.js';
 import type { RunSettings } from './settings.js';
 
@@ -20,8 +20,6 @@ export interface RecordedTraining {
   iterationsDone?: number | undefined;
 }
 
-const ENGINES: readonly string[] = ['span', 'autodiff', 'course'] satisfies EngineName[];
-const isEngine = (e: string | undefined): e is EngineName => e !== undefined && ENGINES.includes(e);
 
 /** Milliseconds of training between turns of the event loop (progress bars, the page's messages). */
 const SLICE_MS = 50;
@@ -34,7 +32,7 @@ const SLICE_MS = 50;
 export function trainingReplay(record: RecordedTraining, data: RunData): Replay {
   const recorded = record.settings;
   if (recorded === undefined) throw new ArgumentError('trajectory', 'model', 'the model records no training settings, so its training cannot be replayed for the trajectory');
-  const settings = isEngine(record.engine) ? { ...recorded, engine: record.engine } : recorded;
+  const settings = isEngineName(record.engine) ? { ...recorded, engine: record.engine } : recorded;
   const updates = record.iterationsDone ?? Infinity;
   return {
     steps: settings.epochs,

@@ -13,7 +13,7 @@ import type { OptimizerState } from '../optim/index.js';
 import type { Tensor } from '../tensor/index.js';
 import type { RunCheckpoint } from '../app/run.js';
 import type { RunSettings } from '../app/settings.js';
-import type { CostRecord, EngineName } from '../train/trainer.js';
+import { ENGINE_NAMES, isEngineName, type CostRecord } from '../train/trainer.js';
 import { restoreTensor, restoreTensors, storeTensor, storeTensors } from './tensor-codec.js';
 
 /**
@@ -76,7 +76,6 @@ export function storeCheckpoint(c: RunCheckpoint, data: Sets): Record<string, un
   };
 }
 
-const ENGINES: readonly EngineName[] = ['autodiff', 'span', 'course'];
 
 /**
  * Whether a value read from a file has the shape of a run's settings (the values themselves
@@ -105,7 +104,7 @@ export function restoreCheckpoint(file: string, c: Record<string, unknown>, reco
     throw new ModelFileError(file, 'checkpoint.settings.layers', e instanceof Error ? e.message : String(e));
   }
   const engine = c['engine'];
-  if (typeof engine !== 'string' || !(ENGINES as readonly string[]).includes(engine)) throw bad('engine', ENGINES.join(' or '));
+  if (!isEngineName(engine)) throw bad('engine', ENGINE_NAMES.join(' or '));
   for (const k of ['epoch', 'batch', 'iteration'] as const) if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) throw bad(k, 'an integer >= 0');
   if (typeof c['epochTotal'] !== 'number' || !Number.isFinite(c['epochTotal'])) throw bad('epochTotal', 'a finite number');
   const o = c['optimizer'] as Record<string, unknown> | undefined;
@@ -123,7 +122,7 @@ export function restoreCheckpoint(file: string, c: Record<string, unknown>, reco
   return {
     settings,
     trainer: {
-      engine: engine as EngineName,
+      engine,
       epoch: c['epoch'] as number,
       batch: c['batch'] as number,
       iteration: c['iteration'] as number,

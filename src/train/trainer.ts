@@ -23,6 +23,9 @@ import type { Tensor } from '../tensor/index.js';
 
 /** The step strategies by name: `--engine` takes these. */
 export type EngineName = 'autodiff' | 'span' | 'course';
+export const ENGINE_NAMES: readonly EngineName[] = ['autodiff', 'span', 'course'];
+/** Whether a name read from a file or an option is a step's. @example isEngineName('span') // true */
+export const isEngineName = (e: unknown): e is EngineName => typeof e === 'string' && (ENGINE_NAMES as readonly string[]).includes(e);
 
 /** A step's exact variables by name (parameters, or a reformulation's own), for roll-back and checkpoints. */
 export type Snapshot = Record<string, Tensor>;

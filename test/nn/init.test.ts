@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/rng.js';
+import { caught } from '../course/helpers.js';
 import { checkLayerSizes, initWeights, parseInitializer, type Initializer } from '../../src/nn/init.js';
 
-function argumentError(run: () => unknown): ArgumentError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ArgumentError);
-    expect((e as Error).message).not.toContain('\n');
-    return e as ArgumentError;
-  }
-  throw new Error('expected an ArgumentError');
-}
+const argumentError = (run: () => unknown): ArgumentError => caught(ArgumentError, run);
 
 describe('initialisers by name', () => {
   it('parses every name', () => {
