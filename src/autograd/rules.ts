@@ -11,8 +11,9 @@ import {
   astype,
   broadcastTo,
   div,
+  embed,
   equal,
-  fromArray,
+  fold2d,
   greater,
   greaterEqual,
   less,
@@ -23,8 +24,10 @@ import {
   pow,
   reshape,
   sub,
+  stridedView,
   sum,
   transpose,
+  unfold2d,
   where,
   zeros,
   type Primitive,
@@ -102,39 +105,16 @@ function extremumRule(symbol: string): OpDef<'max' | 'min'> {
 }
 
 /**
- * Gradient of a basic slice: dy put back at the positions the slice read, zeros elsewhere.
- * Per sliced axis that is dy times the transposed 0/1 selection matrix S (S[i, start + i·step]
- * = 1), a matmul, so the rule stays within tensor ops. Exact for finite dy; an infinite
- * entry turns its whole row of the result into NaN (0·∞).
+ * Gradient of a basic slice: dy put back at the positions the slice read, zeros elsewhere
+ * (`embed`, one pass over dy; indexed axes come back as size 1 first).
  */
 function sliceGrad(dy: Tensor, attrs: PrimitiveAttrs['slice']): Tensor {
   const { from, starts, steps, dropAxes } = attrs;
   const dtype = isFloat(dy.dtype) ? dy.dtype : 'float64';
   if (dy.size === 0) return zeros(from, dtype);
-  const nd = from.length;
-  // Put dropped (indexed) axes back as size 1.
-  const kept: number[] = [];
   let j = 0;
-  for (let ax = 0; ax < nd; ax++) kept.push(dropAxes.includes(ax) ? 1 : (dy.shape[j++] as number));
-  let g = reshape(dy, kept);
-  for (let ax = 0; ax < nd; ax++) {
-    const d = from[ax] as number;
-    const n = kept[ax] as number;
-    const start = starts[ax] as number;
-    const step = steps[ax] as number;
-    if (n === d && (d === 1 || (start === 0 && step === 1))) continue; // the whole axis, in order
-    const sel = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) sel[i * d + start + i * step] = 1;
-    const S = fromArray(sel, [n, d], dtype);
-    // Move axis `ax` last, contract it with S, move it back.
-    const perm = [...Array(nd).keys()].filter((a) => a !== ax).concat(ax);
-    const moved = transpose(g, perm);
-    const flat = reshape(matmul(reshape(moved, [-1, n]), S), [...moved.shape.slice(0, -1), d]);
-    const inv = new Array<number>(nd);
-    perm.forEach((p, i) => (inv[p] = i));
-    g = transpose(flat, inv);
-  }
-  return g;
+  const kept = from.map((_, ax) => (dropAxes.includes(ax) ? 1 : (dy.shape[j++] as number)));
+  return embed(reshape(astype(dy, dtype), kept), from, starts, steps, 0);
 }
 
 /** The derivative rules. Each one-line comment is the rule's formula. */
@@ -217,6 +197,12 @@ export const RULES: { readonly [P in Primitive]: OpDef<P> } = {
   slice: unary('[ ]', (c, dy) => sliceGrad(dy, c.attrs)),
   // d broadcastTo(x) = dy summed over the broadcast axes
   broadcastTo: unary('broadcast', (c, dy) => unbroadcast(dy, c.attrs.from)),
+  // d embed(x) = dy at the embedded positions (a strided slice of dy)
+  embed: unary('embed', (c, dy) => stridedView(dy, c.attrs.starts, c.attrs.steps, arg(c).shape)),
+  // d unfold(x) = fold(dy): each window's gradient added back where the window read
+  unfold: unary('unfold', (c, dy) => fold2d(dy, c.attrs.geometry, c.attrs.layout)),
+  // d fold(cols) = unfold(dy), padding zero
+  fold: unary('fold', (c, dy) => unfold2d(dy, c.attrs.geometry, c.attrs.layout, 0)),
   // d cast(x) = dy cast back to x's dtype
   cast: unary('cast', (c, dy) => (isFloat(arg(c).dtype) ? astype(dy, arg(c).dtype) : dy)),
 };

@@ -8,4 +8,5 @@ export * from './elementwise.js';
 export * from './reduce.js';
 export * from './linalg.js';
 export * from './shape-ops.js';
+export * from './window.js';
 export { setRecorder, type Primitive, type PrimitiveAttrs, type Recorder } from './record.js';

@@ -1,4 +1,5 @@
 import type { Shape } from '../core/shape.js';
+import type { WindowGeometry, WindowLayout } from '../kernels/window.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -32,6 +33,12 @@ export interface PrimitiveAttrs {
   /** Per-axis start and step of a basic slice (indexed axes removed afterwards by `dropAxes`). */
   slice: { readonly from: Shape; readonly starts: readonly number[]; readonly steps: readonly number[]; readonly dropAxes: readonly number[] };
   broadcastTo: { readonly from: Shape };
+  /** x written into a tensor of shape `into` filled with `fill`, at starts + i·steps per axis (padding; the slice's adjoint). */
+  embed: { readonly into: Shape; readonly starts: readonly number[]; readonly steps: readonly number[]; readonly fill: number };
+  /** Every sliding window of an (N, H, W, C) image as a row (im2col); `fill` where a window reaches into the padding. */
+  unfold: { readonly geometry: WindowGeometry; readonly layout: WindowLayout; readonly fill: number };
+  /** Windows added back onto the image they came from (col2im), the adjoint of `unfold`. */
+  fold: { readonly geometry: WindowGeometry; readonly layout: WindowLayout };
   cast: null;
 }
 export type Primitive = keyof PrimitiveAttrs;

@@ -33,11 +33,30 @@ import {
   tanh,
   transpose,
   where,
+  embed,
+  fold2d,
+  unfold2d,
+  windowGeometry,
+  type Padding,
+  type WindowGeometry,
   type Primitive,
   type SliceSpec,
   type Tensor,
 } from '../../src/tensor/index.js';
 import { awayFromZero, baseShape, broadcastable, distinct, opsIn, seedArb, uniform } from './helpers.js';
+
+/** Random images and a window over them that fits: kernel, stride and padding of every kind. */
+const windowArb: fc.Arbitrary<{ shape: number[]; g: WindowGeometry; layout: 'patch' | 'pool'; seed: number }> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 5 }), w: fc.integer({ min: 1, max: 5 }), c: fc.integer({ min: 1, max: 3 }),
+    kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 3 }),
+    padding: fc.constantFrom<Padding>('valid', 'same', 0, 1, 2), layout: fc.constantFrom<'patch' | 'pool'>('patch', 'pool'), seed: seedArb,
+  })
+  .filter(({ h, w, kh, kw, s, padding }) => {
+    const p = padding === 'same' ? 0 : padding === 'valid' ? 0 : padding;
+    return padding === 'same' || (h + 2 * p >= kh && w + 2 * p >= kw && s > 0);
+  })
+  .map(({ n, h, w, c, kh, kw, s, padding, layout, seed }) => ({ shape: [n, h, w, c], g: windowGeometry('test', [n, h, w, c], [kh, kw], [s, s], padding), layout, seed }));
 
 /** One random instance of an op: its differentiable inputs and the op applied to them. */
 interface Case {
@@ -136,6 +155,18 @@ const CASES: Record<Primitive, fc.Arbitrary<Case>> = {
     .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 })
     .chain((shape) => fc.tuple(fc.constant(shape), fc.tuple(...shape.map(sliceSpec)), fc.integer({ min: 0, max: shape.length }), seedArb))
     .map(([shape, specs, count, seed]) => ({ inputs: [uniform(shape, seed)], f: (x: Tensor) => slice(x, ...specs.slice(0, count)) })),
+  embed: fc
+    .array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 3 })
+    .chain((axes) => fc.tuple(fc.constant(axes), seedArb))
+    .map(([axes, seed]) => ({
+      inputs: [uniform(axes.map(([d]) => d), seed)],
+      f: (x: Tensor) => embed(x, axes.map(([d, start, step, after]) => start + (d - 1) * step + 1 + after), axes.map(([, start]) => start), axes.map(([, , step]) => step), 0.5),
+    })),
+  unfold: windowArb.map(({ shape, g, layout, seed }) => ({ inputs: [uniform(shape, seed)], f: (x: Tensor) => unfold2d(x, g, layout, 0) })),
+  fold: windowArb.map(({ g, layout, seed }) => ({
+    inputs: [uniform(layout === 'patch' ? [g.n, g.oh, g.ow, g.kh, g.kw, g.c] : [g.n, g.oh, g.ow, g.c, g.kh, g.kw], seed)],
+    f: (x: Tensor) => fold2d(x, g, layout),
+  })),
   broadcastTo: baseShape
     .chain((base) => fc.tuple(fc.constant(base), broadcastable(base), seedArb))
     .filter(([base, from]) => from.length !== base.length || from.some((d, i) => d !== base[i]))
