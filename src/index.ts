@@ -49,3 +49,4 @@ export * from './course/neuron.js';
 export { modelAutodiff, optimizeAutodiff, propagateAutodiff, logisticCost, checkLogisticGradients } from './course/neuron-autodiff.js';
 export * as course from './course/deep.js';
 export { randomMiniBatches } from './course/batches.js';
+export { zeroPad, convSingleStep, convForward, poolForward, convBackward, createMaskFromWindow, distributeValue, poolBackward, type ConvHparameters, type PoolHparameters, type PoolMode, type ConvCache, type PoolCache } from './course/conv.js';
