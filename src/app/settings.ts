@@ -9,7 +9,7 @@ import { formatShape } from '../core/shape.js';
 import type { Dataset } from '../data/dataset.js';
 import { parseInitializer } from '../nn/init.js';
 import type { BinaryLoss } from '../nn/loss.js';
-import { buildModel, type LayerConfig } from '../nn/registry.js';
+import { buildModel, parseArch, type LayerConfig } from '../nn/registry.js';
 import type { Sequential } from '../nn/sequential.js';
 import { checkDecay, checkLearningRate, createOptimizer, parseOptimizerName, type DecaySettings, type Optimizer, type OptimizerName } from '../optim/index.js';
 import { checkTrainerOptions, type EngineName } from '../train/trainer.js';
@@ -78,7 +78,38 @@ export const NEURON: RunSettings = { ...BASE, layers: mlpLayers([1]), init: 'zer
 export const TWO_LAYER: RunSettings = { ...BASE, layers: mlpLayers([7, 1]), init: 'scaled:0.01', learningRate: 0.0075, epochs: 2500, printLast: true };
 /** The course's L-layer model [n_x, 20, 7, 5, 1]: randn/√n, α = 0.0075, 2500 iterations. */
 export const L_LAYER: RunSettings = { ...BASE, layers: mlpLayers([20, 7, 5, 1]), init: 'course', learningRate: 0.0075, epochs: 2500, printLast: true };
-export const PRESETS = { neuron: NEURON, 'two-layer': TWO_LAYER, 'l-layer': L_LAYER } as const;
+/**
+ * The course's SIGNS network (6 hand signs, 64x64x3): CONV 4x4x8 SAME, ReLU, max-pool 8x8
+ * stride 8, CONV 2x2x16 SAME, ReLU, max-pool 4x4 stride 4, flatten, dense, softmax; Adam at
+ * 0.009, 100 epochs of mini-batches of 64, Glorot weights (the course's Xavier).
+ */
+export const SIGNS_CNN: RunSettings = {
+  ...BASE,
+  layers: parseArch('conv:8:4:same,relu,maxpool:8:8:same,conv:16:2:same,relu,maxpool:4:4:same,flatten,dense:6,softmax'),
+  init: 'glorot', optimizer: 'adam', learningRate: 0.009, epochs: 100, batchSize: 64, printEvery: 5, printLast: true,
+};
+/**
+ * A LeNet-5-style network for 28x28 digits: CONV 5x5x6 SAME, ReLU, max-pool 2, CONV 5x5x16,
+ * ReLU, max-pool 2, dense 120, 84, then the classes; Adam at 0.001, 8 epochs of mini-batches
+ * of 64, He weights.
+ */
+export const LENET5: RunSettings = {
+  ...BASE,
+  layers: parseArch('conv:6:5:same,relu,maxpool:2:2,conv:16:5:valid,relu,maxpool:2:2,flatten,dense:120,relu,dense:84,relu,dense:10,softmax'),
+  init: 'he', optimizer: 'adam', learningRate: 0.001, epochs: 8, batchSize: 64, printEvery: 1, printLast: true,
+};
+export const PRESETS = { neuron: NEURON, 'two-layer': TWO_LAYER, 'l-layer': L_LAYER, 'signs-cnn': SIGNS_CNN, lenet5: LENET5 } as const;
+
+/**
+ * A preset's layers with the output sized for k classes: the last dense layer gets k units
+ * (softmax; 1 unit and a sigmoid for a one-unit preset stays as it is).
+ * @example withClasses(LENET5, 6).layers.at(-2) // { kind: 'dense', units: 6 }
+ */
+export function withClasses(s: RunSettings, k: number): RunSettings {
+  const last = s.layers.map((l) => l.kind).lastIndexOf('dense');
+  if (last < 0 || s.layers[s.layers.length - 1]?.kind !== 'softmax') return s;
+  return { ...s, layers: s.layers.map((l, i) => (i === last ? { kind: 'dense', units: Math.max(2, k) } : l)) };
+}
 
 /** A run's settings checked against its data: the initial model and the optimiser. */
 export interface ResolvedRun {

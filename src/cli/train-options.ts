@@ -4,17 +4,20 @@
  * typed over it. Parsing only: src/app checks the settings against the data.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { ENGINES, L_LAYER, mlpLayers, NEURON, type EngineRequest, type RunSettings } from '../app/settings.js';
+import { ENGINES, L_LAYER, LENET5, mlpLayers, NEURON, SIGNS_CNN, type EngineRequest, type RunSettings } from '../app/settings.js';
 import { ArgumentError } from '../core/errors.js';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../nn/activations.js';
 import { parseInitializer } from '../nn/init.js';
-import { archText, LAYERS, parseArch } from '../nn/registry.js';
+import { archText, LAYERS, parseArch, type LayerKind } from '../nn/registry.js';
+
+// Layers that take the images as they are: an --arch starting with one gets no flatten first.
+const IMAGE_LAYERS: ReadonlySet<LayerKind> = new Set<LayerKind>(['flatten', 'conv', 'maxpool', 'avgpool', 'globalavgpool', 'batchnorm']);
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.js';
 import { oneOf, positiveInt, positiveNumber } from './run.js';
 
 /** The options as commander parses them. */
 export interface TrainOptions {
-  model?: 'logistic' | 'mlp';
+  model?: 'logistic' | 'mlp' | 'signs-cnn' | 'lenet5';
   arch?: string;
   layers?: number[];
   hidden?: HiddenActivation;
@@ -118,8 +121,8 @@ export function addDataOptions(cmd: Command): Command {
 /** Adds every training option to `cmd`. */
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name>', 'logistic (the notes\' single neuron, the default) or mlp (the course\'s L-layer network; --layers for others)', oneOf('--model', ['logistic', 'mlp'] as const))
-    .option('--arch <layers>', `any stack of layers, e.g. flatten,dense:7,relu,dense:1,sigmoid (a flatten is put first for images); layers: ${Object.keys(LAYERS).join(', ')}`, checked('--arch', parseArch))
+    .option('--model <name>', "logistic (the notes' single neuron, the default), mlp (the course's L-layer network; --layers for others), signs-cnn (the course's SIGNS convolutional network) or lenet5 (a LeNet-5-style network for digits); the CNNs' output has one unit per class of the data", oneOf('--model', ['logistic', 'mlp', 'signs-cnn', 'lenet5'] as const))
+    .option('--arch <layers>', `any stack of layers, e.g. dense:7,relu,dense:1,sigmoid (a flatten is put first when it starts with a dense layer) or conv:8:4:same,relu,maxpool:8:8:same,flatten,dense:6,softmax; layers: ${Object.values(LAYERS).map((l) => l.help.split(',')[0]).join('; ')}`, checked('--arch', parseArch))
     .option('--layers <sizes>', 'layer sizes from inputs to outputs, e.g. 12288,20,7,5,1 (relu between, sigmoid or softmax out)', layerList)
     .option('--hidden <name>', `with --layers: the hidden activation, ${HIDDEN_ACTIVATIONS.join(', ')} (default relu)`, oneOf('--hidden', HIDDEN_ACTIVATIONS))
     .option('--init <name>', 'weight initializer: zeros, scaled:K (randn·K), xavier, glorot, he, course (randn/√n); default zeros for the neuron, course otherwise', checked('--init', parseInitializer))
@@ -157,9 +160,12 @@ function base(o: TrainOptions): RunSettings {
   if (o.arch !== undefined) {
     if (o.layers !== undefined || o.model !== undefined) throw new ArgumentError('train', '--arch', 'give the layers either as --arch or as --model/--layers, not both');
     const layers = parseArch(o.arch);
-    return { ...L_LAYER, layers: layers[0]?.kind === 'flatten' ? layers : [{ kind: 'flatten' }, ...layers] };
+    // Dense layers take flat inputs: a flatten goes first unless the stack starts on the images.
+    return { ...L_LAYER, layers: IMAGE_LAYERS.has(layers[0]?.kind ?? 'flatten') ? layers : [{ kind: 'flatten' }, ...layers] };
   }
   if (o.layers !== undefined) return { ...L_LAYER, layers: mlpLayers(o.layers.slice(1), o.hidden ?? 'relu', o.dropout ?? 0) };
+  if (o.model === 'signs-cnn') return SIGNS_CNN;
+  if (o.model === 'lenet5') return LENET5;
   return o.model === 'mlp' ? { ...L_LAYER, layers: mlpLayers([20, 7, 5, 1], o.hidden ?? 'relu', o.dropout ?? 0) } : NEURON;
 }
 

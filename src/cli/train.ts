@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadRunData, type DataRequest, type LoadedData } from '../app/data.js';
 import { TrainingRun, type RunCheckpoint, type RunResult } from '../app/run.js';
-import type { RunSettings } from '../app/settings.js';
+import { withClasses, type RunSettings } from '../app/settings.js';
 import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { PIXELS } from '../data/preprocess.js';
 import { checkData, restoreCheckpoint, storeCheckpoint } from '../io/checkpoint.js';
@@ -63,7 +63,7 @@ function dataWhere(o: TrainOptions, training?: TrainingRecord): DataRequest {
 /** The single neuron tells two classes apart: for k classes, say which model does. */
 function checkClasses(o: TrainOptions, d: LoadedData): void {
   const k = d.train.classes.length;
-  if (o.arch !== undefined || o.layers !== undefined || k <= 2) return;
+  if (o.arch !== undefined || o.layers !== undefined || o.model === 'signs-cnn' || o.model === 'lenet5' || k <= 2) return;
   const which = o.model === 'mlp' ? `mlp is the course's network for 2 classes; for an MLP on these use --layers ${d.train.x.size / (d.train.x.shape[0] ?? 1)},128,${k}` : `logistic is the notes' single neuron, for 2 classes; for softmax regression use --arch dense:${k},softmax`;
   throw new ArgumentError('train', '--model', `the data has ${k} classes (${d.train.classes.slice(0, 10).join(', ')}${k > 10 ? ', ...' : ''}): ${which}`);
 }
@@ -135,7 +135,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     resume = restoreCheckpoint(o.resume, loaded.checkpoint, loaded.training.costs);
     training = loaded.training;
   }
-  const settings = resume?.settings ?? runSettings(o);
+  const options = resume?.settings ?? runSettings(o);
   const target = o.save ?? o.resume;
   const say = o.json ? () => undefined : (line: string) => void process.stdout.write(`${line}\n`);
   const data = await loadRunData(dataWhere(o, training));
@@ -148,6 +148,8 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (target !== undefined && o.plot !== undefined && sameFile(target, o.plot)) throw new ArgumentError('train', '--plot', `${o.plot} is the --save file: the plots need a folder of their own`);
   if (resume !== undefined) checkData(o.resume ?? '', resume.data, data);
   else checkClasses(o, data);
+  // The CNN presets' output takes the data's classes.
+  const settings = resume === undefined && (o.model === 'signs-cnn' || o.model === 'lenet5') ? withClasses(options, data.train.classes.length) : options;
   const features = data.train.x.shape.slice(1).reduce((p, q) => p * q, 1);
   if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);

@@ -68,6 +68,7 @@ export function modelDocument(r: ModelRecord): Record<string, unknown> {
   const params = r.model.parameters();
   const parameters: Record<string, StoredTensor> = {};
   for (const p of params) parameters[p.name] = storeTensor(p.value);
+  const buffers = r.model.buffers();
   const { costs, ...rest } = r.training;
   return {
     format: MODEL_FORMAT,
@@ -78,6 +79,7 @@ export function modelDocument(r: ModelRecord): Record<string, unknown> {
     preprocessing: { ...r.preprocessing },
     training: { ...rest, costs: costs.map((c) => ({ [c.unit]: c.index, cost: c.cost })) },
     parameters,
+    ...(buffers.length > 0 ? { buffers: Object.fromEntries(buffers.map((b) => [b.name, storeTensor(b.value)])) } : {}),
     ...(r.checkpoint !== undefined ? { checkpoint: r.checkpoint } : {}),
   };
 }
@@ -168,6 +170,16 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
       throw new ModelFileError(file, `parameters.${p.name}`, `shape (${t.shape.join(', ')}) ${t.dtype} does not fit the layers: expected (${want.join(', ')}) ${dtype}`);
     }
     p.value = t;
+  }
+  const wanted = net.buffers();
+  const storedBuffers = obj(doc['buffers']);
+  if (wanted.length > 0 && storedBuffers === undefined) throw new ModelFileError(file, 'buffers', 'expected an object of stored tensors (the batch-norm layers\' moving averages)');
+  for (const b of wanted) {
+    const t = restoreTensor(file, `buffers.${b.name}`, storedBuffers?.[b.name]);
+    if (t.shape.join() !== b.value.shape.join() || t.dtype !== dtype) {
+      throw new ModelFileError(file, `buffers.${b.name}`, `shape (${t.shape.join(', ')}) ${t.dtype} does not fit the layers: expected (${b.value.shape.join(', ')}) ${dtype}`);
+    }
+    b.value = t;
   }
   const classes = doc['classes'];
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string') || classes.length !== net.classes) {

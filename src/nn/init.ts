@@ -43,14 +43,24 @@ export function parseInitializer(name: string, op = 'initializer'): Initializer 
  * @example initWeights({ kind: 'course' }, 7, 20, new RandomState(1))
  */
 export function initWeights(init: Initializer, nOut: number, nIn: number, rng: RandomState): Tensor {
-  if (init.kind === 'zeros') return zeros([nOut, nIn]);
-  const r = fromArray(rng.randnArray(nOut * nIn), [nOut, nIn]);
+  return initKernel(init, [nOut, nIn], nIn, nOut, rng);
+}
+
+/**
+ * Weights of any shape, drawn in row-major order (`randn(*shape)`), scaled by the fan-in
+ * and fan-out: a convolution's (KH, KW, Cin, Cout) kernel has fan-in KH·KW·Cin and fan-out
+ * KH·KW·Cout, as Keras and PyTorch count them.
+ * @example initKernel({ kind: 'he' }, [4, 4, 3, 8], 48, 128, new RandomState(1))
+ */
+export function initKernel(init: Initializer, shape: readonly number[], fanIn: number, fanOut: number, rng: RandomState): Tensor {
+  if (init.kind === 'zeros') return zeros(shape);
+  const r = fromArray(rng.randnArray(shape.reduce((p, d) => p * d, 1)), shape);
   switch (init.kind) {
     case 'scaled': return mul(r, init.scale);
-    case 'xavier': return mul(r, Math.sqrt(1 / nIn));
-    case 'glorot': return mul(r, Math.sqrt(2 / (nIn + nOut)));
-    case 'he': return mul(r, Math.sqrt(2 / nIn));
-    case 'course': return div(r, Math.sqrt(nIn));
+    case 'xavier': return mul(r, Math.sqrt(1 / fanIn));
+    case 'glorot': return mul(r, Math.sqrt(2 / (fanIn + fanOut)));
+    case 'he': return mul(r, Math.sqrt(2 / fanIn));
+    case 'course': return div(r, Math.sqrt(fanIn));
   }
 }
 

@@ -40,6 +40,19 @@ export class Parameter {
   }
 }
 
+/**
+ * A named tensor a layer keeps but does not train (PyTorch's buffers): BatchNorm's running
+ * mean and variance. Saved in the model file beside the parameters; a training forward pass
+ * may replace `value`.
+ * @example const m = new ModuleBuffer('movingMean1', zeros([8]));
+ */
+export class ModuleBuffer {
+  constructor(
+    readonly name: string,
+    public value: Tensor,
+  ) {}
+}
+
 /** What a forward pass knows: training (dropout on) or not, and the generator masks come from. */
 export interface ForwardContext {
   readonly training: boolean;
@@ -58,6 +71,8 @@ export interface Module {
   outputShape(input: readonly number[]): number[];
   forward(x: Tensor, ctx: ForwardContext): Tensor;
   parameters(): Parameter[];
+  /** Tensors kept but not trained (none unless the layer says). */
+  buffers?(): ModuleBuffer[];
 }
 
 /** Checks that a batch has the item shape a layer expects, naming the layer and both shapes. @example checkItemShape('Dense W1', x, [12288]) // ShapeError: Dense W1: expects inputs of shape (N, 12288), got (2, 3) */

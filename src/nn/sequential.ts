@@ -7,7 +7,7 @@ import { noGrad } from '../autograd/index.js';
 import { ArgumentError } from '../core/errors.js';
 import { argmax, astype, greater, type Tensor } from '../tensor/index.js';
 import { Activation } from './layers/basic.js';
-import { checkItemShape, EVAL, type ForwardContext, type Module, type Parameter } from './module.js';
+import { checkItemShape, EVAL, type ForwardContext, type Module, type ModuleBuffer, type Parameter } from './module.js';
 import type { LayerConfig } from './registry.js';
 
 /** What the model's last layer makes of the scores. */
@@ -41,6 +41,11 @@ export class Sequential {
   /** Every parameter, layer by layer (W1, b1, W2, ...). */
   parameters(): Parameter[] {
     return this.layers.flatMap((l) => l.parameters());
+  }
+
+  /** Every buffer (tensors kept, not trained: BatchNorm's moving averages), layer by layer. */
+  buffers(): ModuleBuffer[] {
+    return this.layers.flatMap((l) => l.buffers?.() ?? []);
   }
 
   /** Classes the model tells apart: 2 for a sigmoid output, k for a softmax over k. */

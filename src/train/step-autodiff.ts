@@ -5,7 +5,7 @@
 import { backward } from '../autograd/index.js';
 import { takeRows } from '../data/batch.js';
 import { l2Term, lossOfScores, type BinaryLoss } from '../nn/loss.js';
-import type { ForwardContext, Parameter } from '../nn/module.js';
+import type { ForwardContext, ModuleBuffer, Parameter } from '../nn/module.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Optimizer } from '../optim/index.js';
 import { add, zeros, type Tensor } from '../tensor/index.js';
@@ -21,12 +21,12 @@ export interface LossSettings {
  * Snapshot and restore of a model's parameters by name (tensors are immutable: no copies).
  * @example const s = parameterSnapshot(net.parameters()); restoreParameters(net.parameters(), s);
  */
-export function parameterSnapshot(params: readonly Parameter[]): Snapshot {
+export function parameterSnapshot(params: readonly (Parameter | ModuleBuffer)[]): Snapshot {
   return Object.fromEntries(params.map((p) => [p.name, p.value]));
 }
 
-/** Puts a snapshot's values back into the parameters it names. @example restoreParameters(net.parameters(), snap) */
-export function restoreParameters(params: readonly Parameter[], s: Snapshot): void {
+/** Puts a snapshot's values back into the parameters (and buffers) it names. @example restoreParameters(net.parameters(), snap) */
+export function restoreParameters(params: readonly (Parameter | ModuleBuffer)[], s: Snapshot): void {
   for (const p of params) {
     const v = s[p.name];
     if (v !== undefined) p.value = v;
@@ -72,12 +72,13 @@ export class AutodiffStep implements StepStrategy {
     this.params.forEach((p, i) => (p.value = updated[i] as Tensor));
   }
 
+  // Buffers too: a rolled-back step must not keep the moving averages of the batch that diverged.
   snapshot(): Snapshot {
-    return parameterSnapshot(this.params);
+    return parameterSnapshot([...this.params, ...this.model.buffers()]);
   }
 
   restore(s: Snapshot): void {
-    restoreParameters(this.params, s);
+    restoreParameters([...this.params, ...this.model.buffers()], s);
   }
 
   sync(): void {}

@@ -63,7 +63,7 @@ describe('version-2 model files', () => {
     expect([wide.field, wide.message]).toEqual(['parameters.W1', 'm.json: parameters.W1: shape (4, 12) float64 does not fit the layers: expected (5, 12) float64']);
     const swish = read(edit((d) => (layers(d)[2] = { kind: 'swish' })));
     expect(swish.field).toBe('model.layers[2]');
-    expect(swish.message).toBe('m.json: model.layers[2]: expected a layer {kind: dense | relu | tanh | sigmoid | softmax | leaky-relu | dropout | flatten}, got {"kind":"swish"}');
+    expect(swish.message).toBe('m.json: model.layers[2]: expected a layer {kind: dense | conv | maxpool | avgpool | globalavgpool | batchnorm | relu | tanh | sigmoid | softmax | leaky-relu | dropout | flatten}, got {"kind":"swish"}');
     expect(read(edit((d) => delete d.parameters['b2'])).field).toBe('parameters.b2');
     expect(read(edit((d) => (layers(d)[6] = { kind: 'softmax' }))).message).toContain('a softmax output needs at least 2 units');
     expect(read(edit((d) => (d.classes = ['cat']))).message).toBe('m.json: classes: expected 2 class names, got ["cat"]');

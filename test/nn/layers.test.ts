@@ -81,7 +81,7 @@ describe('the model and the registry', () => {
   });
 
   it('refuses what is not a layer, naming it and what was expected', () => {
-    expect(caught(ArgumentError, () => parseArch('dense:7,conv')).message).toMatch(/unknown layer 'conv', expected one of dense, relu/);
+    expect(caught(ArgumentError, () => parseArch('dense:7,lstm')).message).toMatch(/unknown layer 'lstm', expected one of dense, conv/);
     expect(caught(ArgumentError, () => parseArch('dense:0')).message).toContain('positive integer');
     expect(caught(ArgumentError, () => parseArch('relu:3')).message).toContain('relu');
     expect(caught(ArgumentError, () => parseArch('dropout:1')).message).toContain('[0, 1)');
