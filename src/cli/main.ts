@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plot: async () => (await import('./plot.js')).plotCommand(),
   landscape: async () => (await import('./landscape.js')).landscapeCommand(),
   predict: async () => (await import('./predict.js')).predictCommand(),
+  saliency: async () => (await import('./saliency.js')).saliencyCommand(),
+  features: async () => (await import('./features.js')).featuresCommand(),
   info: async () => (await import('./info.js')).infoCommand(),
 };
 
