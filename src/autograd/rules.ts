@@ -14,6 +14,7 @@ import {
   embed,
   equal,
   fold2d,
+  gather,
   greater,
   greaterEqual,
   less,
@@ -23,6 +24,7 @@ import {
   neg,
   pow,
   reshape,
+  scatterAdd,
   sub,
   stridedView,
   sum,
@@ -203,6 +205,10 @@ export const RULES: { readonly [P in Primitive]: OpDef<P> } = {
   unfold: unary('unfold', (c, dy) => fold2d(dy, c.attrs.geometry, c.attrs.layout)),
   // d fold(cols) = unfold(dy), padding zero
   fold: unary('fold', (c, dy) => unfold2d(dy, c.attrs.geometry, c.attrs.layout, 0)),
+  // d gather(x, i) = scatterAdd(dy, i): each picked element gets the gradient of every pick
+  gather: unary('gather', (c, dy) => scatterAdd(dy, c.attrs.indices, arg(c).shape)),
+  // d scatterAdd(x, i) = gather(dy, i)
+  scatterAdd: unary('scatter', (c, dy) => gather(dy, c.attrs.indices, arg(c).shape)),
   // d cast(x) = dy cast back to x's dtype
   cast: unary('cast', (c, dy) => (isFloat(arg(c).dtype) ? astype(dy, arg(c).dtype) : dy)),
 };

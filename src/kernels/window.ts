@@ -36,45 +36,116 @@ export type WindowLayout = 'patch' | 'pool';
  * @example unfoldWindows(x, g, 'patch', 0, out)
  */
 export function unfoldWindows(x: TypedArray, g: WindowGeometry, layout: WindowLayout, fill: number, out: TypedArray): void {
+  if (layout === 'patch') unfoldPatches(x, g, fill, out);
+  else unfoldPools(x, g, fill, out);
+}
+
+/** The columns kx in [k0, k1) of a window starting at column `x0` that fall inside a row of `w` pixels. */
+function inside(x0: number, kw: number, w: number): [number, number] {
+  return [Math.max(0, -x0), Math.min(kw, w - x0)];
+}
+
+function unfoldPatches(x: TypedArray, g: WindowGeometry, fill: number, out: TypedArray): void {
+  const { n, h, w, c, kh, kw, sh, sw, top, left, oh, ow } = g;
+  const run = kw * c;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    const image = b * h * w * c;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * sw - left;
+        const [k0, k1] = inside(x0, kw, w);
+        for (let ky = 0; ky < kh; ky++, o += run) {
+          const iy = oy * sh - top + ky;
+          if (iy < 0 || iy >= h || k1 <= k0) {
+            out.fill(fill, o, o + run);
+            continue;
+          }
+          // One window row reads kw adjacent pixels: a contiguous run of the image.
+          if (k0 > 0) out.fill(fill, o, o + k0 * c);
+          const src = image + (iy * w + x0) * c;
+          for (let i = k0 * c; i < k1 * c; i++) out[o + i] = x[src + i] as number;
+          if (k1 < kw) out.fill(fill, o + k1 * c, o + run);
+        }
+      }
+    }
+  }
+}
+
+function unfoldPools(x: TypedArray, g: WindowGeometry, fill: number, out: TypedArray): void {
   const { n, h, w, c, kh, kw, sh, sw, top, left, oh, ow } = g;
   const win = kh * kw;
   let o = 0;
   for (let b = 0; b < n; b++) {
     const image = b * h * w * c;
     for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        if (layout === 'patch') {
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - top + ky;
-            for (let kx = 0; kx < kw; kx++, o += c) {
-              const ix = ox * sw - left + kx;
-              if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                out.fill(fill, o, o + c);
-                continue;
-              }
-              const src = image + (iy * w + ix) * c;
-              if (c === 1) out[o] = x[src] as number;
-              else for (let ch = 0; ch < c; ch++) out[o + ch] = x[src + ch] as number;
+      for (let ox = 0; ox < ow; ox++, o += c * win) {
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - top + ky;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - left + kx;
+            const at = o + ky * kw + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+              for (let ch = 0; ch < c; ch++) out[at + ch * win] = fill;
+              continue;
             }
+            const src = image + (iy * w + ix) * c;
+            for (let ch = 0; ch < c; ch++) out[at + ch * win] = x[src + ch] as number;
           }
-        } else {
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - top + ky;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - left + kx;
-              const at = o + ky * kw + kx;
-              if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                for (let ch = 0; ch < c; ch++) out[at + ch * win] = fill;
-                continue;
-              }
-              const src = image + (iy * w + ix) * c;
-              for (let ch = 0; ch < c; ch++) out[at + ch * win] = x[src + ch] as number;
-            }
-          }
-          o += c * win;
         }
       }
     }
+  }
+}
+
+/**
+ * For each window and channel, the flat index into x of its largest value (the first one on
+ * a tie, a NaN if there is one: numpy's max propagates NaN), in the order of a pooled
+ * output (N, OH, OW, C). Padding never wins.
+ * @example maxPoolIndices(x, g, idx) // idx[i] = where output i's value sits in x
+ */
+export function maxPoolIndices(x: TypedArray, g: WindowGeometry, idx: Int32Array): void {
+  const { n, h, w, c, kh, kw, sh, sw, top, left, oh, ow } = g;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    const image = b * h * w * c;
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = Math.max(0, oy * sh - top);
+      const y1 = Math.min(h, oy * sh - top + kh);
+      for (let ox = 0; ox < ow; ox++, o += c) {
+        const x0 = Math.max(0, ox * sw - left);
+        const x1 = Math.min(w, ox * sw - left + kw);
+        for (let ch = 0; ch < c; ch++) {
+          let best = image + (y0 * w + x0) * c + ch;
+          let m = x[best] as number;
+          for (let iy = y0; iy < y1 && m === m; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const at = image + (iy * w + ix) * c + ch;
+              const v = x[at] as number;
+              if (v > m || v !== v) {
+                m = v;
+                best = at;
+                if (v !== v) break;
+              }
+            }
+          }
+          idx[o + ch] = best;
+        }
+      }
+    }
+  }
+}
+
+/** out[i] = x[idx[i]]. @example gatherFlat(x, idx, out) */
+export function gatherFlat(x: TypedArray, idx: Int32Array, out: TypedArray): void {
+  for (let i = 0; i < idx.length; i++) out[i] = x[idx[i] as number] as number;
+}
+
+/** out[idx[i]] += y[i] (out holds zeros, or what to add to). @example scatterAddFlat(dy, idx, dx) */
+export function scatterAddFlat(y: TypedArray, idx: Int32Array, out: TypedArray): void {
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i] as number;
+    out[j] = (out[j] as number) + (y[i] as number);
   }
 }
 
@@ -87,27 +158,29 @@ export function unfoldWindows(x: TypedArray, g: WindowGeometry, layout: WindowLa
 export function foldWindows(cols: TypedArray, g: WindowGeometry, layout: WindowLayout, out: TypedArray): void {
   const { n, h, w, c, kh, kw, sh, sw, top, left, oh, ow } = g;
   const win = kh * kw;
+  const run = kw * c;
   let o = 0;
   for (let b = 0; b < n; b++) {
     const image = b * h * w * c;
     for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
+      for (let ox = 0; ox < ow; ox++, o += c * win) {
+        const x0 = ox * sw - left;
+        const [k0, k1] = inside(x0, kw, w);
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh - top + ky;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - left + kx;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-            const dst = image + (iy * w + ix) * c;
-            if (layout === 'patch') {
-              const at = o + (ky * kw + kx) * c;
-              for (let ch = 0; ch < c; ch++) out[dst + ch] = (out[dst + ch] as number) + (cols[at + ch] as number);
-            } else {
+          if (iy < 0 || iy >= h) continue;
+          const dst = image + (iy * w + x0) * c;
+          if (layout === 'patch') {
+            const at = o + ky * run;
+            for (let i = k0 * c; i < k1 * c; i++) out[dst + i] = (out[dst + i] as number) + (cols[at + i] as number);
+          } else {
+            for (let kx = k0; kx < k1; kx++) {
               const at = o + ky * kw + kx;
-              for (let ch = 0; ch < c; ch++) out[dst + ch] = (out[dst + ch] as number) + (cols[at + ch * win] as number);
+              const d = dst + kx * c;
+              for (let ch = 0; ch < c; ch++) out[d + ch] = (out[d + ch] as number) + (cols[at + ch * win] as number);
             }
           }
         }
-        o += c * win;
       }
     }
   }

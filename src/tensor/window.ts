@@ -7,7 +7,7 @@
 import { allocate, type DType } from '../core/dtype.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, sizeOf, type Shape } from '../core/shape.js';
-import { embedStrided, foldWindows, unfoldWindows, type WindowGeometry, type WindowLayout } from '../kernels/window.js';
+import { embedStrided, foldWindows, gatherFlat, maxPoolIndices, scatterAddFlat, unfoldWindows, type WindowGeometry, type WindowLayout } from '../kernels/window.js';
 import { record } from './record.js';
 import { Tensor } from './tensor.js';
 
@@ -131,4 +131,45 @@ export function fold2d(cols: Tensor, geometry: WindowGeometry, layout: WindowLay
   const data = allocate(dtype, g.n * g.h * g.w * g.c);
   foldWindows(cols.values(), g, layout, data);
   return record('fold', [cols], new Tensor(data, [g.n, g.h, g.w, g.c], dtype), { geometry: g, layout });
+}
+
+/**
+ * The elements of `x` at flat (row-major) positions `indices`, as a tensor of shape `shape`.
+ * @example gather(fromArray([5, 6, 7]), Int32Array.of(2, 0), [2]) // [7, 5]
+ */
+export function gather(x: Tensor, indices: Int32Array, shape: Shape): Tensor {
+  if (sizeOf(shape) !== indices.length) throw new ShapeError('gather', `${indices.length} indices cannot fill shape ${formatShape(shape)}`, [shape]);
+  const n = x.size;
+  for (const i of indices) if (!(i >= 0 && i < n)) throw new ArgumentError('gather', 'indices', `index ${i} is out of bounds for ${n} elements`);
+  const out = allocate(x.dtype, indices.length);
+  gatherFlat(x.values(), indices, out);
+  return record('gather', [x], new Tensor(out, shape, x.dtype), { indices, shape });
+}
+
+/**
+ * Zeros of shape `into` with x's elements added at flat positions `indices` (repeats add up):
+ * the adjoint of `gather`.
+ * @example scatterAdd(fromArray([1, 2]), Int32Array.of(0, 0), [3]) // [3, 0, 0]
+ */
+export function scatterAdd(x: Tensor, indices: Int32Array, into: Shape): Tensor {
+  if (x.size !== indices.length) throw new ShapeError('scatterAdd', `${indices.length} indices for ${x.size} values`, [x.shape]);
+  const n = sizeOf(into);
+  for (const i of indices) if (!(i >= 0 && i < n)) throw new ArgumentError('scatterAdd', 'indices', `index ${i} is out of bounds for shape ${formatShape(into)}`);
+  const out = allocate(x.dtype, n);
+  scatterAddFlat(x.values(), indices, out);
+  return record('scatterAdd', [x], new Tensor(out, into, x.dtype), { indices, into });
+}
+
+/**
+ * Max pooling by index: each window's largest value (first on a tie, NaN if any) as
+ * `gather` of x, so the gradient goes to that one element (PyTorch's and TensorFlow's rule).
+ * @example maxPoolGather(x, windowGeometry('pool', x.shape, [2, 2], [2, 2], 'valid'))
+ */
+export function maxPoolGather(x: Tensor, geometry: WindowGeometry): Tensor {
+  const g = geometry;
+  const idx = new Int32Array(g.n * g.oh * g.ow * g.c);
+  maxPoolIndices(x.values(), g, idx);
+  const out = allocate(x.dtype, idx.length);
+  gatherFlat(x.values(), idx, out);
+  return record('gather', [x], new Tensor(out, [g.n, g.oh, g.ow, g.c], x.dtype), { indices: idx, shape: [g.n, g.oh, g.ow, g.c] });
 }

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backward, gradCheck, noGrad, RULES, unbroadcast, variable } from '../../src/autograd/index.js';
+import { RandomState } from '../../src/core/rng.js';
 import type { Shape } from '../../src/core/shape.js';
 import {
   abs,
@@ -35,6 +36,8 @@ import {
   where,
   embed,
   fold2d,
+  gather,
+  scatterAdd,
   unfold2d,
   windowGeometry,
   type Padding,
@@ -167,6 +170,20 @@ const CASES: Record<Primitive, fc.Arbitrary<Case>> = {
     inputs: [uniform(layout === 'patch' ? [g.n, g.oh, g.ow, g.kh, g.kw, g.c] : [g.n, g.oh, g.ow, g.c, g.kh, g.kw], seed)],
     f: (x: Tensor) => fold2d(x, g, layout),
   })),
+  gather: fc
+    .tuple(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 6 }), seedArb)
+    .map(([shape, count, seed]) => {
+      const n = shape.reduce((p, d) => p * d, 1);
+      const idx = Int32Array.from(new RandomState(seed).randArray(count), (u) => Math.floor(u * n));
+      return { inputs: [uniform(shape, seed)], f: (x: Tensor) => gather(x, idx, [count]) };
+    }),
+  scatterAdd: fc
+    .tuple(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 6 }), seedArb)
+    .map(([into, count, seed]) => {
+      const n = into.reduce((p, d) => p * d, 1);
+      const idx = Int32Array.from(new RandomState(seed).randArray(count), (u) => Math.floor(u * n));
+      return { inputs: [uniform([count], seed)], f: (x: Tensor) => scatterAdd(x, idx, into) };
+    }),
   broadcastTo: baseShape
     .chain((base) => fc.tuple(fc.constant(base), broadcastable(base), seedArb))
     .filter(([base, from]) => from.length !== base.length || from.some((d, i) => d !== base[i]))

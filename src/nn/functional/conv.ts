@@ -9,7 +9,7 @@
  */
 import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
-import { add, astype, div, fromArray, matmul, max, mean, reshape, sum, unfold2d, windowGeometry, type Padding, type Tensor, type WindowGeometry } from '../../tensor/index.js';
+import { add, astype, div, fromArray, matmul, maxPoolGather, mean, reshape, sum, unfold2d, windowGeometry, type Padding, type Tensor, type WindowGeometry } from '../../tensor/index.js';
 import { isFloat } from '../../core/dtype.js';
 
 export type { Padding } from '../../tensor/index.js';
@@ -68,13 +68,13 @@ function windows(x: Tensor, g: WindowGeometry, fill: number): Tensor {
 
 /**
  * The largest value in each window, channel by channel (Keras's `MaxPooling2D`; `same`
- * padding never wins a max: it reads as -∞). The gradient goes to the window's maximum
- * (shared equally among ties).
+ * padding never wins a max). The gradient goes to the window's maximum, the first one on a
+ * tie, as in PyTorch and TensorFlow (the course's mask gives every tied maximum all of it).
  * @example maxPool2d(A, { size: 8, stride: 8, padding: 'same' }).shape // [N, 8, 8, C]
  */
 export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   const g = poolGeometry(x, opts, opts.name ?? 'maxPool2d');
-  return max(windows(x, g, Number.NEGATIVE_INFINITY), { axis: 4 });
+  return maxPoolGather(floatOf(x), g);
 }
 
 /**
