@@ -1,6 +1,6 @@
 // Feature maps and filters: every layer's output for one image, the (H, W, C) outputs split
 // into maps, and the first layer's filters from a 4-D kernel or from dense rows shaped like
-// the image. Generic over Sequential: a 1x1-convolution test layer stands in for Conv2D.
+// the image. Generic over Sequential: a 1x1-convolution test layer and Conv2D alike.
 import { describe, expect, it } from 'vitest';
 import { channelMaps, firstLayerFilters, isMapStack, layerOutputs } from '../../src/analysis/feature-maps.js';
 import { firstLayerImages } from '../../src/analysis/plot-data.js';
@@ -62,6 +62,22 @@ describe('firstLayerFilters', () => {
     expect(f?.filters.map((k) => k.shape)).toEqual([[1, 1, 3], [1, 1, 3], [1, 1, 3], [1, 1, 3]]);
     const W = (model.layers[0] as PixelMix).W.value.values();
     f?.filters.forEach((k, o) => expect(Array.from(k.values())).toEqual([0, 1, 2].map((c) => W[c * 4 + o])));
+  });
+
+  it('a CNN: the Conv2D kernels W1 (3, 3, 3, 4) as 4 filters; every layer’s output, conv to softmax', () => {
+    const cnn = buildModel([8, 8, 3], parseArch('conv:4:3:same,relu,maxpool:2:2,flatten,dense:2,softmax'), { init: he, seed: 1 });
+    const f = firstLayerFilters(cnn);
+    expect([f?.source, f?.parameter, f?.filters.length]).toEqual(['conv', 'W1', 4]);
+    const W = cnn.parameters()[0]?.value;
+    expect(W?.shape).toEqual([3, 3, 3, 4]);
+    const w = W?.values() ?? new Float64Array(0);
+    f?.filters.forEach((k, o) => {
+      expect(k.shape).toEqual([3, 3, 3]);
+      expect(Array.from(k.values())).toEqual(Array.from({ length: 27 }, (_, j) => w[j * 4 + o]));
+    });
+    const outs = layerOutputs(cnn, rand([1, 8, 8, 3], 2));
+    expect(outs.map((o) => [o.kind, o.shape])).toEqual([['conv', [8, 8, 4]], ['relu', [8, 8, 4]], ['maxpool', [4, 4, 4]], ['flatten', [64]], ['dense', [2]], ['softmax', [2]]]);
+    expect(outs.filter(isMapStack).length).toBe(3);
   });
 
   it('a first dense layer on images gives its rows as images, the training plots’ weight pictures', () => {

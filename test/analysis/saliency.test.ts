@@ -1,6 +1,6 @@
 // Saliency maps (Simonyan et al. 2013): the autodiff gradient of the class score, checked
 // exactly on the single neuron (dz/dx is W itself) and against central finite differences on
-// deep networks, a softmax and a sigmoid head, and a model whose layers keep images as
+// deep networks, a softmax and a sigmoid head, CNNs, and a test layer that keeps images as
 // images; the class rule for sigmoid heads; the model left as it was; the refusals.
 import { describe, expect, it } from 'vitest';
 import { classScore, saliency } from '../../src/analysis/saliency.js';
@@ -167,6 +167,13 @@ describe('saliency of deep networks: the map equals the channel-max of |finite d
   it('layers that keep images as images (1x1 convolutions), then flatten and a softmax', () => {
     const model = new Sequential([new PixelMix(3, 4, 1, 1), new Activation('tanh'), new PixelMix(4, 2, 2, 2), new Activation('tanh'), new Flatten(), new Dense(rand([3, 4 * 4 * 2], 3).sub(0.5), fromArray([0.1, -0.2, 0.05]), 3), new Activation('softmax')], [4, 4, 3]);
     expectMatchesFiniteDifferences(model, rand([2, 4, 4, 3], 14), 3);
+  });
+
+  it('convolutional networks: conv, tanh, average pooling; conv, relu, max pooling (away from kinks and ties)', () => {
+    const smooth = buildModel([6, 6, 3], parseArch('conv:4:3:same,tanh,avgpool:2:2,flatten,dense:3,softmax'), { init: he, seed: 1 });
+    expectMatchesFiniteDifferences(smooth, rand([2, 6, 6, 3], 18), 3);
+    const cnn = buildModel([6, 6, 3], parseArch('conv:4:3:same,relu,maxpool:2:2,flatten,dense:2,softmax'), { init: he, seed: 1 });
+    expectMatchesFiniteDifferences(cnn, rand([2, 6, 6, 3], 19), 3);
   });
 
   it('each image’s map is its own: the same alone as in a batch', () => {

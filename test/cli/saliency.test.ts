@@ -137,6 +137,36 @@ describe('tsgrad features', () => {
     await expectPng(join(out, 'filters.png'), { width: 130, height: 130 });
   });
 
+  it('a CNN: filters.png (4 kernels 3x3x3), a grid of 4 maps for conv, relu and maxpool; saliency too', async () => {
+    const { dir, data } = await savedModel();
+    const cnn = buildModel([64, 64, 3], parseArch('conv:4:3:same,relu,maxpool:2:2,flatten,dense:2,softmax'), { init: parseInitializer('he'), seed: 1 });
+    const file = join(dir, 'cnn.json');
+    await saveModelFile(file, { model: cnn, classes: ['non-cat', 'cat'], preprocessing: PIXELS, training: { costs: [] } });
+    const image = await exportTestImage(data.test.x, 2, dir);
+    const out = join(dir, 'cnn-features');
+    const r = await runInProcess(featuresCommand(), [file, image, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').slice(1)).toEqual([
+      `filters: 4 kernels of W1, each (3, 3, 3): ${join(out, 'filters.png')}`,
+      `layer 1 conv: (64, 64, 4), 4 maps: ${join(out, 'layer-1-conv.png')}`,
+      `layer 2 relu: (64, 64, 4), 4 maps: ${join(out, 'layer-2-relu.png')}`,
+      `layer 3 maxpool: (32, 32, 4), 4 maps: ${join(out, 'layer-3-maxpool.png')}`,
+      'layer 4 flatten: (4096,)',
+      'layer 5 dense: (2,)',
+      'layer 6 softmax: (2,)',
+    ]);
+    // 2 x 2 grids with 1-pixel gaps: 3x3 kernels at 32x, 64x64 maps at 2x, 32x32 maps at 3x.
+    for (const [name, side] of [['filters', 2 * 96 + 3], ['layer-1-conv', 2 * 128 + 3], ['layer-2-relu', 2 * 128 + 3], ['layer-3-maxpool', 2 * 96 + 3]] as const) {
+      const meta = await sharp(join(out, `${name}.png`)).metadata();
+      expect([name, meta.width, meta.height]).toEqual([name, side, side]);
+      await expectPng(join(out, `${name}.png`), { width: side, height: side });
+    }
+    const s = await runInProcess(saliencyCommand(), [file, image, '--out', join(dir, 'cnn-maps')]);
+    expect(s.code).toBe(0);
+    await expectPng(join(dir, 'cnn-maps', 'test-2-saliency.png'), { width: WIDTH, height: HEIGHT });
+  });
+
   it('refuses --out onto a file, an output over the input image, and an undecodable image', async () => {
     const { file, dir, data } = await savedModel();
     const sub = await tempDir();
