@@ -47,6 +47,6 @@ export { loadRunData } from './app/data.js';
 // The notes' single neuron and the course's deep network in their own words (src/course).
 export * from './course/neuron.js';
 export { modelAutodiff, optimizeAutodiff, propagateAutodiff, logisticCost, checkLogisticGradients } from './course/neuron-autodiff.js';
-export * as course from './course/deep.js';
+export * as course from './course/index.js';
 export { randomMiniBatches } from './course/batches.js';
 export { zeroPad, convSingleStep, convForward, poolForward, convBackward, createMaskFromWindow, distributeValue, poolBackward, type ConvHparameters, type PoolHparameters, type PoolMode, type ConvCache, type PoolCache } from './course/conv.js';
