@@ -16,13 +16,17 @@
  *   `train --model mlp --json` with its fast engine and, once, its plain one.
  * - tsgrad's matmul, dot and plain-engine rows run once on each kernel backend this machine
  *   has (`tsgrad info`: the system BLAS, when it loads, beside wasm), forced by TSGRAD_BACKEND.
+ * - Small CNNs (the course's SIGNS network, a LeNet-5 on MNIST): forward + backward, a training
+ *   step and an epoch, tsgrad (bench/cnn.ts) against PyTorch on the CPU (bench/torch_cnn.py) and
+ *   TensorFlow.js's cpu and wasm backends (bench/tfjs_cnn.ts), in their own table ("peer ÷ tsgrad").
  *
  * Every row is the median of `--runs` (default 5) runs, interleaved so that a busy machine
  * slows every implementation alike; "numpy ÷ this" divides numpy's median of the same run
  * by the row's. Peak RSS comes from /usr/bin/time (or the process's own report).
  *
- *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js] [--only neuron,matmul,dot,deep]
+ *   npm run bench -- --runs 7 --data ../shared/datasets [--cli path/to/cli/main.js] [--only neuron,matmul,dot,deep,cnn]
  *   [--slow-runs 3] (the most runs of a row whose first run took over 10 s: numpy's deep networks)
+ *   [--cnn-epochs 2] (the LeNet-5's epochs before its test accuracy)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -45,11 +49,13 @@ const DATA = resolve(ROOT, option('--data') ?? join('..', 'shared', 'datasets'))
 const CLI = resolve(ROOT, option('--cli') ?? join('dist', 'cli', 'main.js'));
 // --only neuron,matmul,dot: a subset of the table's groups.
 const ONLY = option('--only')?.split(',');
-const wanted = (group: 'neuron' | 'matmul' | 'dot' | 'deep'): boolean => ONLY === undefined || ONLY.includes(group);
+const wanted = (group: 'neuron' | 'matmul' | 'dot' | 'deep' | 'cnn'): boolean => ONLY === undefined || ONLY.includes(group);
 // The CLI's plain path takes tens of seconds a run: past this, it is run once only.
 const SLOW_SECONDS = 10;
 // numpy's deep networks take 20 s and more a run: past SLOW_SECONDS, at most this many runs.
 const SLOW_RUNS = Math.max(1, Number(option('--slow-runs') ?? 3));
+// The LeNet-5's epochs in the cnn group's epoch row.
+const CNN_EPOCHS = Math.max(1, Math.floor(Number(option('--cnn-epochs') ?? 2)));
 
 interface CostRecord {
   iteration: number;
@@ -338,6 +344,109 @@ if (wanted('matmul')) {
   });
 }
 
+// ---------------------------------------------------------------- cnn
+/** What bench/cnn.ts, bench/torch_cnn.py and bench/tfjs_cnn.ts print: one JSON line. */
+interface CnnOutput {
+  medianSeconds?: number;
+  calls?: number;
+  /** The first line of the error a backend raised: the row cannot run there. */
+  error?: string;
+  /** An epoch stopped after its time budget: its time is extrapolated from these batches. */
+  partial?: { batches: number; of: number };
+  epochSeconds?: number[];
+  costs?: number[];
+  testAccuracy?: number;
+  maxRssBytes?: number;
+  version?: string;
+  threads?: number;
+  wasm?: { simd: boolean; threads: boolean };
+}
+interface CnnRow {
+  group: string;
+  name: string;
+  seconds: number[];
+  rss: number[];
+  outputs: CnnOutput[];
+  /** Wall seconds of the first process (past SLOW_SECONDS a row runs once). */
+  firstWall?: number;
+  failed?: string;
+}
+function findTorch(): { python: string; version: string } | { missing: string } {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python, version: r.stdout.trim() };
+  }
+  return { missing: 'PyTorch not found for /usr/bin/python3 or python3 (apt-get install -y python3-torch)' };
+}
+const cnnRows: CnnRow[] = [];
+const TSGRAD_CNN = 'tsgrad float32';
+let torchNote = '';
+if (wanted('cnn')) {
+  const TORCH = findTorch();
+  torchNote = 'python' in TORCH ? `PyTorch ${TORCH.version} (${TORCH.python})` : TORCH.missing;
+  const CNN = [
+    { net: 'signs', what: 'grad', title: 'SIGNS CNN 64x64x3: forward + backward, batch 64' },
+    { net: 'lenet', what: 'grad', title: 'LeNet-5 28x28x1: forward + backward, batch 64' },
+    { net: 'signs', what: 'step', title: 'SIGNS CNN: training step (Adam), batch 64 of 1024 synthetic' },
+    { net: 'lenet', what: 'epoch', title: `LeNet-5: 1 epoch of 8,000 MNIST digits (Adam, batch 64), test acc. after ${CNN_EPOCHS}` },
+  ];
+  const common = (c: { net: string; what: string }) => ['--net', c.net, '--what', c.what, '--data', DATA, '--epochs', String(CNN_EPOCHS)];
+  const impls: { name: string; cmd: string; args: string[] }[] = [{ name: TSGRAD_CNN, cmd: NODE, args: ['out/bench/bench/cnn.js', '--dtype', 'float32'] }];
+  if ('python' in TORCH) {
+    impls.push({ name: 'PyTorch, 2 threads', cmd: TORCH.python, args: ['bench/torch_cnn.py', '--threads', '2'] });
+    // PyTorch's second OpenMP thread waits for a core that other work may hold (as OpenBLAS's).
+    impls.push({ name: 'PyTorch, 1 thread', cmd: TORCH.python, args: ['bench/torch_cnn.py', '--threads', '1'] });
+  }
+  for (const backend of ['cpu', 'wasm']) impls.push({ name: `tfjs ${backend}`, cmd: NODE, args: ['out/bench/bench/tfjs_cnn.js', '--backend', backend] });
+  const table = new Map<string, CnnRow>();
+  process.stderr.write(`bench: cnn, ${RUNS} interleaved runs of ${CNN.length * impls.length} processes (rows over ${SLOW_SECONDS} s run once)\n`);
+  for (let run = 0; run < RUNS; run++) {
+    for (const c of CNN) {
+      for (const impl of impls) {
+        const key = `${c.title}|${impl.name}`;
+        const row = table.get(key) ?? { group: c.title, name: impl.name, seconds: [], rss: [], outputs: [] };
+        table.set(key, row);
+        // A backend's error, or a process failing, is the same on every run; a slow row runs once.
+        if (row.failed !== undefined || row.outputs.some((o) => o.error !== undefined)) continue;
+        if (run > 0 && (row.firstWall ?? 0) > SLOW_SECONDS) continue;
+        let r: Run;
+        try {
+          r = runOnce(impl.cmd, [...impl.args, ...common(c)]);
+        } catch (e) {
+          row.failed = String(e instanceof Error ? e.message : e).split('\n')[0];
+          process.stderr.write(`  run ${run + 1}: ${c.title}: ${impl.name}: failed: ${row.failed}\n`);
+          continue;
+        }
+        row.firstWall ??= r.seconds;
+        const o = lastJson<CnnOutput>(r.stdout);
+        row.outputs.push(o);
+        if (o.medianSeconds !== undefined) row.seconds.push(o.medianSeconds);
+        const rss = r.rssBytes ?? o.maxRssBytes;
+        if (rss !== undefined) row.rss.push(rss);
+        process.stderr.write(`  run ${run + 1}: ${c.title}: ${impl.name}: ${o.error !== undefined ? `cannot run (${o.error})` : `${(o.medianSeconds ?? Number.NaN).toFixed(4)} s`} (${r.seconds.toFixed(1)} s wall)\n`);
+      }
+    }
+  }
+  cnnRows.push(...table.values());
+}
+
+/** A cnn row's results: why it cannot run, how it was measured, and the epoch row's accuracy. */
+function describeCnn(row: CnnRow): string {
+  if (row.failed !== undefined) return `failed: ${row.failed}`;
+  const o = row.outputs[0];
+  if (o === undefined) return '';
+  if (o.error !== undefined) return `cannot run: ${o.error}`;
+  if (o.partial !== undefined) return `extrapolated from ${o.partial.batches} of ${o.partial.of} batches (over the epoch's budget of 20 s); no accuracy`;
+  const parts: string[] = [];
+  if (o.calls !== undefined) parts.push(`median of ${row.outputs.map((x) => x.calls).join('/')} calls`);
+  if (o.testAccuracy !== undefined) {
+    const accs = [...new Set(row.outputs.map((x) => x.testAccuracy?.toFixed(2)))];
+    const costs = o.costs ?? [];
+    parts.push(`test acc. ${accs.join(' / ')} % after ${costs.length} epochs; cost ${costs.map((c) => c.toFixed(4)).join(' → ')}`);
+  }
+  return parts.join('; ');
+}
+
 // ---------------------------------------------------------------- table
 function formatSeconds(s: number): string {
   if (s >= 1) return `${s.toFixed(3)} s`;
@@ -354,18 +463,38 @@ for (const r of all) {
   const rss = r.rss.length === 0 ? '?' : `${(median(r.rss) / (1 << 20)).toFixed(0)} MiB`;
   table.push([r.group, r.name, formatSeconds(median(r.seconds)), `${r.seconds.length}${r.note ? '*' : ''}`, ratio, rss, r.result]);
 }
-const widths = (table[0] ?? []).map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
-const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+/** A table's lines, its columns padded to their widest cell. */
+function formatTable(rowsOf: string[][]): string[] {
+  const widths = (rowsOf[0] ?? []).map((_, c) => Math.max(...rowsOf.map((row) => (row[c] ?? '').length)));
+  const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  return [line(rowsOf[0] ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rowsOf.slice(1).map(line)];
+}
 const out: string[] = [];
 out.push(`tsgrad bench: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, ${'python' in PY ? `numpy ${PY.version} (${PY.python})` : PY.missing}`);
 out.push(`data: ${DATA}; CLI: ${CLI}; numpy without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE`);
 // Other work on the machine slows both sides, numpy's two BLAS threads most.
 out.push(`load average (1 min) ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after, on ${cpus().length} cores`);
-out.push('');
-out.push(line(table[0] ?? []));
-out.push(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const row of table.slice(1)) out.push(line(row));
+if (all.length > 0) {
+  out.push('');
+  out.push(...formatTable(table));
+}
 for (const r of all) if (r.note !== undefined) out.push(`* ${r.name}: ${r.note}`);
+if (cnnRows.length > 0) {
+  // The peers against tsgrad: above 1, tsgrad is faster.
+  const cnnTable: string[][] = [['benchmark', 'implementation', 'median', 'runs', 'peer ÷ tsgrad', 'peak RSS', 'results']];
+  for (const r of cnnRows) {
+    const mine = cnnRows.find((t) => t.group === r.group && t.name === TSGRAD_CNN);
+    const ratio = r.seconds.length === 0 || mine === undefined || mine.seconds.length === 0 || r === mine ? (r === mine ? '1' : 'n/a') : `${(median(r.seconds) / median(mine.seconds)).toFixed(2)}x`;
+    const rss = r.rss.length === 0 ? '?' : `${(median(r.rss) / (1 << 20)).toFixed(0)} MiB`;
+    const slow = r.seconds.length > 0 && r.seconds.length < RUNS && r.failed === undefined ? '*' : '';
+    cnnTable.push([r.group, r.name, r.seconds.length === 0 ? '—' : formatSeconds(median(r.seconds)), `${r.seconds.length}${slow}`, ratio, rss, describeCnn(r)]);
+  }
+  out.push('');
+  out.push(...formatTable(cnnTable));
+  const wasm = cnnRows.flatMap((r) => r.outputs).find((o) => o.wasm !== undefined);
+  const tfjs = wasm === undefined ? 'TensorFlow.js ?' : `TensorFlow.js ${wasm.version ?? '?'} (wasm: SIMD ${wasm.wasm?.simd}, threads ${wasm.wasm?.threads})`;
+  out.push(`cnn: ${torchNote}; ${tfjs}; float32 everywhere; * a row whose first process took over ${SLOW_SECONDS} s runs once`);
+}
 const blas = rows.get('numpy float64')?.outputs[0]?.blas;
 if (blas !== undefined) out.push(`numpy's BLAS: ${blas}`);
 if (!('python' in PY)) out.push(`numpy is missing: ${PY.missing}; tsgrad's rows only`);
