@@ -13,7 +13,7 @@ import type { FloatDType } from '../core/dtype.js';
 import { InternalError } from '../core/errors.js';
 import type { BinaryLoss } from '../nn/loss.js';
 import type { Tensor } from '../tensor/index.js';
-import { localEvaluator, type JobContext, type LandscapeJob, type LossEvaluator } from './landscape.js';
+import { localEvaluator, type JobContext, type LandscapeJob, type LossEvaluator, type LossSet } from './landscape.js';
 
 /** A tensor as sent to a worker. */
 export interface SentTensor {
@@ -22,15 +22,18 @@ export interface SentTensor {
   dtype: FloatDType;
 }
 
-/** Where the model and data come from, for workers to load them themselves. */
+/** The model file (each worker loads it) and the sets as the main thread prepared them (copied to each worker: any data format, any split). */
 export interface PoolSource {
   modelFile: string;
-  trainFile: string;
-  testFile: string;
+  train: LossSet;
+  test: LossSet;
 }
 
 /** What a worker needs to rebuild the main thread's context. */
-export interface PoolSetup extends PoolSource {
+export interface PoolSetup {
+  modelFile: string;
+  train: { x: SentTensor; labels: SentTensor };
+  test: { x: SentTensor; labels: SentTensor };
   loss: BinaryLoss;
   initial: SentTensor[];
   delta: SentTensor[];
@@ -78,7 +81,11 @@ export function workerEvaluator(source: PoolSource, workers = defaultWorkers(), 
       const perJob = (performance.now() - t0) / Math.max(1, probe);
       const rest = jobs.slice(probe);
       if (!always && perJob * rest.length < WORTH_MS) return [...first, ...(await localEvaluator.evaluate(rest, context, onDone))];
-      const setup: PoolSetup = { ...source, loss: context.loss, initial: context.initial.map(send), delta: context.delta.map(send), eta: context.eta.map(send) };
+      const setup: PoolSetup = {
+        modelFile: source.modelFile,
+        train: { x: send(source.train.x), labels: send(source.train.labels) },
+        test: { x: send(source.test.x), labels: send(source.test.labels) },
+        loss: context.loss, initial: context.initial.map(send), delta: context.delta.map(send), eta: context.eta.map(send) };
       const out = new Array<number>(rest.length);
       const batches: Batch[] = [];
       for (let i = 0; i < rest.length; i += BATCH) batches.push({ start: i, jobs: rest.slice(i, i + BATCH) });

@@ -6,11 +6,10 @@
 import { existsSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
-import type { LocateOptions } from '../data/locate.js';
 import { loadModelFile } from '../io/files.js';
 import type { LoadedModel } from '../io/model-file.js';
 import type { ClassificationReport } from '../train/metrics.js';
-import { loadRunData, type LoadedData } from './data.js';
+import { loadRunData, type DataRequest, type LoadedData } from './data.js';
 import { evaluateSet } from '../train/evaluate.js';
 import { firstLayerOnPixels } from '../accel/pixels.js';
 
@@ -18,11 +17,14 @@ import { firstLayerOnPixels } from '../accel/pixels.js';
  * The train and test sets for a loaded model, checked to have its input shape.
  * @example const { train, test } = await dataForModel(loaded, {}); // the files it was trained on
  */
-export async function dataForModel(loaded: LoadedModel, where: LocateOptions): Promise<LoadedData> {
+export async function dataForModel(loaded: LoadedModel, where: DataRequest): Promise<LoadedData> {
   const explicit = where.data !== undefined || where.train !== undefined || where.test !== undefined;
-  const { trainFile, testFile } = loaded.training;
+  const { trainFile, testFile, split } = loaded.training;
+  // No split asked for: the one the model was trained with (its test set was cut from the data).
+  const cut = where.testLast === undefined && where.validation === undefined && split !== undefined ? { ...where, ...split } : where;
   const recorded = !explicit && trainFile !== undefined && testFile !== undefined && existsSync(trainFile) && existsSync(testFile);
-  const data = await loadRunData(recorded ? { ...where, train: trainFile, test: testFile } : where);
+  const oneFile = recorded && trainFile === testFile;
+  const data = await loadRunData(recorded ? { ...cut, train: trainFile, ...(oneFile ? {} : { test: testFile }) } : cut);
   const shape = data.train.x.shape.slice(1);
   if (formatShape(shape) !== formatShape(loaded.inputShape)) {
     throw new DataError(data.train.file, undefined, `images are ${formatShape(shape)} but the model ${loaded.file} takes ${formatShape(loaded.inputShape)}`);
@@ -47,7 +49,7 @@ export interface Evaluation {
  * Loads a model file of any version and evaluates it on the train and test sets.
  * @example const e = await evaluateModelFile('deep.json', { data: '../shared/datasets' }); e.test.accuracy // 80
  */
-export async function evaluateModelFile(file: string, where: LocateOptions = {}): Promise<Evaluation> {
+export async function evaluateModelFile(file: string, where: DataRequest = {}): Promise<Evaluation> {
   const loaded = await loadModelFile(file);
   const data = await dataForModel(loaded, where);
   const on = (d: LoadedData['train']): ClassificationReport => evaluateSet(loaded.model, d, loaded.preprocessing, loaded.dtype, (x) => firstLayerOnPixels(loaded.model, x, loaded.preprocessing.scale));

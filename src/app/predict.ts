@@ -37,10 +37,10 @@ export interface ImagePrediction {
  */
 export async function predictImage(loaded: LoadedModel, file: string, opts: PredictOptions = {}): Promise<ImagePrediction> {
   const [height, width, channels] = loaded.inputShape;
-  if (loaded.inputShape.length !== 3 || channels !== 3 || height === undefined || width === undefined) {
-    throw new ArgumentError('predict', 'model', `takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB images (h, w, 3)`);
+  if (loaded.inputShape.length !== 3 || (channels !== 3 && channels !== 1) || height === undefined || width === undefined) {
+    throw new ArgumentError('predict', 'model', `takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB or grayscale images (h, w, 3) or (h, w, 1)`);
   }
-  const img = await readImageForModel(file, { width, height, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}), ...(opts.fit !== undefined ? { fit: opts.fit } : {}) });
+  const img = await readImageForModel(file, { width, height, channels, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}), ...(opts.fit !== undefined ? { fit: opts.fit } : {}) });
   const { label, probabilities } = predictPixels(loaded, img.pixels);
   return {
     file,

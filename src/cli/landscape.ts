@@ -88,8 +88,9 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   const loaded = await loadModelFile(file);
   const data = await dataForModel(loaded, whereOf(opts));
   const train = lossSet(data.train, loaded.preprocessing, loaded.dtype);
+  const test = lossSet(data.test, loaded.preprocessing, loaded.dtype);
   const trained = { model: loaded.model, settings: loaded.training.settings };
-  const evaluator = workerEvaluator({ modelFile: path.resolve(file), trainFile: data.train.file, testFile: data.test.file }, opts.workers ?? defaultWorkers(), opts.workers !== undefined);
+  const evaluator = workerEvaluator({ modelFile: path.resolve(file), train, test }, opts.workers ?? defaultWorkers(), opts.workers !== undefined);
   const progress = async <T>(label: string, work: (update: (done: number, total: number) => void) => Promise<T>): Promise<T> => {
     const bar = startProgress(label, 1, { enabled: opts.progress });
     try {
@@ -98,7 +99,7 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
       bar.stop();
     }
   };
-  const l = await progress('landscape', (onProgress) => computeLandscape(trained, train, lossSet(data.test, loaded.preprocessing, loaded.dtype), {
+  const l = await progress('landscape', (onProgress) => computeLandscape(trained, train, test, {
     alphaRange: opts.alphaRange,
     alphaPoints: opts.alphaPoints,
     gridSize: opts.grid,

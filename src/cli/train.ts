@@ -14,7 +14,7 @@ import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { PIXELS } from '../data/preprocess.js';
 import { checkData, restoreCheckpoint, storeCheckpoint } from '../io/checkpoint.js';
 import { loadModelFile, saveModelFile } from '../io/files.js';
-import type { TrainingRecord } from '../io/model-file.js';
+import type { DataSplit, TrainingRecord } from '../io/model-file.js';
 import { archText } from '../nn/registry.js';
 import { divergenceAdvice, runInSlices } from '../train/control.js';
 import { evaluateSet } from '../train/evaluate.js';
@@ -52,10 +52,11 @@ function dataWhere(o: TrainOptions, training?: TrainingRecord): DataRequest {
   const typed = o.data !== undefined || o.train !== undefined || o.test !== undefined;
   const split = { ...(o.testLast !== undefined ? { testLast: o.testLast } : {}), ...(o.validation !== undefined ? { validation: o.validation } : {}), ...(o.splitSeed !== undefined ? { splitSeed: o.splitSeed } : {}) };
   if (!typed && training?.trainFile !== undefined && training.testFile !== undefined && existsSync(training.trainFile) && existsSync(training.testFile)) {
-    if (training.trainFile !== training.testFile) return { train: training.trainFile, test: training.testFile, ...split };
-    // The held-out set was cut from the one file; the split is not in the model file, so it is asked for again.
-    if (o.testLast === undefined && o.validation === undefined) throw new ArgumentError('train', '--resume', `the run tested on part of ${training.trainFile}: give its --test-last N or --validation FRACTION again`);
-    return { train: training.trainFile, ...split };
+    const cut = o.testLast === undefined && o.validation === undefined && training.split !== undefined ? { ...training.split, ...split } : split;
+    if (training.trainFile !== training.testFile) return { train: training.trainFile, test: training.testFile, ...cut };
+    // The held-out set was cut from the one file: the split the model file records (files of 0.2 do not record it).
+    if (cut.testLast === undefined && cut.validation === undefined) throw new ArgumentError('train', '--resume', `the run tested on part of ${training.trainFile}: give its --test-last N or --validation FRACTION again`);
+    return { train: training.trainFile, ...cut };
   }
   return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}), ...split };
 }
@@ -98,9 +99,10 @@ function describeData(d: LoadedData, say: (line: string) => void): void {
 const batchesPerEpoch = (s: RunSettings, m: number): number => (s.batchSize === undefined ? 1 : Math.ceil(m / s.batchSize));
 
 /** The model file's training record for a result. */
-function trainingRecord(r: RunResult, d: LoadedData): TrainingRecord {
+function trainingRecord(r: RunResult, d: LoadedData, split: DataSplit): TrainingRecord {
   const dv = r.diverged;
   return {
+    ...(split.testLast !== undefined || split.validation !== undefined ? { split } : {}),
     settings: r.settings,
     engine: r.engine.engine,
     costs: r.records,
@@ -114,12 +116,12 @@ function trainingRecord(r: RunResult, d: LoadedData): TrainingRecord {
   };
 }
 
-async function save(file: string, r: RunResult, d: LoadedData, checkpoint?: RunCheckpoint): Promise<void> {
+async function save(file: string, r: RunResult, d: LoadedData, split: DataSplit, checkpoint?: RunCheckpoint): Promise<void> {
   await saveModelFile(file, {
     model: r.model,
     classes: r.classes,
     preprocessing: PIXELS,
-    training: trainingRecord(r, d),
+    training: trainingRecord(r, d, split),
     ...(checkpoint !== undefined ? { checkpoint: storeCheckpoint(checkpoint, d) } : {}),
   });
 }
@@ -138,7 +140,9 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const options = resume?.settings ?? runSettings(o);
   const target = o.save ?? o.resume;
   const say = o.json ? () => undefined : (line: string) => void process.stdout.write(`${line}\n`);
-  const data = await loadRunData(dataWhere(o, training));
+  const where = dataWhere(o, training);
+  const split: DataSplit = Object.fromEntries((['testLast', 'validation', 'splitSeed'] as const).filter((k) => where[k] !== undefined).map((k) => [k, where[k]]));
+  const data = await loadRunData(where);
   // Before any training: no output may be one of the inputs (a model saved over its training set).
   for (const [flag, out] of [['--save', target], ['--plot', o.plot]] as const) {
     if (out === undefined) continue;
@@ -175,7 +179,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   };
   if (!finished) {
     const signal = signals.requested ?? 'SIGINT';
-    if (target !== undefined) await save(target, r, data, run.checkpoint());
+    if (target !== undefined) await save(target, r, data, split, run.checkpoint());
     // The trainer stands at the next update: name the epoch and batch of the last one done.
     const t = run.trainer;
     const next = t.state().batch;
@@ -192,7 +196,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (validation !== undefined) say(`validation accuracy: ${pyFloat(validation.accuracy)} %`);
   const d = r.diverged;
   if (target !== undefined) {
-    await save(target, r, data);
+    await save(target, r, data, split);
     say(`saved model to ${target}${d !== undefined ? ` (the parameters of iteration ${d.kept})` : ''}`);
   }
   if (o.plot !== undefined) {

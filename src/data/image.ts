@@ -31,9 +31,11 @@ export interface ReadImageOptions {
    * `cover` scales and crops the centre; `contain` scales and pads with white.
    */
   fit?: ResizeFit;
+  /** 3 (RGB, the default) or 1 (grayscale, for models of digits). */
+  channels?: 1 | 3;
 }
 
-/** A decoded image: RGB bytes in row-major height x width x 3 order. */
+/** A decoded image: RGB bytes (or gray ones, with `channels: 1`) in row-major height x width x 3 order. */
 export interface RgbImage {
   file: string;
   /** The stored format. */
@@ -55,6 +57,7 @@ export interface RgbImage {
  */
 export async function readImageForModel(file: string, opts: ReadImageOptions): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const channels = opts.channels ?? 3;
   for (const [name, v] of [['width', opts.width], ['height', opts.height], ['maxPixels', maxPixels]] as const) {
     if (!Number.isSafeInteger(v) || v <= 0) throw new ArgumentError('readImageForModel', name, `must be a positive integer, got ${v}`);
   }
@@ -79,13 +82,13 @@ export async function readImageForModel(file: string, opts: ReadImageOptions): P
     const { data, info } = await sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' })
       .rotate() // no argument: apply the EXIF orientation, then drop the tag
       .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
+      .toColourspace(channels === 1 ? 'b-w' : 'srgb')
       .resize(opts.width, opts.height, { fit: opts.fit ?? 'fill', background: '#ffffff', kernel: 'lanczos3' })
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || info.width !== opts.width || info.height !== opts.height) {
-      throw new DataError(file, undefined, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${opts.width}x${opts.height}x3`);
+    if (info.channels !== channels || info.width !== opts.width || info.height !== opts.height) {
+      throw new DataError(file, undefined, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${opts.width}x${opts.height}x${channels}`);
     }
     return {
       file,

@@ -29,10 +29,19 @@ export interface TrainingRecord {
   testAccuracy?: number;
   trainFile?: string;
   testFile?: string;
+  /** How the held-out set was cut from data without one (`--test-last`, `--validation`, `--split-seed`). */
+  split?: DataSplit;
   seconds?: number;
   /** Updates done, when fewer than the settings asked for (stopped or diverged). */
   iterationsDone?: number;
   diverged?: { iteration: number; epoch: number; batch: number; cost: string; kept: number };
+}
+
+/** A held-out set cut from the data: the last N samples, or a seeded stratified fraction. */
+export interface DataSplit {
+  testLast?: number;
+  validation?: number;
+  splitSeed?: number;
 }
 
 /** What a model file holds, read back. */
@@ -129,6 +138,18 @@ function trainingOf(file: string, t: Record<string, unknown>): TrainingRecord {
   for (const k of ['engine', 'trainFile', 'testFile'] as const) {
     const v = str(k);
     if (v !== undefined) out[k] = v;
+  }
+  const sp = obj(t['split']);
+  if (sp !== undefined) {
+    const split: DataSplit = {};
+    const ok = { testLast: (n: number) => Number.isSafeInteger(n) && n > 0, validation: (n: number) => n > 0 && n < 1, splitSeed: (n: number) => Number.isInteger(n) && n >= 0 && n <= 2 ** 32 - 1 };
+    for (const k of ['testLast', 'validation', 'splitSeed'] as const) {
+      const v = sp[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !ok[k](v)) throw new ModelFileError(file, `training.split.${k}`, `expected a valid ${k}, got ${JSON.stringify(v)}`);
+      split[k] = v;
+    }
+    out.split = split;
   }
   const d = obj(t['diverged']);
   const at = (k: string): number | undefined => (Number.isSafeInteger(d?.[k]) ? (d?.[k] as number) : undefined);

@@ -150,8 +150,10 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
   const wrong = set.labels.map((t, i) => ({ i, t, pred: set.predicted[i] as number })).filter((r) => r.pred !== r.t)
     .map((r) => ({ ...r, p: set.probabilities[r.i]?.[shownClass(r.pred)] ?? Number.NaN }));
   const shown = wrong.slice(0, MAX_GRID_IMAGES);
-  const [, h, w] = set.images.shape as [number, number, number, number];
-  const scale = 2;
+  const [, h, w, c] = set.images.shape as [number, number, number, number];
+  const channels = c === 1 ? 1 : 3;
+  // Small images (28x28 digits) are enlarged more, so the grid stays readable.
+  const scale = Math.max(2, Math.floor(64 / Math.max(h, w)));
   const cellW = Math.max(w * scale, 150) + 16;
   const cellH = h * scale + 64;
   const cols = Math.max(1, Math.min(6, shown.length));
@@ -163,7 +165,7 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
   for (const [k, r] of shown.entries()) {
     const x = 16 + (k % cols) * cellW;
     const y = top + Math.floor(k / cols) * cellH;
-    const png = await encodePng(imageBytes(set.images, r.i), w, h, 3, scale);
+    const png = await encodePng(imageBytes(set.images, r.i), w, h, channels, scale);
     body.push(`<image x="${x}" y="${y}" width="${w * scale}" height="${h * scale}" xlink:href="${dataUri(png)}" href="${dataUri(png)}"/>`);
     const name = (c: number): string => escapeXml(pd.classes[c] ?? String(c));
     body.push(`<text x="${x}" y="${y + h * scale + 16}" font-size="12">#${r.i} true: ${name(r.t)}</text>`);
