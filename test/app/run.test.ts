@@ -7,6 +7,7 @@ import { loadRunData, type LoadedData } from '../../src/app/data.js';
 import { TrainingRun } from '../../src/app/run.js';
 import { L_LAYER, mlpLayers, NEURON, TWO_LAYER, type RunSettings } from '../../src/app/settings.js';
 import { restoreCheckpoint, storeCheckpoint } from '../../src/io/checkpoint.js';
+import { parseArch } from '../../src/nn/registry.js';
 import { maxRel, trainRun } from './helpers.js';
 import type { EngineName } from '../../src/train/trainer.js';
 
@@ -164,6 +165,7 @@ describe('stopped, stored, restored and resumed: bit for bit', () => {
     ['autodiff', { ...TWO_LAYER, optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 3, layers: mlpLayers([7, 1], 'relu', 0.1), printEvery: 1 }],
     ['span', { ...L_LAYER, optimizer: 'momentum', batchSize: 50, epochs: 4, l2: 0.2, layers: mlpLayers([5, 3, 1], 'relu', 0.2), printEvery: 1 }],
     ['course', { ...L_LAYER, epochs: 20, printEvery: 5 }],
+    ['autodiff', { ...TWO_LAYER, optimizer: 'adam', learningRate: 0.01, batchSize: 64, epochs: 2, init: 'he', printEvery: 1, layers: parseArch('conv:4:3:same:2,batchnorm,relu,maxpool:4:4,dropout:0.1,flatten,dense:2,softmax') }],
   ];
   for (const [engine, s] of runs) {
     it(`${engine} step: ${s.optimizer}${s.batchSize ? ', mini-batches' : ''}`, () => {
@@ -178,6 +180,8 @@ describe('stopped, stored, restored and resumed: bit for bit', () => {
       const r = second.result();
       expect(r.records).toEqual(whole.records);
       expect(r.model.parameters().map((p) => Array.from(p.value.values()))).toEqual(whole.model.parameters().map((p) => Array.from(p.value.values())));
+      // A CNN's batch-norm moving averages resume too.
+      expect(r.model.buffers().map((b) => Array.from(b.value.values()))).toEqual(whole.model.buffers().map((b) => Array.from(b.value.values())));
     }, 600_000);
   }
 });
