@@ -173,7 +173,7 @@ function base(o: TrainOptions): RunSettings {
 function engineOf(o: TrainOptions, s: RunSettings): EngineRequest {
   if (o.autodiff === true) return 'autodiff';
   if (o.engine === 'fast') return 'span';
-  if (o.engine === 'plain') return s.layers.filter((l) => l.kind === 'dense').length === 1 ? 'course' : 'autodiff';
+  if (o.engine === 'plain') return s.layers.filter((l) => l.kind === 'dense').length === 1 && !s.layers.some((l) => l.kind === 'conv') ? 'course' : 'autodiff';
   return (o.engine as EngineRequest | undefined) ?? 'auto';
 }
 

@@ -40,7 +40,7 @@ export function trainCommand(): Command {
 
 /** A printed cost: the notes print 6 decimals for the single neuron, the course 17 digits. */
 function costLine(s: RunSettings): (c: CostRecord) => string {
-  const neuron = s.layers.filter((l) => l.kind === 'dense').length === 1;
+  const neuron = s.layers.filter((l) => l.kind === 'dense').length === 1 && !s.layers.some((l) => l.kind === 'conv');
   return (c) => `Cost after ${c.unit} ${c.index}: ${neuron ? c.cost.toFixed(6) : g17(c.cost)}`;
 }
 

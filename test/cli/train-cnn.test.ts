@@ -1,0 +1,79 @@
+/**
+ * Convolutional networks from the CLI: train on 600 MNIST digits cut from the shared set (a
+ * few seconds), then evaluate, predict and plot the model file with the split it recorded,
+ * and the one-line refusals of an --arch that does not fit the data. The full LeNet-5 run
+ * (97 % on the last 2,000 digits, README) runs with TSGRAD_SLOW=1.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCommand } from '../../src/cli/evaluate.js';
+import { predictCommand } from '../../src/cli/predict.js';
+import { trainCommand } from '../../src/cli/train.js';
+import { DATASETS, removeTempDirs, tempDir } from '../data/fixtures.js';
+import { runInProcess } from './command-helper.js';
+
+afterAll(removeTempDirs);
+const slow = process.env['TSGRAD_SLOW'] === '1';
+const MNIST = join(DATASETS, 'mnist');
+const ARCH = 'conv:4:5:same,relu,maxpool:2:2,flatten,dense:10,softmax';
+let dir = '';
+let images: Buffer;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  images = gunzipSync(readFileSync(join(MNIST, 't10k-images-idx3-ubyte.gz')));
+  const labels = gunzipSync(readFileSync(join(MNIST, 't10k-labels-idx1-ubyte.gz')));
+  const m = 600;
+  const x = Buffer.from(images.subarray(0, 16 + m * 784));
+  x.writeUInt32BE(m, 4);
+  const y = Buffer.from(labels.subarray(0, 8 + m));
+  y.writeUInt32BE(m, 4);
+  await writeFile(join(dir, 'small-images-idx3-ubyte'), x);
+  await writeFile(join(dir, 'small-labels-idx1-ubyte'), y);
+  // Digit 599 (the last test digit, a 9 in MNIST's order) as a PNG for predict.
+  await sharp(images.subarray(16 + 599 * 784, 16 + 600 * 784), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(dir, 'digit.png'));
+});
+
+describe('tsgrad train with convolutions', () => {
+  it('trains a small CNN, saves it with its split, and evaluate / predict read it back', async () => {
+    const model = join(dir, 'cnn.json');
+    const args = ['--data', dir, '--test-last', '100', '--arch', ARCH, '--optimizer', 'adam', '--learning-rate', '0.003', '--batch-size', '32', '--epochs', '3', '--init', 'he', '--print-every', '1', '--save', model];
+    const t = await runInProcess(trainCommand(), args);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toContain('model: conv:4:5:same:1,relu,maxpool:2:2:valid,flatten,dense:10,softmax, init he, seed 1, float64');
+    expect(t.stdout).toContain('engine: autodiff');
+    // The course's 17 digits, not the single neuron's 6.
+    expect(t.stdout).toMatch(/Cost after epoch 2: 0\.\d{12,}/);
+    const test = Number(/test accuracy: ([\d.]+) %/.exec(t.stdout)?.[1]);
+    expect(test).toBeGreaterThan(65);
+    const saved = JSON.parse(readFileSync(model, 'utf8')) as { training: { split: unknown }; parameters: Record<string, { shape: number[] }> };
+    expect(saved.training.split).toEqual({ testLast: 100 });
+    expect(saved.parameters['W1']?.shape).toEqual([5, 5, 1, 4]);
+    // evaluate takes the recorded files and split: the same test accuracy as training printed.
+    const e = await runInProcess(evaluateCommand(), [model, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect((JSON.parse(e.stdout) as { test: { accuracy: number } }).test.accuracy).toBe(test);
+    const p = await runInProcess(predictCommand(), [model, join(dir, 'digit.png'), '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/"class(Name)?":"\d"/);
+  }, 120_000);
+
+  it('refuses an --arch that does not fit the images before training, naming the layer and its input', async () => {
+    const r = await runInProcess(trainCommand(), ['--data', dir, '--test-last', '100', '--arch', 'conv:4:5,maxpool:2:2,conv:8:13,flatten,dense:10,softmax']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('tsgrad: error: arch: conv:8:13:valid:1 (layer 3): a 13x13 window (stride 1, padding valid) does not fit inputs of shape (12, 12, 4), padded to 12x12');
+    const flat = await runInProcess(trainCommand(), ['--data', dir, '--test-last', '100', '--arch', 'conv:4:5,dense:10,softmax']);
+    expect(flat.code).toBe(2);
+    expect(flat.stderr.trim()).toBe('tsgrad: error: arch: dense:10: takes flat inputs, got items of shape (24, 24, 4): put a flatten layer before it');
+  });
+
+  it.runIf(slow)('LeNet-5 on the first 8,000 digits reaches 97 % on the last 2,000', async () => {
+    const r = await runInProcess(trainCommand(), ['--data', MNIST, '--test-last', '2000', '--model', 'lenet5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { testAccuracy: number }).testAccuracy).toBeGreaterThanOrEqual(97);
+  }, 1_800_000);
+});
