@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCommand } from '../../src/cli/evaluate.js';
 import { predictCommand } from '../../src/cli/predict.js';
 import { trainCommand } from '../../src/cli/train.js';
-import { DATASETS, removeTempDirs, tempDir } from '../data/fixtures.js';
+import { DATASETS, int64, removeTempDirs, tempDir, writeH5 } from '../data/fixtures.js';
+import { RandomState } from '../../src/core/rng.js';
 import { runInProcess } from './command-helper.js';
 
 afterAll(removeTempDirs);
@@ -70,6 +71,32 @@ describe('tsgrad train with convolutions', () => {
     expect(flat.code).toBe(2);
     expect(flat.stderr.trim()).toBe('tsgrad: error: arch: dense:10: takes flat inputs, got items of shape (24, 24, 4): put a flatten layer before it');
   });
+
+  it("trains the course's SIGNS network (--model signs-cnn) on any HDF5 file of the SIGNS layout", async () => {
+    // Six classes of 64x64x3 noise, each with a bright square in its own place: learnable.
+    const rng = new RandomState(5);
+    const signs = (m: number): { x: Uint8Array; y: number[] } => {
+      const y = Array.from({ length: m }, (_, i) => i % 6);
+      const x = Uint8Array.from(rng.randArray(m * 64 * 64 * 3), (u) => Math.floor(u * 100));
+      y.forEach((k, i) => {
+        for (let r = 8 * k; r < 8 * k + 12; r++) for (let c = 20; c < 40; c++) for (let ch = 0; ch < 3; ch++) x[((i * 64 + r) * 64 + c) * 3 + ch] = 250;
+      });
+      return { x, y };
+    };
+    const names = ['zero', 'one', 'two', 'three', 'four', 'five'];
+    const tr = signs(120);
+    const te = signs(30);
+    const train = await writeH5(join(dir, 'train_signs.h5'), { train_set_x: { data: tr.x, shape: [120, 64, 64, 3], dtype: '<B' }, train_set_y: int64(tr.y), list_classes: { data: names } });
+    const test = await writeH5(join(dir, 'test_signs.h5'), { test_set_x: { data: te.x, shape: [30, 64, 64, 3], dtype: '<B' }, test_set_y: int64(te.y), list_classes: { data: names } });
+    const model = join(dir, 'signs.json');
+    const r = await runInProcess(trainCommand(), ['--train', train, '--test', test, '--model', 'signs-cnn', '--epochs', '10', '--save', model]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('model: conv:8:4:same:1,relu,maxpool:8:8:same,conv:16:2:same:1,relu,maxpool:4:4:same,flatten,dense:6,softmax, init glorot');
+    expect(r.stdout).toContain('training: adam, learning rate 0.009, 10 epochs of mini-batches of 64');
+    expect(Number(/test accuracy: ([\d.]+) %/.exec(r.stdout)?.[1])).toBeGreaterThan(80);
+    const saved = JSON.parse(readFileSync(model, 'utf8')) as { classes: string[] };
+    expect(saved.classes).toEqual(names);
+  }, 120_000);
 
   it.runIf(slow)('LeNet-5 on the first 8,000 digits reaches 97 % on the last 2,000', async () => {
     const r = await runInProcess(trainCommand(), ['--data', MNIST, '--test-last', '2000', '--model', 'lenet5', '--json']);
