@@ -11,6 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCommand } from '../../src/cli/evaluate.js';
+import { landscapeCommand } from '../../src/cli/landscape.js';
+import { plotCommand } from '../../src/cli/plot.js';
 import { predictCommand } from '../../src/cli/predict.js';
 import { trainCommand } from '../../src/cli/train.js';
 import { DATASETS, int64, removeTempDirs, tempDir, writeH5 } from '../data/fixtures.js';
@@ -61,6 +63,12 @@ describe('tsgrad train with convolutions', () => {
     const p = await runInProcess(predictCommand(), [model, join(dir, 'digit.png'), '--json']);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toMatch(/"class(Name)?":"\d"/);
+    // The pictures and the loss landscape of a CNN model file, on the recorded split.
+    const plots = await runInProcess(plotCommand(), [model, '--out', join(dir, 'plots'), '--json']);
+    expect(plots.code, plots.stderr).toBe(0);
+    const land = await runInProcess(landscapeCommand(), [model, '--out', join(dir, 'land'), '--grid', '3', '--alpha-points', '3', '--workers', '1', '--json']);
+    expect(land.code, land.stderr).toBe(0);
+    expect(JSON.parse(land.stdout)).toMatchObject({ arch: 'conv:4:5:same:1,relu,maxpool:2:2:valid,flatten,dense:10,softmax' });
   }, 120_000);
 
   it('refuses an --arch that does not fit the images before training, naming the layer and its input', async () => {
