@@ -36,10 +36,13 @@ export function predictCommand(): Command {
 async function predict(file: string, images: string[], opts: PredictOptions, debug: boolean): Promise<number> {
   const model = await loadModelFile(file);
   let code: number = EXIT.ok;
-  const width = Math.max(...images.map((f) => f.length), 4);
-  const classWidth = Math.max(5, ...model.classes.map((c) => c.length));
+  // reduce, not Math.max(...list): a shell glob can pass more names than a call takes arguments.
+  const width = images.reduce((w, f) => Math.max(w, f.length), 4);
+  const classWidth = model.classes.reduce((w, c) => Math.max(w, c.length), 5);
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  if (!opts.json) say(`${'file'.padEnd(width)}  ${'class'.padEnd(classWidth)}  probability`);
+  // k classes: the three most probable beside the first, as image classifiers print them.
+  const top = model.classes.length > 2 ? Math.min(3, model.classes.length) : 0;
+  if (!opts.json) say(`${'file'.padEnd(width)}  ${'class'.padEnd(classWidth)}  probability${top > 0 ? `  top ${top}` : ''}`);
   for (const image of images) {
     let r: ImagePrediction;
     try {
@@ -52,7 +55,9 @@ async function predict(file: string, images: string[], opts: PredictOptions, deb
     if (opts.json) {
       say(JSON.stringify({ file: r.file, class: r.className, label: r.label, probability: r.probability, probabilities: Object.fromEntries(model.classes.map((c, i) => [c, r.probabilities[i]])) }));
     } else {
-      say(`${r.file.padEnd(width)}  ${r.className.padEnd(classWidth)}  ${r.probability.toFixed(4)}`);
+      const best = r.probabilities.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p || a.i - b.i).slice(0, top);
+      const ranked = best.map(({ p, i }) => `${model.classes[i] ?? i} ${p.toFixed(4)}`).join(', ');
+      say(`${r.file.padEnd(width)}  ${r.className.padEnd(classWidth)}  ${r.probability.toFixed(4)}${top > 0 ? `       ${ranked}` : ''}`);
     }
   }
   return code;

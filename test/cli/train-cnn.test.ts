@@ -63,6 +63,14 @@ describe('tsgrad train with convolutions', () => {
     const p = await runInProcess(predictCommand(), [model, join(dir, 'digit.png'), '--json']);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toMatch(/"class(Name)?":"\d"/);
+    // Ten classes: the three most probable, in order, beside the prediction.
+    const text = await runInProcess(predictCommand(), [model, join(dir, 'digit.png')]);
+    const [head, row] = text.stdout.trim().split('\n');
+    expect(head).toMatch(/probability  top 3$/);
+    const ranked = [...(row ?? '').matchAll(/(\d) (\d\.\d{4})/g)].map((m) => Number(m[2]));
+    expect(ranked).toHaveLength(3);
+    expect(ranked[0]).toBeGreaterThanOrEqual(ranked[1] ?? 1);
+    expect(ranked[1]).toBeGreaterThanOrEqual(ranked[2] ?? 1);
     // The pictures and the loss landscape of a CNN model file, on the recorded split.
     const plots = await runInProcess(plotCommand(), [model, '--out', join(dir, 'plots'), '--json']);
     expect(plots.code, plots.stderr).toBe(0);
