@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../data/atomic-write.js';
+import { svgToPng } from '../data/image.js';
 import { Command } from 'commander';
 import { backward, nameOf } from '../autograd/index.js';
 import { jGraph, jNudge, neuronGraph } from '../autograd/examples.js';
@@ -22,7 +23,7 @@ export function graphCommand(): Command {
   return new Command('graph')
     .description("compute a worked computation graph forward and backward, print each node's value and gradient, and draw it")
     .option('--example <name>', "which graph: j (J = 3(a + b·c)) or neuron (the notes' single neuron)", oneOf('--example', EXAMPLES), 'j')
-    .option('--out <file>', 'write the picture: SVG, or Graphviz DOT text when the name ends in .dot')
+    .option('--out <file>', 'write the picture: SVG, PNG when the name ends in .png, or Graphviz DOT text when it ends in .dot')
     .option('--direction <dir>', 'layout: LR (left to right) or TB (top to bottom)', oneOf('--direction', ['LR', 'TB'] as const))
     .option('--json', 'print one JSON object on stdout instead of text')
     .option('--debug', 'show stack traces on errors')
@@ -72,7 +73,9 @@ async function graph(opts: GraphOptions): Promise<void> {
   const rows = b.named.map((t) => ({ name: nameOf(t) as string, value: describeTensor(t), grad: t.grad === null ? null : describeTensor(t.grad) }));
   const dot = graphToDot(b.root, { title: b.title, direction: opts.direction ?? b.direction });
   if (opts.out !== undefined) {
-    const text = opts.out.toLowerCase().endsWith('.dot') ? dot : await renderDot(dot);
+    const name = opts.out.toLowerCase();
+    // The file holds what its name says: DOT text, PNG bytes, or SVG.
+    const text = name.endsWith('.dot') ? dot : name.endsWith('.png') ? await svgToPng(await renderDot(dot)) : await renderDot(dot);
     await writeFileAtomic(opts.out, text).catch((e: unknown) => {
       throw optionError('--out', `cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
     });

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { graphCommand } from '../../src/cli/graph.js';
 import { runInProcess } from './command-helper.js';
@@ -48,6 +49,17 @@ describe('tsgrad graph', () => {
     expect(dot.startsWith('digraph computation {')).toBe(true);
     expect(dot).toContain('rankdir=LR');
   });
+  it('writes PNG bytes for a .png file, not SVG text', async () => {
+    const out = join(await temp(), 'j.png');
+    const r = await runInProcess(graphCommand(), ['--example', 'j', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const png = await readFile(out);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const { width, height } = await sharp(png).metadata();
+    expect(width).toBeGreaterThan(400);
+    expect(height).toBeGreaterThan(100);
+  });
+
   it('refuses an unknown example with exit 2, naming the choices', async () => {
     const r = await runInProcess(graphCommand(), ['--example', 'mlp']);
     expect(r.code).toBe(2);
