@@ -18,6 +18,8 @@
 import { join, resolve, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+// The system BLAS where it loads, as the CLI and the package use it (TSGRAD_BACKEND forces one).
+import '../src/kernels/blas-node.js';
 import { TrainingRun } from '../src/app/run.js';
 import { LENET5, SIGNS_CNN, type RunSettings } from '../src/app/settings.js';
 import { backward, zeroGrad } from '../src/autograd/index.js';
