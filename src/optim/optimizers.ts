@@ -7,7 +7,9 @@
 import { noGrad } from '../autograd/index.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
-import { add, div, mul, sqrt, sub, zeros, type Tensor } from '../tensor/index.js';
+import { allocateFloat, isFloat, type FloatArray } from '../core/dtype.js';
+import { adamUpdate } from '../kernels/optim.js';
+import { add, div, mul, sqrt, sub, Tensor, zeros } from '../tensor/index.js';
 
 export const OPTIMIZER_NAMES = ['gd', 'momentum', 'rmsprop', 'adam'] as const;
 /** `gd` is plain gradient descent (full batch or mini-batch SGD, as the batches are given). */
@@ -201,6 +203,8 @@ export class Adam extends Base {
   }
   protected update(i: number, p: Tensor, g: Tensor): Tensor {
     const t = this.steps;
+    const fused = this.fused(i, p, g, t);
+    if (fused !== null) return fused;
     const v = add(mul(this.beta1, this.v[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta1, g));
     const s = add(mul(this.beta2, this.s[i] ?? zeros(p.shape, p.dtype)), mul(1 - this.beta2, mul(g, g)));
     this.v[i] = v;
@@ -208,6 +212,22 @@ export class Adam extends Base {
     const vHat = div(v, 1 - this.beta1 ** t);
     const sHat = div(s, 1 - this.beta2 ** t);
     return sub(p, div(mul(this.learningRate, vHat), add(sqrt(sHat), this.epsilon)));
+  }
+
+  /** The same update in one pass (src/kernels/optim.ts), when every array has p's float dtype. */
+  private fused(i: number, p: Tensor, g: Tensor, t: number): Tensor | null {
+    const dtype = p.dtype;
+    const v0 = this.v[i];
+    const s0 = this.s[i];
+    if (!isFloat(dtype) || g.dtype !== dtype || (v0 !== undefined && v0.dtype !== dtype) || (s0 !== undefined && s0.dtype !== dtype)) return null;
+    const n = p.size;
+    const [outP, outV, outS] = [allocateFloat(dtype, n), allocateFloat(dtype, n), allocateFloat(dtype, n)];
+    const values = (x: Tensor): FloatArray => x.values() as FloatArray;
+    const c = { beta1: this.beta1, beta2: this.beta2, lr: this.learningRate, epsilon: this.epsilon, correction1: 1 - this.beta1 ** t, correction2: 1 - this.beta2 ** t };
+    adamUpdate(values(p), values(g), v0 === undefined ? null : values(v0), s0 === undefined ? null : values(s0), c, dtype === 'float32', outP, outV, outS);
+    this.v[i] = new Tensor(outV, p.shape, dtype);
+    this.s[i] = new Tensor(outS, p.shape, dtype);
+    return new Tensor(outP, p.shape, dtype);
   }
 }
 
