@@ -36,7 +36,8 @@ const program = new Command('tsgrad')
 // The first word that is not a flag names the command; without a known one (help, a typo),
 // every command is loaded so that help and "unknown command" list them all.
 const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+// Own keys only: `tsgrad constructor` or `tsgrad __proto__` must be an unknown command, not Object's.
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
 for (const name of wanted) program.addCommand(await (COMMANDS[name] as () => Promise<Command>)());
 
 // Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.

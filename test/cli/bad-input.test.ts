@@ -245,6 +245,9 @@ describe('bad model files', () => {
 });
 
 describe('invalid CLI values', () => {
+  it("names of Object's own keys are unknown commands, not internal errors", () => {
+    for (const name of ['constructor', '__proto__', 'toString']) userError([name], `unknown command '${name}'`);
+  });
   it.each([
     [['--iterations', '0'], ['--iterations', 'positive integer']],
     [['--iterations', '-3'], ['--iterations']],
