@@ -9,6 +9,7 @@ import { ArgumentError } from '../core/errors.js';
 import type { Parameter } from '../nn/module.js';
 import type { Tensor } from '../tensor/index.js';
 import { linspace, localEvaluator, lossAt, tensorOf, tick, type JobContext, type LandscapeJob, type LossEvaluator, type LossSet, type TrainedModel } from './landscape.js';
+import { largest } from '../core/numbers.js';
 
 /** Parameter values (in `parameters()` order) after `step` steps of training. */
 export interface Checkpoint {
@@ -196,7 +197,7 @@ export async function computeTrajectory(trained: TrainedModel, train: LossSet, r
   }
   await tick();
 
-  const extent = (v: number[]): number => margin * Math.max(...v.map(Math.abs)) || 1;
+  const extent = (v: number[]): number => margin * largest(v.map(Math.abs)) || 1;
   const xs = linspace(-extent(x), extent(x), gridSize, 0);
   const ys = linspace(-extent(y), extent(y), gridSize, 0);
   const [d1, d2] = directions.map((d) => unflatten(params, d, includeBiases)) as [Tensor[], Tensor[]];

@@ -6,6 +6,7 @@ import type { ClassificationReport } from '../train/metrics.js';
 import { pyFloat } from './format.js';
 import { addModelDataOptions, debugOf, whereOf, type DataCliOptions } from './model-options.js';
 import { runCommand } from './run.js';
+import { largest } from '../core/numbers.js';
 
 /**
  * `tsgrad evaluate FILE`: a saved model's accuracy on the train and test sets, and on the test
@@ -51,8 +52,8 @@ function table(e: Evaluation, r: ClassificationReport): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   const names = e.classes;
-  const cw = Math.max(...names.map((n) => n.length), ...r.confusion.flat().map((v) => String(v).length));
-  const nameWidth = Math.max(...names.map((n) => n.length), 'true \\ predicted'.length);
+  const cw = Math.max(largest(names.map((n) => n.length)), largest(r.confusion.flat().map((v) => String(v).length)));
+  const nameWidth = Math.max(largest(names.map((n) => n.length)), 'true \\ predicted'.length);
   return [
     'test set:',
     line(head),

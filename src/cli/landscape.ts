@@ -12,6 +12,7 @@ import { writeLandscape } from '../viz/landscape.js';
 import { addModelDataOptions, debugOf, whereOf, type DataCliOptions } from './model-options.js';
 import { startProgress } from './progress.js';
 import { positiveInt, positiveNumber, runCommand } from './run.js';
+import { largest, smallest } from '../core/numbers.js';
 
 interface LandscapeCliOptions extends DataCliOptions {
   out: string;
@@ -121,7 +122,7 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   const surface = l.surface.train.flat().filter(Number.isFinite);
   if (opts.json) {
     const t = trajectory === null ? {} : { trajectory: { checkpoints: trajectory.steps.length, explainedVariance: trajectory.explainedVariance, replayError: trajectory.replayError } };
-    process.stdout.write(`${JSON.stringify({ model: file, arch: archText(loaded.layers), trained: l.trained, surfaceMin: Math.min(...surface), surfaceMax: Math.max(...surface), ...t, files })}\n`);
+    process.stdout.write(`${JSON.stringify({ model: file, arch: archText(loaded.layers), trained: l.trained, surfaceMin: smallest(surface), surfaceMax: largest(surface), ...t, files })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -129,7 +130,7 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   say(`loss at the trained parameters: train ${l.trained.train}, test ${l.trained.test}`);
   const { alpha, train: line } = l.interpolation;
   say(`interpolation: alpha ${alpha[0]}..${alpha.at(-1)} (${alpha.length} points), train loss ${line[0]} at alpha ${alpha[0]}, ${line.at(-1)} at alpha ${alpha.at(-1)}`);
-  say(`surface: ${opts.grid} x ${opts.grid} grid over -${opts.range}..${opts.range}, seed ${opts.seed}, train loss ${Math.min(...surface)} to ${Math.max(...surface)}`);
+  say(`surface: ${opts.grid} x ${opts.grid} grid over -${opts.range}..${opts.range}, seed ${opts.seed}, train loss ${smallest(surface)} to ${largest(surface)}`);
   if (trajectory !== null) {
     const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
     say(`trajectory: ${trajectory.steps.length} checkpoints, PCA directions explain ${pct(trajectory.explainedVariance[0])} and ${pct(trajectory.explainedVariance[1])}; replayed training ends ${trajectory.replayError} from the saved parameters`);

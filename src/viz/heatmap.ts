@@ -5,6 +5,7 @@
  * in src/data/png.ts, and the page can draw the same buffers.
  */
 import { ArgumentError } from '../core/errors.js';
+import { largest } from '../core/numbers.js';
 
 /** An opaque-or-not picture: `width · height · 4` bytes, RGBA, row-major. */
 export interface Rgba {
@@ -136,8 +137,8 @@ export function grid(tiles: readonly Rgba[], columns: number, gap = 1, backgroun
   if (!Number.isSafeInteger(columns) || columns < 1) throw new ArgumentError('grid', 'columns', `must be a positive integer, got ${columns}`);
   const cols = Math.min(columns, tiles.length);
   const rows = Math.ceil(tiles.length / cols);
-  const cw = Math.max(...tiles.map((t) => t.width));
-  const ch = Math.max(...tiles.map((t) => t.height));
+  const cw = largest(tiles.map((t) => t.width));
+  const ch = largest(tiles.map((t) => t.height));
   const out = blank(cols * cw + (cols + 1) * gap, rows * ch + (rows + 1) * gap, background);
   tiles.forEach((t, i) => paste(out, t, gap + (i % cols) * (cw + gap), gap + Math.floor(i / cols) * (ch + gap)));
   return out;
@@ -151,7 +152,7 @@ export function grid(tiles: readonly Rgba[], columns: number, gap = 1, backgroun
 export function row(tiles: readonly Rgba[], gap = 1, background: readonly [number, number, number] = [200, 200, 200]): Rgba {
   if (tiles.length === 0) throw new ArgumentError('row', 'tiles', 'needs at least one picture');
   const width = tiles.reduce((w, t) => w + t.width + gap, gap);
-  const out = blank(width, Math.max(...tiles.map((t) => t.height)) + 2 * gap, background);
+  const out = blank(width, largest(tiles.map((t) => t.height)) + 2 * gap, background);
   let x = gap;
   for (const t of tiles) {
     paste(out, t, x, gap);

@@ -13,6 +13,7 @@ import { interpolationCsv, landscapeJson, surfaceCsv, trajectoryCsv } from '../a
 import type { Trajectory } from '../analysis/trajectory.js';
 import { CHART_CONFIG, renderVega, renderVegaLite, writeFigure } from './chart.js';
 import { contourLevels } from './levels.js';
+import { largest, smallest } from '../core/numbers.js';
 
 export { contourLevels } from './levels.js';
 
@@ -108,8 +109,8 @@ export async function contourSvg(v: ContourView): Promise<string> {
     throw new ArgumentError('contourSvg', 'values', `expected a square ${nx} x ${nx} grid, got ${v.values.length} rows for ${nx} x and ${ny} y coordinates`);
   }
   const finite = v.values.flat().filter((x) => Number.isFinite(x));
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = smallest(finite);
+  const hi = largest(finite);
   // Raster rows run top to bottom, so the largest y comes first; a diverged point (inf) is drawn as the highest level.
   // The raster is padded by one copy of its edge on every side, so contours reach the plot's
   // edges instead of cutting its corners; the marks are clipped to the plot.
@@ -222,8 +223,8 @@ export async function contourSvg(v: ContourView): Promise<string> {
 /** The range of a surface's finite values, for subtitles. */
 function rangeText(values: number[][]): string {
   const finite = values.flat().filter((x) => Number.isFinite(x));
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = smallest(finite);
+  const hi = largest(finite);
   return `range ${fmt(lo)} to ${fmt(hi)}${lo > 0 && hi / lo > 10 ? ' (log-spaced levels)' : ''}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { contourLevels } from '../../src/viz/levels.js';
 import type { Surface } from './protocol.js';
+import { largest, smallest } from '../../src/core/numbers.js';
 
 /** Dark (low loss) to light (high loss): viridis' end points and three stops between. */
 const STOPS: [number, number, number][] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
@@ -55,8 +56,8 @@ export function drawSurface(canvas: HTMLCanvasElement, s: Surface): void {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, cssW, cssH);
   const finite = s.train.flat().filter(Number.isFinite);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = smallest(finite);
+  const hi = largest(finite);
   const levels = contourLevels(lo, hi);
   const n = s.x.length;
   // The raster in device pixels, each pixel's loss interpolated from the grid.

@@ -5,6 +5,7 @@
 import { drawInterpolation } from './draw.js';
 import { drawSurface } from './draw-surface.js';
 import type { FromWorker } from './protocol.js';
+import { largest, smallest } from '../../src/core/numbers.js';
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
@@ -38,7 +39,7 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
         drawInterpolation(els.landscape, reply);
         els.landscape.dataset['drawn'] = String(reply.iteration);
         const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
-        const low = Math.min(...reply.train);
+        const low = smallest(reply.train);
         line = `At iteration ${reply.iteration}: train cost ${fmt(at(0), 6)} at α = 0 and ${fmt(at(1), 6)} at α = 1; lowest ${fmt(low, 6)} at α = ${fmt(reply.alpha[reply.train.indexOf(low)] ?? NaN, 2)}.`;
         els.landscapeStatus.textContent = `${line} Computing the surface…`;
         els.landscape.setAttribute('aria-label', `Loss landscape. ${line}`);
@@ -55,9 +56,9 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
         const centre = reply.surface.train[(n - 1) / 2]?.[(n - 1) / 2];
         els.surface.dataset['centre'] = String(centre ?? reply.surface.trained.train);
         els.surface.dataset['trained'] = String(reply.surface.trained.train);
-        els.surface.dataset['min'] = String(Math.min(...all));
-        els.surface.dataset['max'] = String(Math.max(...all));
-        const surface = `Surface ${n} × ${n}: train cost ${fmt(Math.min(...all), 6)} to ${fmt(Math.max(...all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
+        els.surface.dataset['min'] = String(smallest(all));
+        els.surface.dataset['max'] = String(largest(all));
+        const surface = `Surface ${n} × ${n}: train cost ${fmt(smallest(all), 6)} to ${fmt(largest(all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
         els.landscapeStatus.textContent = `${line} ${surface}`;
         els.surface.setAttribute('aria-label', `Loss surface. ${surface}`);
         els.landscapeProgress.hidden = true;
