@@ -1,7 +1,11 @@
 import type { TypedArray } from '../core/dtype.js';
-import { affineIndex, forEachStridedN, isRowMajor } from './strided.js';
+import { BINARY_LOOPS } from './elementwise-fast.js';
+import { flatStep, forEachPlane, planes } from './strided.js';
 
-/** Elementwise unary functions, one entry each so a loop can be specialised per kind. */
+/**
+ * Elementwise unary functions: the definitions. The kernels run `UNARY_LOOPS` (and
+ * `BINARY_LOOPS` for `BINARY`), the same formulas written into explicit loops.
+ */
 export const UNARY = {
   neg: (x: number) => -x,
   exp: Math.exp,
@@ -45,108 +49,270 @@ export interface Operand {
   readonly strides: readonly number[];
 }
 
-/** out[i] = f(x[i]) over `shape`, `out` contiguous. */
-export function unaryKernel(kind: UnaryKind, x: Operand, shape: readonly number[], out: TypedArray): void {
-  const f = UNARY[kind];
-  const n = out.length;
-  const src = x.data;
-  if (isRowMajor(x.strides, shape)) {
-    const o = x.offset;
-    for (let i = 0; i < n; i++) out[i] = f(src[o + i] as number);
-    return;
-  }
-  stridedLoop(shape, x.strides, x.offset, [], 0, (pa, _pb, i) => {
-    out[i] = f(src[pa] as number);
-  });
-}
+// where's two candidates, taken by index (see wherePlane).
+const PICK = new Float64Array(2);
 
-/** out[i] = f(a[i], b[i]) over the broadcast `shape`, `out` contiguous. */
-export function binaryKernel(kind: BinaryKind, a: Operand, b: Operand, shape: readonly number[], out: TypedArray): void {
-  const f = BINARY[kind];
-  const n = out.length;
-  const da = a.data;
-  const db = b.data;
-  const aFlat = isRowMajor(a.strides, shape);
-  const bFlat = isRowMajor(b.strides, shape);
-  const aScalar = a.strides.every((s) => s === 0);
-  const bScalar = b.strides.every((s) => s === 0);
-  const oa = a.offset;
-  const ob = b.offset;
-  if (aFlat && bFlat) {
-    for (let i = 0; i < n; i++) out[i] = f(da[oa + i] as number, db[ob + i] as number);
-  } else if (aFlat && bScalar) {
-    const y = db[ob] as number;
-    for (let i = 0; i < n; i++) out[i] = f(da[oa + i] as number, y);
-  } else if (aScalar && bFlat) {
-    const x = da[oa] as number;
-    for (let i = 0; i < n; i++) out[i] = f(x, db[ob + i] as number);
-  } else {
-    const ia = affineIndex(a.strides, shape);
-    const ib = affineIndex(b.strides, shape);
-    if (ia !== null && ib !== null) {
-      // A bias over rows, a column over columns: the same pairs as the strided loop, found by arithmetic.
-      for (let i = 0; i < n; i++) out[i] = f(da[oa + (Math.floor(i / ia.block) % ia.period)] as number, db[ob + (Math.floor(i / ib.block) % ib.period)] as number);
+/** One plane of a unary op: o[q + r·cols + j] = f(x[p + r·xr + j·xc]) (see `BinaryLoop`). */
+export type UnaryLoop = (o: TypedArray, q: number, x: TypedArray, p: number, xr: number, xc: number, rows: number, cols: number) => void;
+
+/** `UNARY`'s formulas in explicit loops, one per kind (see `BINARY_LOOPS` for why). */
+export const UNARY_LOOPS: Record<UnaryKind, UnaryLoop> = {
+  neg(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = -v;
+      }
       return;
     }
-    stridedLoop(shape, a.strides, oa, b.strides, ob, (pa, pb, i) => {
-      out[i] = f(da[pa] as number, db[pb] as number);
-    });
-  }
-}
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = -v;
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  exp(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = Math.exp(v);
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = Math.exp(v);
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  log(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = Math.log(v);
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = Math.log(v);
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  abs(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = Math.abs(v);
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = Math.abs(v);
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  sqrt(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = Math.sqrt(v);
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = Math.sqrt(v);
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  tanh(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = Math.tanh(v);
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = Math.tanh(v);
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  sigmoid(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = 1 / (1 + Math.exp(-v));
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = 1 / (1 + Math.exp(-v));
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  bool(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = +(v !== 0);
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = +(v !== 0);
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+  identity(o, q, x, p, xr, xc, rows, cols) {
+    const n = rows * cols;
+    if (rows === 1 && xc === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = x[p + i] as number;
+        o[q + i] = v;
+      }
+      return;
+    }
+    const jx = xr - cols * xc;
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = x[p] as number;
+      o[q + i] = v;
+      p += xc;
+      if (++j === cols) (j = 0), (p += jx);
+    }
+  },
+};
 
-/** where(c, a, b) over the broadcast shape. */
-export function whereKernel(c: Operand, a: Operand, b: Operand, shape: readonly number[], out: TypedArray): void {
-  const [ic, ia, ib] = [affineIndex(c.strides, shape), affineIndex(a.strides, shape), affineIndex(b.strides, shape)];
-  if (ic !== null && ia !== null && ib !== null) {
-    // relu's where(z > 0, z, 0) and its gradient: contiguous and scalar operands, no position bookkeeping.
-    const at = (o: Operand, x: { block: number; period: number }, i: number): number => o.data[o.offset + (Math.floor(i / x.block) % x.period)] as number;
-    for (let i = 0; i < out.length; i++) out[i] = at(c, ic, i) !== 0 ? at(a, ia, i) : at(b, ib, i);
+/**
+ * out[i] = f(x[i]) over `shape`, `out` contiguous.
+ * @example unaryKernel('exp', { data: x, offset: 0, strides: [1] }, [x.length], out)
+ */
+export function unaryKernel(kind: UnaryKind, x: Operand, shape: readonly number[], out: TypedArray): void {
+  const loop = UNARY_LOOPS[kind];
+  const cx = flatStep(x.strides, shape);
+  if (cx >= 0) {
+    // The usual case, contiguous or a scalar: one row, no plan to build.
+    loop(out, 0, x.data, x.offset, 0, cx, 1, out.length);
     return;
   }
-  const pos = [c.offset, a.offset, b.offset];
-  const strides = [c.strides, a.strides, b.strides];
-  forEachStridedN(shape, strides, pos, (p, i) => {
-    out[i] = (c.data[p[0] as number] as number) !== 0 ? (a.data[p[1] as number] as number) : (b.data[p[2] as number] as number);
-  });
+  const p = planes(shape, [x.strides]);
+  const xr = p.rowStride[0] as number;
+  const xc = p.colStride[0] as number;
+  forEachPlane(p, [x.offset], (pos, q) => loop(out, q, x.data, pos[0] as number, xr, xc, p.rows, p.cols));
 }
 
 /**
- * The one generic strided loop for two operands: row-major over `shape`, tracking each
- * operand's storage position with its own strides (0 on broadcast axes).
+ * out[i] = f(a[i], b[i]) over the broadcast `shape`, `out` contiguous.
+ * @example binaryKernel('add', { data: x, offset: 0, strides: [4, 1] }, { data: bias, offset: 0, strides: [0, 1] }, [n, 4], out)
  */
-export function stridedLoop(
-  shape: readonly number[],
-  sa: readonly number[],
-  oa: number,
-  sb: readonly number[],
-  ob: number,
-  visit: (pa: number, pb: number, i: number) => void,
+export function binaryKernel(kind: BinaryKind, a: Operand, b: Operand, shape: readonly number[], out: TypedArray): void {
+  const loop = BINARY_LOOPS[kind];
+  const ca = flatStep(a.strides, shape);
+  const cb = flatStep(b.strides, shape);
+  if (ca >= 0 && cb >= 0) {
+    loop(out, 0, a.data, a.offset, 0, ca, b.data, b.offset, 0, cb, 1, out.length);
+    return;
+  }
+  const p = planes(shape, [a.strides, b.strides]);
+  const { rowStride: rs, colStride: cs } = p;
+  const ar = rs[0] as number;
+  const br = rs[1] as number;
+  const ac = cs[0] as number;
+  const bc = cs[1] as number;
+  forEachPlane(p, [a.offset, b.offset], (pos, q) => loop(out, q, a.data, pos[0] as number, ar, ac, b.data, pos[1] as number, br, bc, p.rows, p.cols));
+}
+
+/**
+ * where(c, a, b) over the broadcast shape: a where c is non-zero (NaN included), else b.
+ * @example whereKernel(mask, z, { data: new Float64Array([0]), offset: 0, strides: [0] }, [n], out) // relu
+ */
+export function whereKernel(c: Operand, a: Operand, b: Operand, shape: readonly number[], out: TypedArray): void {
+  const cc = flatStep(c.strides, shape);
+  const ca = flatStep(a.strides, shape);
+  const cb = flatStep(b.strides, shape);
+  if (cc >= 0 && ca >= 0 && cb >= 0) {
+    wherePlane(out, 0, c.data, c.offset, 0, cc, a.data, a.offset, 0, ca, b.data, b.offset, 0, cb, 1, out.length);
+    return;
+  }
+  const p = planes(shape, [c.strides, a.strides, b.strides]);
+  const { rowStride: rs, colStride: cs, rows, cols } = p;
+  const [cr, ar, br] = [rs[0] as number, rs[1] as number, rs[2] as number];
+  const [ccs, acs, bcs] = [cs[0] as number, cs[1] as number, cs[2] as number];
+  forEachPlane(p, [c.offset, a.offset, b.offset], (pos, q) =>
+    wherePlane(out, q, c.data, pos[0] as number, cr, ccs, a.data, pos[1] as number, ar, acs, b.data, pos[2] as number, br, bcs, rows, cols),
+  );
+}
+
+// One plane of where (see `BinaryLoop`). The value is picked by index, not by branch: the
+// condition follows the data's signs (relu's mask), which a branch predictor guesses wrong
+// half the time.
+function wherePlane(
+  o: TypedArray,
+  q: number,
+  c: TypedArray,
+  pc: number,
+  cr: number,
+  cc: number,
+  a: TypedArray,
+  pa: number,
+  ar: number,
+  ac: number,
+  b: TypedArray,
+  pb: number,
+  br: number,
+  bc: number,
+  rows: number,
+  cols: number,
 ): void {
-  const nd = shape.length;
-  let n = 1;
-  for (const d of shape) n *= d;
-  if (n === 0) return;
-  const inner = nd === 0 ? 1 : (shape[nd - 1] as number);
-  const ia = nd === 0 ? 0 : (sa[nd - 1] ?? 0);
-  const ib = nd === 0 ? 0 : (sb[nd - 1] ?? 0);
-  const idx = new Array<number>(nd).fill(0);
-  let pa = oa;
-  let pb = ob;
-  for (let i = 0; i < n; i += inner) {
-    for (let j = 0; j < inner; j++) visit(pa + j * ia, pb + j * ib, i + j);
-    for (let ax = nd - 2; ax >= 0; ax--) {
-      const c = (idx[ax] as number) + 1;
-      const xa = sa[ax] ?? 0;
-      const xb = sb[ax] ?? 0;
-      if (c < (shape[ax] as number)) {
-        idx[ax] = c;
-        pa += xa;
-        pb += xb;
-        break;
-      }
-      idx[ax] = 0;
-      pa -= xa * (c - 1);
-      pb -= xb * (c - 1);
+  const n = rows * cols;
+  if (rows === 1 && cc === 1 && ac === 1 && bc === 0) {
+    // relu's where(z > 0, z, 0) and its gradient where(c, dy, 0).
+    PICK[0] = b[pb] as number;
+    for (let i = 0; i < n; i++) {
+      PICK[1] = a[pa + i] as number;
+      o[q + i] = PICK[+((c[pc + i] as number) !== 0)] as number;
     }
+    return;
+  }
+  const jc = cr - cols * cc;
+  const ja = ar - cols * ac;
+  const jb = br - cols * bc;
+  for (let i = 0, j = 0; i < n; i++) {
+    PICK[0] = b[pb] as number;
+    PICK[1] = a[pa] as number;
+    o[q + i] = PICK[+((c[pc] as number) !== 0)] as number;
+    pc += cc;
+    pa += ac;
+    pb += bc;
+    if (++j === cols) (j = 0), (pc += jc), (pa += ja), (pb += jb);
   }
 }

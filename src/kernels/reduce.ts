@@ -1,12 +1,14 @@
 import type { TypedArray } from '../core/dtype.js';
-import { affineIndex, forEachStrided, isRowMajor } from './strided.js';
+import { forEachPlane, isRowMajor, planes } from './strided.js';
 
 export type ReduceKind = 'sum' | 'max' | 'min';
 
 /**
  * Reduces a strided view over the axes flagged in `reduced`. `out` is contiguous with the
  * kept axes' sizes in order. Sums accumulate in float64 (a float32 tensor's sum is rounded
- * once at the end); max/min propagate NaN as numpy does.
+ * once at the end), each output from 0 in the input's row-major order, or pairwise when a
+ * whole contiguous array becomes one number; max/min propagate NaN as numpy does.
+ * @example reduceKernel('sum', x, 0, [4, 1], [n, 4], [false, true], rowSums)
  */
 export function reduceKernel(
   kind: ReduceKind,
@@ -27,47 +29,117 @@ export function reduceKernel(
     }
   }
   const acc = new Float64Array(out.length);
-  if (kind === 'sum') {
-    sumInto(src, offset, strides, shape, outStrides, acc);
-  } else {
-    acc.fill(kind === 'max' ? -Infinity : Infinity);
-    const better = kind === 'max' ? (x: number, y: number) => x > y : (x: number, y: number) => x < y;
-    walk(shape, strides, offset, outStrides, (p, q) => {
-      const x = src[p] as number;
-      const cur = acc[q] as number;
-      if (x !== x || better(x, cur)) {
-        if (cur === cur) acc[q] = x;
-      }
-    });
-  }
-  for (let i = 0; i < out.length; i++) out[i] = acc[i] as number;
-}
-
-function sumInto(
-  src: TypedArray,
-  offset: number,
-  strides: readonly number[],
-  shape: readonly number[],
-  outStrides: readonly number[],
-  acc: Float64Array,
-): void {
-  const nd = shape.length;
-  // Whole contiguous array to one number: pairwise summation, like numpy, so long sums
-  // keep their accuracy (error O(log n) instead of O(n)).
-  if (acc.length === 1 && isRowMajor(strides, shape)) {
+  if (kind === 'sum' && acc.length === 1 && isRowMajor(strides, shape)) {
+    // Whole contiguous array to one number: pairwise summation, like numpy, so long sums
+    // keep their accuracy (error O(log n) instead of O(n)).
     let n = 1;
     for (const d of shape) n *= d;
     acc[0] = pairwiseSum(src, offset, n);
-    return;
+  } else {
+    if (kind !== 'sum') acc.fill(kind === 'max' ? -Infinity : Infinity);
+    // Every other case visits the input in row-major order, each element added (or compared)
+    // into its output slot: reducing trailing axes gives rows, leading axes columns.
+    const p = planes(shape, [strides, outStrides]);
+    const loop = REDUCE_LOOPS[kind];
+    const { rowStride: rs, colStride: cs, rows, cols } = p;
+    const [sr, qr, sc, qc] = [rs[0] as number, rs[1] as number, cs[0] as number, cs[1] as number];
+    forEachPlane(p, [offset, 0], (pos) => loop(acc, pos[1] as number, qr, qc, src, pos[0] as number, sr, sc, rows, cols));
   }
-  if (nd === 0) {
-    acc[0] = src[offset] as number;
-    return;
-  }
-  walk(shape, strides, offset, outStrides, (p, q) => {
-    acc[q] = (acc[q] as number) + (src[p] as number);
-  });
+  out.set(acc);
 }
+
+/**
+ * One plane of a reduction: src[p + r·sr + j·sc] goes into acc[q + r·qr + j·qc], rows and
+ * columns in order. Column stride 0 (the reduced axes trail) keeps each row's running
+ * value in a local.
+ */
+type ReduceLoop = (
+  acc: Float64Array,
+  q: number,
+  qr: number,
+  qc: number,
+  src: TypedArray,
+  p: number,
+  sr: number,
+  sc: number,
+  rows: number,
+  cols: number,
+) => void;
+
+// max/min: NaN wins and then stays (x !== x); otherwise the strictly larger (smaller) value,
+// so the first of equal values (-0 and +0 included) is kept. In short rows (softmax's
+// classes, (N, 4) boxes) the running value changes unpredictably, so it is picked by index
+// instead of by branch; in long rows and in columns it rarely changes and a branch is cheaper.
+const SHORT_ROW = 8;
+const PICK = new Float64Array(2);
+
+const REDUCE_LOOPS: Record<ReduceKind, ReduceLoop> = {
+  sum(acc, q, qr, qc, src, p, sr, sc, rows, cols) {
+    for (let r = 0; r < rows; r++, q += qr, p += sr) {
+      if (qc === 0) {
+        let s = acc[q] as number;
+        for (let j = 0, at = p; j < cols; j++, at += sc) s += src[at] as number;
+        acc[q] = s;
+      } else {
+        for (let j = 0, at = p, to = q; j < cols; j++, at += sc, to += qc) acc[to] = (acc[to] as number) + (src[at] as number);
+      }
+    }
+  },
+  max(acc, q, qr, qc, src, p, sr, sc, rows, cols) {
+    for (let r = 0; r < rows; r++, q += qr, p += sr) {
+      if (qc !== 0) {
+        for (let j = 0, at = p, to = q; j < cols; j++, at += sc, to += qc) {
+          const x = src[at] as number;
+          const m = acc[to] as number;
+          if ((x !== x || x > m) && m === m) acc[to] = x;
+        }
+      } else if (cols <= SHORT_ROW) {
+        let m = acc[q] as number;
+        for (let j = 0, at = p; j < cols; j++, at += sc) {
+          const x = src[at] as number;
+          PICK[0] = m;
+          PICK[1] = x;
+          m = PICK[(+(x !== x) | +(x > m)) & +(m === m)] as number;
+        }
+        acc[q] = m;
+      } else {
+        let m = acc[q] as number;
+        for (let j = 0, at = p; j < cols; j++, at += sc) {
+          const x = src[at] as number;
+          if ((x !== x || x > m) && m === m) m = x;
+        }
+        acc[q] = m;
+      }
+    }
+  },
+  min(acc, q, qr, qc, src, p, sr, sc, rows, cols) {
+    for (let r = 0; r < rows; r++, q += qr, p += sr) {
+      if (qc !== 0) {
+        for (let j = 0, at = p, to = q; j < cols; j++, at += sc, to += qc) {
+          const x = src[at] as number;
+          const m = acc[to] as number;
+          if ((x !== x || x < m) && m === m) acc[to] = x;
+        }
+      } else if (cols <= SHORT_ROW) {
+        let m = acc[q] as number;
+        for (let j = 0, at = p; j < cols; j++, at += sc) {
+          const x = src[at] as number;
+          PICK[0] = m;
+          PICK[1] = x;
+          m = PICK[(+(x !== x) | +(x < m)) & +(m === m)] as number;
+        }
+        acc[q] = m;
+      } else {
+        let m = acc[q] as number;
+        for (let j = 0, at = p; j < cols; j++, at += sc) {
+          const x = src[at] as number;
+          if ((x !== x || x < m) && m === m) m = x;
+        }
+        acc[q] = m;
+      }
+    }
+  },
+};
 
 const PAIRWISE_BLOCK = 128;
 
@@ -80,43 +152,6 @@ export function pairwiseSum(src: TypedArray, start: number, n: number): number {
   }
   const half = Math.floor(n / 2);
   return pairwiseSum(src, start, half) + pairwiseSum(src, start + half, n - half);
-}
-
-function walk(
-  shape: readonly number[],
-  strides: readonly number[],
-  offset: number,
-  outStrides: readonly number[],
-  visit: (p: number, q: number) => void,
-): void {
-  const nd = shape.length;
-  const out = affineIndex(outStrides, shape);
-  if (out !== null && isRowMajor(strides, shape)) {
-    // A contiguous input reduced over leading or trailing axes (a bias's gradient, softmax's
-    // row sums): the same visits in the same order, the output position by arithmetic.
-    let n = 1;
-    for (const d of shape) n *= d;
-    for (let i = 0; i < n; i++) visit(offset + i, Math.floor(i / out.block) % out.period);
-    return;
-  }
-  const idx = new Array<number>(nd).fill(0);
-  let q = 0;
-  forEachStrided(shape, strides, offset, (p, i) => {
-    if (i > 0) {
-      // Advance the output position alongside forEachStrided's row-major order.
-      for (let ax = nd - 1; ax >= 0; ax--) {
-        const c = (idx[ax] as number) + 1;
-        if (c < (shape[ax] as number)) {
-          idx[ax] = c;
-          q += outStrides[ax] as number;
-          break;
-        }
-        idx[ax] = 0;
-        q -= (outStrides[ax] as number) * (c - 1);
-      }
-    }
-    visit(p, q);
-  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BINARY, binaryKernel, stridedLoop, unaryKernel, whereKernel, type BinaryKind, type UnaryKind } from '../../src/kernels/elementwise.js';
+import { BINARY, binaryKernel, unaryKernel, whereKernel, type BinaryKind, type UnaryKind } from '../../src/kernels/elementwise.js';
 import { sameFloat } from '../tensor/helpers.js';
 import { atBroadcast, broadcastFrom, prng, product, randomLayout, randomValue, shapeArb, stridesFor, unravel, type Layout } from './layout.js';
 
@@ -130,28 +130,5 @@ describe('whereKernel (property)', () => {
       }),
       RUNS,
     );
-  });
-});
-
-describe('stridedLoop', () => {
-  it('visits row-major order with each operand at its own strides', () => {
-    const seen: [number, number, number][] = [];
-    // a: (2, 3) transposed storage; b: a row broadcast down the first axis.
-    stridedLoop([2, 3], [1, 2], 10, [0, 1], 20, (pa, pb, i) => seen.push([pa, pb, i]));
-    expect(seen).toEqual([
-      [10, 20, 0], [12, 21, 1], [14, 22, 2],
-      [11, 20, 3], [13, 21, 4], [15, 22, 5],
-    ]);
-  });
-
-  it('visits nothing for an empty shape and once for a scalar', () => {
-    let n = 0;
-    stridedLoop([3, 0, 2], [0, 0, 0], 0, [0, 0, 0], 0, () => n++);
-    expect(n).toBe(0);
-    stridedLoop([], [], 7, [], 9, (pa, pb, i) => {
-      n++;
-      expect([pa, pb, i]).toEqual([7, 9, 0]);
-    });
-    expect(n).toBe(1);
   });
 });
