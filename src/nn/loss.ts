@@ -5,7 +5,7 @@
  */
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
-import { abs, add, exp, fromArray, log, maximum, mean, mul, neg, sigmoid, sub, sum, type Tensor } from '../tensor/index.js';
+import { abs, add, astype, exp, fromArray, log, maximum, mean, mul, neg, sigmoid, sub, sum, type Tensor } from '../tensor/index.js';
 import { logSoftmax } from './activations.js';
 import type { Parameter } from './module.js';
 import type { Sequential } from './sequential.js';
@@ -79,11 +79,13 @@ export function softmaxCrossEntropy(Z: Tensor, Y: Tensor): Tensor {
 export function lossOfScores(model: Sequential, Z: Tensor, labels: Tensor, loss: BinaryLoss = 'course'): Tensor {
   const m = Z.shape[0] as number;
   if (labels.ndim !== 1 || labels.shape[0] !== m) throw new ShapeError('loss', `labels must be (N,) for scores ${formatShape(Z.shape)}, got ${formatShape(labels.shape)}`, [Z.shape, labels.shape]);
+  // Labels in the scores' dtype: float64 labels would turn a float32 model's whole backward pass into float64.
+  const dtype = Z.dtype === 'float32' ? 'float32' : 'float64';
   if (model.head === 'sigmoid') {
-    const Y = labels.reshape([m, 1]);
+    const Y = astype(labels.reshape([m, 1]), dtype);
     return loss === 'course' ? binaryCrossEntropy(sigmoid(Z), Y) : binaryCrossEntropyWithLogits(Z, Y);
   }
-  if (model.head === 'softmax') return softmaxCrossEntropy(Z, oneHotRows(labels, model.classes));
+  if (model.head === 'softmax') return softmaxCrossEntropy(Z, astype(oneHotRows(labels, model.classes), dtype));
   throw new ArgumentError('loss', 'model', 'the model needs a sigmoid or softmax output layer to be trained as a classifier');
 }
 
