@@ -48,24 +48,30 @@ function inside(x0: number, kw: number, w: number): [number, number] {
 function unfoldPatches(x: TypedArray, g: WindowGeometry, fill: number, out: TypedArray): void {
   const { n, h, w, c, kh, kw, sh, sw, top, left, oh, ow } = g;
   const run = kw * c;
-  let o = 0;
+  const K = kh * run;
+  // `out` comes zeroed: padding needs writing only when it is not 0.
+  if (fill !== 0) out.fill(fill);
   for (let b = 0; b < n; b++) {
     const image = b * h * w * c;
     for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const x0 = ox * sw - left;
-        const [k0, k1] = inside(x0, kw, w);
-        for (let ky = 0; ky < kh; ky++, o += run) {
-          const iy = oy * sh - top + ky;
-          if (iy < 0 || iy >= h || k1 <= k0) {
-            out.fill(fill, o, o + run);
-            continue;
-          }
+      const rowOut = (b * oh + oy) * ow * K;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - top + ky;
+        if (iy < 0 || iy >= h) continue;
+        const srcRow = image + iy * w * c;
+        for (let ox = 0; ox < ow; ox++) {
+          const x0 = ox * sw - left;
+          const dst = rowOut + ox * K + ky * run;
           // One window row reads kw adjacent pixels: a contiguous run of the image.
-          if (k0 > 0) out.fill(fill, o, o + k0 * c);
-          const src = image + (iy * w + x0) * c;
-          for (let i = k0 * c; i < k1 * c; i++) out[o + i] = x[src + i] as number;
-          if (k1 < kw) out.fill(fill, o + k1 * c, o + run);
+          if (x0 >= 0 && x0 + kw <= w) {
+            const src = srcRow + x0 * c;
+            for (let i = 0; i < run; i++) out[dst + i] = x[src + i] as number;
+          } else {
+            const i0 = Math.max(0, -x0) * c;
+            const i1 = Math.min(kw, w - x0) * c;
+            const src = srcRow + x0 * c;
+            for (let i = i0; i < i1; i++) out[dst + i] = x[src + i] as number;
+          }
         }
       }
     }
