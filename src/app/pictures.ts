@@ -33,23 +33,23 @@ export interface ImageOptions {
  * @example const { x } = await readModelInput(loaded, 'cat.jpg', 'saliency');
  */
 export async function readModelInput(loaded: LoadedModel, file: string, op: string, opts: ImageOptions = {}): Promise<{ image: RgbImage; x: Tensor }> {
-  const [height, width] = checkPhotoModel(loaded, op);
-  const image = await readImageForModel(file, { width, height, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}), ...(opts.fit !== undefined ? { fit: opts.fit } : {}) });
+  const [height, width, channels] = checkPhotoModel(loaded, op);
+  const image = await readImageForModel(file, { width, height, channels, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}), ...(opts.fit !== undefined ? { fit: opts.fit } : {}) });
   const x = prepareInputs(new Tensor(image.pixels, [1, ...loaded.inputShape], 'uint8'), loaded.preprocessing, loaded.dtype);
   return { image, x };
 }
 
 /**
- * The model's input size (height, width), refusing models that do not take RGB images
- * (h, w, 3), as `tsgrad predict` does.
- * @example const [h, w] = checkPhotoModel(loaded, 'saliency'); // [64, 64]
+ * The model's input size (height, width, channels), refusing models that do not take RGB
+ * images (h, w, 3) or grayscale ones (h, w, 1), as `tsgrad predict` does.
+ * @example const [h, w] = checkPhotoModel(loaded, 'saliency'); // [64, 64, 3]
  */
-export function checkPhotoModel(loaded: LoadedModel, op: string): [number, number] {
+export function checkPhotoModel(loaded: LoadedModel, op: string): [number, number, 1 | 3] {
   const [height, width, channels] = loaded.inputShape;
-  if (loaded.inputShape.length !== 3 || channels !== 3 || height === undefined || width === undefined) {
-    throw new ArgumentError(op, 'model', `takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB images (h, w, 3)`);
+  if (loaded.inputShape.length !== 3 || (channels !== 3 && channels !== 1) || height === undefined || width === undefined) {
+    throw new ArgumentError(op, 'model', `takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB or grayscale images (h, w, 3) or (h, w, 1)`);
   }
-  return [height, width];
+  return [height, width, channels];
 }
 
 /**

@@ -35,7 +35,8 @@ export function saliencyPicture(pixels: ArrayLike<number>, height: number, width
   const top = opts.top ?? saliencyTop(map);
   if (!(top >= 0)) throw new ArgumentError('saliencyPicture', 'top', `must be a number >= 0, got ${top}`);
   const scale = opts.scale ?? scaleFor(height, width, 256);
-  const photo = fromPixels(pixels, width, height, 3);
+  // RGB photos, or grey ones for models of (h, w, 1) images.
+  const photo = fromPixels(pixels, width, height, pixels.length === width * height ? 1 : 3);
   const panels = [photo, heatmap(map, width, height, 0, top), overlay(photo, map, 0, top, opts.alpha ?? 0.85)].map((p) => enlarge(p, scale));
   return row([...panels, colourBar(Math.max(8, Math.round(height * scale * 0.06)), height * scale)], GAP, WHITE);
 }

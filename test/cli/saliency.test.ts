@@ -96,7 +96,7 @@ describe('tsgrad saliency', () => {
     const digits = join(dir, 'digits.json');
     await saveModelFile(digits, { model: buildModel([28, 28], parseArch('flatten,dense:10,softmax'), { init: parseInitializer('he'), seed: 1 }), classes: [...'0123456789'], preprocessing: PIXELS, training: { costs: [] } });
     const grey = await runInProcess(saliencyCommand(), [digits, good, '--out', join(dir, 'grey')]);
-    expect([grey.code, grey.stderr]).toEqual([2, 'tsgrad: error: saliency: model: takes inputs of shape (28, 28), not RGB images (h, w, 3)\n']);
+    expect([grey.code, grey.stderr]).toEqual([2, 'tsgrad: error: saliency: model: takes inputs of shape (28, 28), not RGB or grayscale images (h, w, 3) or (h, w, 1)\n']);
     for (const r of [missing, bad, onFile, dog, grey]) expect(r.stderr).not.toContain('    at ');
   });
 

@@ -11,6 +11,8 @@ import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCommand } from '../../src/cli/evaluate.js';
+import { featuresCommand } from '../../src/cli/features.js';
+import { saliencyCommand } from '../../src/cli/saliency.js';
 import { landscapeCommand } from '../../src/cli/landscape.js';
 import { plotCommand } from '../../src/cli/plot.js';
 import { predictCommand } from '../../src/cli/predict.js';
@@ -71,6 +73,14 @@ describe('tsgrad train with convolutions', () => {
     expect(ranked).toHaveLength(3);
     expect(ranked[0]).toBeGreaterThanOrEqual(ranked[1] ?? 1);
     expect(ranked[1]).toBeGreaterThanOrEqual(ranked[2] ?? 1);
+    // Grayscale models get their saliency map and feature maps too.
+    const sal = await runInProcess(saliencyCommand(), [model, join(dir, 'digit.png'), '--out', join(dir, 'sal')]);
+    expect(sal.code, sal.stderr).toBe(0);
+    const pic = await sharp(join(dir, 'sal', 'digit-saliency.png')).metadata();
+    expect(pic.width).toBeGreaterThan(3 * 28);
+    const feats = await runInProcess(featuresCommand(), [model, join(dir, 'digit.png'), '--out', join(dir, 'feats')]);
+    expect(feats.code, feats.stderr).toBe(0);
+    expect(feats.stdout).toContain('layer 1 conv: (28, 28, 4), 4 maps');
     // The pictures and the loss landscape of a CNN model file, on the recorded split.
     const plots = await runInProcess(plotCommand(), [model, '--out', join(dir, 'plots'), '--json']);
     expect(plots.code, plots.stderr).toBe(0);
