@@ -40,6 +40,31 @@ export function textWidth(text: string, fontSize: number, bold = false): number 
   return ((units / 2048) * fontSize * (bold ? 1.08 : 1));
 }
 
+/**
+ * Lines broken so that each fits `maxWidth` pixels at `fontSize`: after a comma, a ' · ' or a
+ * space, the last such break that fits (a part longer than the width stays whole).
+ * @example wrapLines(['conv:8:4:same:1,relu,maxpool:8:8:same,...'], 300, 12) // two or more lines
+ */
+export function wrapLines(lines: readonly string[], maxWidth: number, fontSize: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    let rest = line;
+    while (textWidth(rest, fontSize) > maxWidth) {
+      let cut = -1;
+      for (const m of rest.matchAll(/(, | · |,| )/g)) {
+        const end = (m.index ?? 0) + (m[0] ?? '').length;
+        if (textWidth(rest.slice(0, end).trimEnd(), fontSize) > maxWidth) break;
+        cut = end;
+      }
+      if (cut <= 0) break;
+      out.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut);
+    }
+    out.push(rest);
+  }
+  return out;
+}
+
 let installed = false;
 
 /** Makes Vega measure text with `textWidth` (once per process). @example installTextMetrics(); await view.toSVG(); */

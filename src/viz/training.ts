@@ -13,6 +13,7 @@ import { encodePng } from '../data/image.js';
 import { PIXELS } from '../data/preprocess.js';
 import type { Tensor } from '../tensor/index.js';
 import { CHART_CONFIG, escapeXml, percent, renderVegaLite, writeFigure } from './chart.js';
+import { wrapLines } from './text-width.js';
 
 /** The subtitle every training chart carries: the model and its settings. */
 function subtitle(pd: PlotData): string[] {
@@ -115,7 +116,8 @@ export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: s
   const what = one
     ? `${f0.name} reshaped to ${h}x${w}x${c}, min-max scaled: ${range(f0)}`
     : `${all.length} first-layer units${all.length > shown.length ? ` (first ${shown.length} shown)` : ''}, each reshaped to ${h}x${w}x${c} and min-max scaled on its own`;
-  const sub = [...subtitle(pd), what];
+  const width = Math.max(cols * cellW + 60, 560);
+  const sub = wrapLines([...subtitle(pd), what], width - 32, 12);
   const top = 46 + sub.length * 16 + (one ? 0 : 8);
   const body: string[] = [];
   for (const [k, x] of scaled.entries()) {
@@ -133,7 +135,7 @@ export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: s
     body.push(`<text transform="translate(${gridW + 32} ${top + gridH / 2}) rotate(90)" font-size="12" text-anchor="middle">pixel row (y, ${h} px)</text>`);
   }
   const title = one ? `Learned weights (${f0.name}) as an image` : 'Learned first-layer weights as images';
-  const svg = svgDocument(Math.max(gridW + 60, 560), top + gridH + (one ? 36 : 12), title, sub, body);
+  const svg = svgDocument(width, top + gridH + (one ? 36 : 12), title, sub, body);
   return { png, svg };
 }
 
@@ -159,7 +161,8 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
   const cols = Math.max(1, Math.min(6, shown.length));
   const rows = Math.max(1, Math.ceil(shown.length / cols));
   const m = set.labels.length;
-  const sub = [...subtitle(pd), `${wrong.length} of ${m} ${set.name} images misclassified${shown.length < wrong.length ? ` (first ${shown.length} shown)` : ''}; p = the model's P(${pd.classes.length === 2 ? pd.classes[1] : 'predicted class'})`];
+  const width = Math.max(16 + cols * cellW, 620);
+  const sub = wrapLines([...subtitle(pd), `${wrong.length} of ${m} ${set.name} images misclassified${shown.length < wrong.length ? ` (first ${shown.length} shown)` : ''}; p = the model's P(${pd.classes.length === 2 ? pd.classes[1] : 'predicted class'})`], width - 32, 12);
   const top = 46 + sub.length * 16 + 8;
   const body: string[] = [];
   for (const [k, r] of shown.entries()) {
@@ -173,7 +176,6 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
     body.push(`<text x="${x}" y="${y + h * scale + 48}" font-size="12" fill="#555">p = ${r.p.toFixed(3)}</text>`);
   }
   if (shown.length === 0) body.push(`<text x="16" y="${top + 30}" font-size="14">no misclassified ${set.name} images</text>`);
-  const width = Math.max(16 + cols * cellW, 620);
   const svg = svgDocument(width, top + rows * cellH + 8, `Misclassified ${set.name} images`, sub, body);
   return { svg, count: wrong.length };
 }

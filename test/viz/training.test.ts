@@ -1,3 +1,4 @@
+import { textWidth, wrapLines } from '../../src/viz/text-width.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,5 +79,16 @@ describe('training plots', () => {
     const two = { ...set, labels: [0, 1, 1], predicted: [1, 1, 0], probabilities: [[0.4, 0.6], [0.2, 0.8], [0.9, 0.1]], report: classificationReport([1, 1, 0], [0, 1, 1], 2) };
     const r = await misclassifiedSvg({ ...pd, classes: ['non-cat', 'cat'], sets: [two] }, two);
     for (const t of ['P(cat)', 'p = 0.600', 'p = 0.100']) expect(r.svg).toContain(t);
+  });
+});
+
+describe('subtitles that fit their figure', () => {
+  it('wrapLines breaks after commas and separators so each line fits, keeping every character', () => {
+    const arch = 'conv:6:5:same:1,relu,maxpool:2:2:valid,conv:16:5:valid:1,relu,maxpool:2:2:valid,flatten,dense:120,relu,dense:84,relu,dense:10,softmax: (28, 28, 1) inputs';
+    const lines = wrapLines([arch, 'short'], 300, 12);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.at(-1)).toBe('short');
+    for (const l of lines) expect(textWidth(l, 12)).toBeLessThanOrEqual(300);
+    expect(lines.slice(0, -1).join('').replace(/\s/g, '')).toBe(arch.replace(/\s/g, ''));
   });
 });
