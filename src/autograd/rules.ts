@@ -10,6 +10,8 @@ import { shapesEqual, type Shape } from '../core/shape.js';
 import {
   astype,
   broadcastTo,
+  conv2dFilterGrad,
+  conv2dWindows,
   div,
   embed,
   equal,
@@ -34,6 +36,7 @@ import {
   zeros,
   type Primitive,
   type PrimitiveAttrs,
+  type WindowGeometry,
   type Tensor,
 } from '../tensor/index.js';
 
@@ -117,6 +120,14 @@ function sliceGrad(dy: Tensor, attrs: PrimitiveAttrs['slice']): Tensor {
   let j = 0;
   const kept = from.map((_, ax) => (dropAxes.includes(ax) ? 1 : (dy.shape[j++] as number)));
   return embed(reshape(astype(dy, dtype), kept), from, starts, steps, 0);
+}
+
+/** A convolution's gradient with respect to its images: each window's dy @ wᵀ folded back onto the image. */
+function convInputGrad(dy: Tensor, w: Tensor, g: WindowGeometry): Tensor {
+  const [kh, kw, cin, cout] = w.shape as [number, number, number, number];
+  const rows = g.n * g.oh * g.ow;
+  const windows = matmul(reshape(dy, [rows, cout]), transpose(reshape(w, [kh * kw * cin, cout])));
+  return fold2d(reshape(windows, [g.n, g.oh, g.ow, kh, kw, cin]), g, 'patch');
 }
 
 /** The derivative rules. Each one-line comment is the rule's formula. */
@@ -205,6 +216,22 @@ export const RULES: { readonly [P in Primitive]: OpDef<P> } = {
   unfold: unary('unfold', (c, dy) => fold2d(dy, c.attrs.geometry, c.attrs.layout)),
   // d fold(cols) = unfold(dy), padding zero
   fold: unary('fold', (c, dy) => unfold2d(dy, c.attrs.geometry, c.attrs.layout, 0)),
+  // d conv(x, w) = fold(dy @ wᵀ), convFilter(x, dy)
+  conv: {
+    symbol: 'conv',
+    backward: ({ inputs, attrs, needs }, dy) => {
+      const [x, w] = inputs as [Tensor, Tensor];
+      return [needs[0] ? convInputGrad(dy, w, attrs.geometry) : null, needs[1] ? conv2dFilterGrad(x, dy, attrs.geometry, w.shape) : null];
+    },
+  },
+  // d convFilter(x, dy) = fold(dy @ gᵀ), conv(x, g): bilinear, the adjoints of the two above
+  convFilter: {
+    symbol: 'convᵀ',
+    backward: ({ inputs, attrs, needs }, g) => {
+      const [x, dy] = inputs as [Tensor, Tensor];
+      return [needs[0] ? convInputGrad(dy, g, attrs.geometry) : null, needs[1] ? conv2dWindows(x, g, attrs.geometry) : null];
+    },
+  },
   // d gather(x, i) = scatterAdd(dy, i): each picked element gets the gradient of every pick
   gather: unary('gather', (c, dy) => scatterAdd(dy, c.attrs.indices, arg(c).shape)),
   // d scatterAdd(x, i) = gather(dy, i)

@@ -9,4 +9,5 @@ export * from './reduce.js';
 export * from './linalg.js';
 export * from './shape-ops.js';
 export * from './window.js';
+export * from './conv.js';
 export { setRecorder, type Primitive, type PrimitiveAttrs, type Recorder } from './record.js';

@@ -1,4 +1,4 @@
-import { allocate, promoteFloat } from '../core/dtype.js';
+import { allocate, promoteFloat, type TypedArray } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { dotStrided, gemm, rowTimesMatrix, type MatrixOperand } from '../kernels/matmul.js';
@@ -24,6 +24,19 @@ const BLAS_DOT_MIN = 2048;
 // (m = 1) would only use a quarter of its tile, and the plain loop streams b once.
 function useWasm(m: number, n: number, k: number): boolean {
   return m >= 2 && n >= 2 && m * n * k >= 256;
+}
+
+/**
+ * out (m x n, contiguous, zero-filled) = a @ b on the active backend: the system BLAS when
+ * the product is large enough, else WebAssembly SIMD, else the plain loops. What `matmul`
+ * runs for a matrix product, for ops that multiply parts of their operands (the chunks of a
+ * convolution).
+ * @example gemmInto(m, n, k, { data: A, offset: 0, rowStride: k, colStride: 1 }, bm, out)
+ */
+export function gemmInto(m: number, n: number, k: number, am: MatrixOperand, bm: MatrixOperand, out: TypedArray): void {
+  const backend = activeBackend();
+  if (backend.native !== null && m * n * k >= BLAS_MIN && backend.native.gemm(m, n, k, am, bm, out)) return;
+  if (backend.name === 'js' || !useWasm(m, n, k) || !gemmWasm(m, n, k, am, bm, out)) gemm(m, n, k, am, bm, out);
 }
 
 const unitF64 = (data: unknown, stride: number): data is Float64Array => stride === 1 && data instanceof Float64Array;
@@ -67,10 +80,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   } else if (m === 1) {
     // A row vector times a matrix, in the dot's order: a batch's scores equal each sample's alone.
     rowTimesMatrix(k, n, am.data, am.offset, am.colStride, bm, out);
-  } else if (backend.native !== null && m * n * k >= BLAS_MIN && backend.native.gemm(m, n, k, am, bm, out)) {
-    // done by BLAS
-  } else if (!simd || !useWasm(m, n, k) || !gemmWasm(m, n, k, am, bm, out)) {
-    gemm(m, n, k, am, bm, out);
+  } else {
+    gemmInto(m, n, k, am, bm, out);
   }
   const full = record('matmul', [a2, b2], new Tensor(out, [m, n], dtype), null);
   if (a.ndim === 1 && b.ndim === 1) return reshape(full, []);

@@ -37,6 +37,10 @@ export interface PrimitiveAttrs {
   embed: { readonly into: Shape; readonly starts: readonly number[]; readonly steps: readonly number[]; readonly fill: number };
   /** Every sliding window of an (N, H, W, C) image as a row (im2col); `fill` where a window reaches into the padding. */
   unfold: { readonly geometry: WindowGeometry; readonly layout: WindowLayout; readonly fill: number };
+  /** A convolution of images by kernels at the windows `geometry` places (no bias). */
+  conv: { readonly geometry: WindowGeometry };
+  /** A convolution's gradient with respect to its kernels, from the images and the output's gradient. */
+  convFilter: { readonly geometry: WindowGeometry; readonly kernel: Shape };
   /** Elements of x picked by flat (row-major) index into a tensor of shape `shape` (max pooling's argmax). */
   gather: { readonly indices: Int32Array; readonly shape: Shape };
   /** Zeros of shape `into` with each element of x added at its flat index (the adjoint of gather). */

@@ -35,6 +35,8 @@ import {
   transpose,
   where,
   embed,
+  conv2dFilterGrad,
+  conv2dWindows,
   fold2d,
   gather,
   scatterAdd,
@@ -169,6 +171,14 @@ const CASES: Record<Primitive, fc.Arbitrary<Case>> = {
   fold: windowArb.map(({ g, layout, seed }) => ({
     inputs: [uniform(layout === 'patch' ? [g.n, g.oh, g.ow, g.kh, g.kw, g.c] : [g.n, g.oh, g.ow, g.c, g.kh, g.kw], seed)],
     f: (x: Tensor) => fold2d(x, g, layout),
+  })),
+  conv: windowArb.chain((wa) => fc.tuple(fc.constant(wa), fc.integer({ min: 1, max: 3 }))).map(([{ shape, g, seed }, cout]) => ({
+    inputs: [uniform(shape, seed), uniform([g.kh, g.kw, g.c, cout], seed + 1)],
+    f: (x: Tensor, w: Tensor) => conv2dWindows(x, w, g),
+  })),
+  convFilter: windowArb.chain((wa) => fc.tuple(fc.constant(wa), fc.integer({ min: 1, max: 3 }))).map(([{ shape, g, seed }, cout]) => ({
+    inputs: [uniform(shape, seed), uniform([g.n, g.oh, g.ow, cout], seed + 1)],
+    f: (x: Tensor, dy: Tensor) => conv2dFilterGrad(x, dy, g, [g.kh, g.kw, g.c, cout]),
   })),
   gather: fc
     .tuple(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 6 }), seedArb)

@@ -5,11 +5,12 @@
  *
  * A convolution is im2col: every KH×KW×C window of the (padded) input becomes a row of
  * (N·OH·OW, KH·KW·C), multiplied by the kernel (KH, KW, Cin, Cout) read as (KH·KW·Cin, Cout),
- * so the forward pass and both gradients are matrix products (the system BLAS where present).
+ * so the forward pass and both gradients are matrix products (the system BLAS where present),
+ * a few images at a time (src/tensor/conv.ts).
  */
 import { ArgumentError, ShapeError } from '../../core/errors.js';
 import { formatShape } from '../../core/shape.js';
-import { add, astype, div, fromArray, matmul, maxPoolGather, mean, reshape, sum, unfold2d, windowGeometry, type Padding, type Tensor, type WindowGeometry } from '../../tensor/index.js';
+import { add, astype, conv2dWindows, div, fromArray, maxPoolGather, mean, reshape, sum, unfold2d, windowGeometry, type Padding, type Tensor, type WindowGeometry } from '../../tensor/index.js';
 import { isFloat } from '../../core/dtype.js';
 
 export type { Padding } from '../../tensor/index.js';
@@ -48,10 +49,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, opts: ConvOptions
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== cout)) throw new ShapeError(op, `the bias must be (${cout}), got ${formatShape(b.shape)}`, [b.shape]);
   const stride = opts.stride ?? 1;
   const g = windowGeometry(op, x.shape, [kh, kw], [stride, stride], opts.padding ?? 'valid');
-  const rows = g.n * g.oh * g.ow;
-  // A 1×1 kernel at stride 1 without padding reads each pixel once: the image is its own im2col.
-  const patches = kh === 1 && kw === 1 && stride === 1 && g.top === 0 && g.left === 0 ? floatOf(x) : unfold2d(floatOf(x), g, 'patch', 0);
-  const z = reshape(matmul(reshape(patches, [rows, kh * kw * cin]), reshape(w, [kh * kw * cin, cout])), [g.n, g.oh, g.ow, cout]);
+  const z = conv2dWindows(floatOf(x), w, g);
   return b === null ? z : add(z, b);
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { gradCheck } from '../../../src/autograd/index.js';
 import { ArgumentError, ShapeError } from '../../../src/core/errors.js';
 import { avgPool2d, conv2d, globalAvgPool2d, maxPool2d, type Padding } from '../../../src/nn/functional/conv.js';
-import { fromArray, mul, pad, sum, windowGeometry, zeros, type Tensor } from '../../../src/tensor/index.js';
+import { conv2dFilterGrad, conv2dWindows, fromArray, matmul, mul, pad, reshape, sum, transpose, unfold2d, windowGeometry, zeros, type Tensor } from '../../../src/tensor/index.js';
 import { distinct, seedArb, thrown, uniform } from '../../autograd/helpers.js';
 
 /** out[n, i, j, o] = Σ x_padded[n, i·s + a, j·s + b, c] · w[a, b, c, o] + bias[o], by loops. */
@@ -109,6 +109,25 @@ describe('conv2d', () => {
     expect(e.message).toBe('conv W1: a 5x5 window (stride 1, padding valid) does not fit inputs of shape (3, 3, 1), padded to 3x3');
     expect(thrown(() => conv2d(zeros([1, 3, 3, 2]), zeros([1, 1, 3, 2]), null), ShapeError).message).toBe('conv2d: expects images (N, H, W, 3) for kernels (1, 1, 3, 2), got (1, 3, 3, 2)');
     expect(thrown(() => conv2d(zeros([1, 3, 3, 1]), zeros([1, 1, 1, 2]), null, { stride: 0 }), ArgumentError).message).toBe('conv2d: stride: must be a positive integer, got 0');
+  });
+});
+
+describe('the chunked convolution primitives', () => {
+  it('equal unfold + matmul when the batch spans several chunks (float64 and float32)', () => {
+    // 8 images of 32x32x3 with 5x5 kernels: 76,800 window values an image, 6 images a chunk.
+    for (const dtype of ['float64', 'float32'] as const) {
+      const x = uniform([8, 32, 32, 3], 21).astype(dtype);
+      const w = uniform([5, 5, 3, 4], 22).astype(dtype);
+      const g = windowGeometry('test', x.shape, [5, 5], [1, 1], 'same');
+      const rows = 8 * 32 * 32;
+      const patches = reshape(unfold2d(x, g, 'patch', 0), [rows, 75]);
+      const want = matmul(patches, reshape(w, [75, 4]));
+      const tol = dtype === 'float64' ? 1e-12 : 1e-4;
+      expect(maxDiff(conv2dWindows(x, w, g).values(), want.values())).toBeLessThan(tol * 10);
+      const dy = uniform([8, 32, 32, 4], 23).astype(dtype);
+      const dW = matmul(transpose(patches), reshape(dy, [rows, 4]));
+      expect(maxDiff(conv2dFilterGrad(x, dy, g, [5, 5, 3, 4]).values(), dW.values())).toBeLessThan(tol * 1000);
+    }
   });
 });
 
