@@ -3,7 +3,7 @@
  * at a time: whatever the slices, the recorded costs and final parameters are bit for bit
  * those of the same run trained straight through (what `tsgrad train` runs), with every
  * step; the single neuron shows the CLI's 0.584508 at iteration 100 and the 2-layer network
- * its 0.646432.
+ * its 0.646432; a CNN in mini-batches counts epochs and records the CLI's epoch costs.
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { lossOn } from '../../src/train/evaluate.js';
 import { TrainingRun } from '../../src/app/run.js';
 import { L_LAYER, mlpLayers, NEURON, TWO_LAYER, type RunSettings } from '../../src/app/settings.js';
 import { asDataset, loadLabelledImages, type Dataset } from '../../src/data/dataset.js';
+import { parseArch } from '../../src/nn/registry.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import { NEURON_MODEL } from '../../web/src/model-file.js';
 import { PageRun } from '../../web/src/page-run.js';
@@ -207,5 +208,37 @@ describe('deep networks on the page', () => {
     }
     expect(recordEveryFor(2000)).toBe(5);
     expect(NEURON.printEvery).toBe(100);
+  });
+});
+
+describe('a CNN in mini-batches on the page', () => {
+  // Small, so that the test is quick: 4 filters, then straight to the output.
+  const cnn: ModelSettings = { layers: parseArch('conv:4:3:same,relu,maxpool:8:8,flatten,dense:2,softmax'), init: 'glorot', seed: 1, optimizer: 'adam', engine: 'auto', batchSize: 64 };
+
+  it('counts epochs, and records the CLI\'s epoch costs and parameters bit for bit, one update a slice', () => {
+    const r = new PageRun(data, cnn, 0.009, 1);
+    expect([r.unit, r.updatesPer, r.run.engine.engine]).toEqual(['epoch', 4, 'autodiff']);
+    // A deadline already passed: one mini-batch per slice, so slices end mid-epoch.
+    const positions: number[] = [];
+    while (r.iterations < 3) {
+      expect(r.advance(3, 0)).toBe(1);
+      positions.push(r.iterations);
+    }
+    expect(positions).toEqual([0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3]);
+    expect(r.run.trainer.iterations).toBe(12);
+    expect(r.advance(3)).toBe(0);
+    // The CLI's run, with the test cost of the parameters at each epoch's start.
+    const tests: number[] = [];
+    const ref = new TrainingRun(data, { ...TWO_LAYER, ...cnn, learningRate: 0.009, epochs: 3, printEvery: 1, printLast: false }, {
+      onRecord: () => tests.push(lossOn(ref.model, ref.inputs('test'), data.test.labels)),
+    });
+    const start = lossOn(ref.model, ref.inputs('test'), data.test.labels);
+    ref.advance();
+    expect(r.costs.map((c) => [c.iteration, c.cost])).toEqual(ref.trainer.costs.map((c) => [c.index, c.cost]));
+    expect(ref.trainer.costs.map((c) => c.unit)).toEqual(['epoch', 'epoch', 'epoch']);
+    // Epoch 0 from the initial weights, epochs 1 and 2 from the weights the epoch before left.
+    expect(r.costs.map((c) => c.testCost)).toEqual([start, tests[0], tests[1]]);
+    expect(values(r.synced().parameters().map((p) => p.value))).toEqual(values(ref.model.parameters().map((p) => p.value)));
+    expect(r.secondsPerUpdate).toBeGreaterThan(0);
   });
 });

@@ -156,6 +156,8 @@ describe('the training page in chromium', () => {
     const want = await cliPredict(saved, png);
     expect(await photo()).toBe(want);
     expect(await text('photo-result')).toMatch(/^(non-cat|cat): P\(cat\) \d\.\d{6}, at iteration 100\.$/);
+    // Beside it, its saliency figure (test/web/page-cnn.test.ts holds it to the CLI's drawing).
+    expect(await page.locator('#saliency-figure').isVisible()).toBe(true);
     // The same file dropped on the photo area.
     await page.evaluate("document.getElementById('photo-result').removeAttribute('data-probability')");
     const b64 = (await readFile(png)).toString('base64');
@@ -263,11 +265,11 @@ describe('the training page in chromium', () => {
     const active = (): Promise<unknown> => page.evaluate('document.activeElement && document.activeElement.id');
     await page.locator('#model-kind').focus();
     const order: unknown[] = [await active()];
-    for (let k = 0; k < 10; k++) {
+    for (let k = 0; k < 11; k++) {
       await page.keyboard.press('Tab');
       order.push(await active());
     }
-    expect(order).toEqual(['model-kind', 'layers', 'init', 'init-scale', 'optimizer', 'seed', 'engine', 'learning-rate', 'iterations', 'speed', 'train']);
+    expect(order).toEqual(['model-kind', 'layers', 'init', 'init-scale', 'optimizer', 'batch-size', 'seed', 'engine', 'learning-rate', 'iterations', 'speed', 'train']);
   });
 
   it('predicts with a float32 model file in float32, as the CLI does', async () => {

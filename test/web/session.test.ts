@@ -2,7 +2,8 @@
  * The page's worker (web/src/session.ts) driven in Node with the page's own messages: it
  * reads the data from bytes, trains in frames to the CLI's costs, saves files that
  * `readModelText` loads with the same parameters, loads a version-1 file and trains on from
- * it, predicts a float32 file in float32, and says what went wrong in the page's words.
+ * it, predicts a float32 file in float32, sends a CNN's filters, feature maps and a photo's
+ * saliency as pixel buffers, and says what went wrong in the page's words.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { mlpLayers, NEURON } from '../../src/app/settings.js';
 import { asDataset, loadLabelledImages, type Dataset } from '../../src/data/dataset.js';
 import { prepareInputs } from '../../src/data/preprocess.js';
 import { readModelText } from '../../src/io/model-file.js';
+import { parseArch } from '../../src/nn/registry.js';
 import { Tensor } from '../../src/tensor/index.js';
 import { NEURON_MODEL } from '../../web/src/model-file.js';
 import { classProbabilities } from '../../src/analysis/predict.js';
@@ -143,6 +145,43 @@ describe('the page\'s worker', () => {
     // The same weights in float64 give another probability: the page really computes in float32.
     const p64 = m.model.withParameters(m.model.parameters().map((q) => new Tensor(Float64Array.from(q.value.values()), q.value.shape, 'float64')), () => m.model.probabilities(prepareInputs(x, m.preprocessing, 'float64')).item());
     expect(p64).not.toBe(p32);
+  });
+
+  it('sends a CNN\'s filters and feature maps, of the test image asked for, and every photo\'s saliency figure', async () => {
+    const t = await loaded();
+    // The neuron has no maps: the page is told once, and gets the weights as pictures.
+    expect(await t.until((m) => m.type === 'pictures')).toEqual({ type: 'pictures', pictures: null });
+    await t.until(status('ready'));
+    expect(t.last().weights.units).toBe(1);
+    const cnn: TrainSettings = { learningRate: 0.009, iterations: 1, speed: Infinity, model: { layers: parseArch('conv:4:3:same,relu,maxpool:8:8,flatten,dense:2,softmax'), init: 'glorot', seed: 1, optimizer: 'adam', engine: 'auto', batchSize: 64 } };
+    await t.s.receive({ type: 'reset', settings: cnn });
+    const before = await t.until((m) => m.type === 'pictures');
+    if (before.type !== 'pictures' || before.pictures === null) throw new Error('no pictures');
+    const p0 = before.pictures;
+    expect(p0.filters).toMatchObject({ parameter: 'W1', count: 4, shape: [3, 3, 3] });
+    expect(p0.layers.map((l) => [l.layer, l.kind, l.shape])).toEqual([[1, 'conv', [64, 64, 4]], [2, 'relu', [64, 64, 4]], [3, 'maxpool', [8, 8, 4]]]);
+    for (const pic of [p0.filters?.picture, ...p0.layers.map((l) => l.picture)]) expect(pic?.data.length).toBe((pic?.width ?? 0) * (pic?.height ?? 0) * 4);
+    expect([p0.iteration, p0.image]).toEqual([0, 0]);
+    // A CNN's first layer is not a dense layer's rows: no weight pictures.
+    expect(t.last()).toMatchObject({ unit: 'epoch', updatesPer: 4, weights: { units: 0 } });
+
+    await t.s.receive({ type: 'train', settings: cnn });
+    await t.until(status('done'));
+    const after = t.seen.filter((m): m is Extract<FromWorker, { type: 'pictures' }> => m.type === 'pictures').at(-1)?.pictures;
+    expect(after?.iteration).toBe(1);
+    expect(Buffer.from(after?.filters?.picture.data ?? []).equals(Buffer.from(p0.filters?.picture.data ?? []))).toBe(false);
+
+    await t.s.receive({ type: 'inspect', image: 99 });
+    const other = await t.until((m) => m.type === 'pictures');
+    expect(other.type === 'pictures' && other.pictures?.image).toBe(49);
+
+    const pixels = Uint8Array.from(data.test.x.values()).slice(12288, 2 * 12288);
+    await t.s.receive({ type: 'predict', id: 3, pixels });
+    const reply = await t.until((m) => m.type === 'prediction');
+    if (reply.type !== 'prediction') throw new Error('no prediction');
+    // tsgrad saliency's figure at twice the image size: photo, map, overlay (128 each) and a colour bar, 4-pixel gaps.
+    expect([reply.saliency.width, reply.saliency.height]).toEqual([4 + 3 * (128 + 4) + 8 + 4, 128 + 8]);
+    expect(reply.saliency.data.length).toBe(reply.saliency.width * reply.saliency.height * 4);
   });
 
   it('pauses between frames, stops where a cost diverges, and names a bad setting by its control', async () => {

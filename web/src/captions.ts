@@ -11,8 +11,8 @@ export function engineText(p: Progress): string {
   const step = `The ${p.engine.engine} step trains this model${p.engine.note !== undefined ? `: ${p.engine.note}.` : '.'}`;
   const s = p.secondsPerUpdate;
   if (s <= 0) return step;
-  const total = s * Math.max(0, p.target - p.iteration);
-  const left = total < 1 ? '' : `; the ${p.target - p.iteration} iterations left take about ${total < 90 ? `${Math.round(total)} s` : `${Math.round(total / 60)} min`}`;
+  const total = s * p.updatesPer * Math.max(0, p.target - p.iteration);
+  const left = total < 1 ? '' : `; the ${p.target - p.iteration} ${p.unit}${p.target - p.iteration === 1 ? '' : 's'} left take about ${total < 90 ? `${Math.round(total)} s` : `${Math.round(total / 60)} min`}`;
   return `${step} About ${s < 0.001 ? (s * 1000).toFixed(2) : Math.round(s * 1000)} ms an update${left}.`;
 }
 

@@ -1,4 +1,5 @@
-/** Canvas drawing for the page: the cost curve, the weight pictures and the images. */
+/** Canvas drawing for the page: the cost curve, the weight pictures, the images and the worker's pictures. */
+import type { Picture } from './protocol.js';
 
 /** One point of the cost curve. @example { iteration: 100, cost: 0.58, testCost: 0.51 } */
 export interface CostPoint {
@@ -69,18 +70,19 @@ function chartArea(canvas: HTMLCanvasElement, aspect: number, values: readonly n
 }
 
 /**
- * The train and test cost against the iteration, x from 0 to `maxIteration`.
+ * The train and test cost against the iteration (or epoch), x from 0 to `maxIteration`.
  * @example drawCostChart(canvas, [{ iteration: 0, cost: 0.69, testCost: 0.69 }], 2000);
  */
-export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number): void {
+export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number, unit = 'iteration'): void {
   const area = chartArea(canvas, 0.6, points.flatMap((p) => [p.cost, p.testCost]));
   if (area === null) return;
   const { ctx, left, top, pw, ph, y } = area;
   const xMax = Math.max(1, maxIteration);
   const x = (it: number): number => left + (it / xMax) * pw;
-  const xStep = niceStep(xMax, 5);
+  // Iterations and epochs are whole numbers: no tick between two of them.
+  const xStep = Math.max(1, niceStep(xMax, 5));
   for (let v = 0; v <= xMax; v += xStep) ctx.fillText(String(v), x(v), top + ph + 6);
-  ctx.fillText('iteration', left + pw / 2, top + ph + 22);
+  ctx.fillText(unit, left + pw / 2, top + ph + 22);
 
   for (const [key, color] of [['testCost', TEST], ['cost', TRAIN]] as const) {
     ctx.strokeStyle = color;
@@ -150,6 +152,16 @@ export function drawWeights(canvas: HTMLCanvasElement, values: Float64Array, uni
     const img = imageData(ctx, weightPixels(values.subarray(u * size, (u + 1) * size), channels), width, height, channels);
     ctx.putImageData(img, (u % cols) * (width + 1), Math.floor(u / cols) * (height + 1));
   }
+}
+
+/**
+ * A picture drawn in the worker (RGBA bytes) onto a canvas of its size.
+ * @example putPicture(canvas, msg.saliency);
+ */
+export function putPicture(canvas: HTMLCanvasElement, p: Picture): void {
+  canvas.width = p.width;
+  canvas.height = p.height;
+  canvas.getContext('2d')?.putImageData(new ImageData(p.data, p.width, p.height), 0, 0);
 }
 
 /**

@@ -3,10 +3,12 @@
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
 import { engineText, weightsCaption } from './captions.js';
-import { drawCostChart, drawImage, drawWeights, type CostPoint } from './draw.js';
+import { drawCostChart, drawImage, drawWeights, putPicture, type CostPoint } from './draw.js';
 import { buildGrid, photoPixels, prediction, renderGrid } from './images.js';
+import { onInspect, setTestCount, showPictures } from './inside-view.js';
+import { dropZone, wireData } from './data-view.js';
 import { clearLandscape, landscapeView } from './landscape-view.js';
-import type { FromWorker, NamedBytes, Progress, Status, TestImages, ToWorker } from './protocol.js';
+import type { FromWorker, Progress, Status, TestImages, ToWorker } from './protocol.js';
 import { applyPreset, controls, describePresets, onOptimizerChange, readSettings, showLoadedModel, syncModelControls } from './settings.js';
 
 function $<T extends HTMLElement>(id: string, kind: new () => T): T {
@@ -26,18 +28,23 @@ const ui = {
   trainStatus: $('train-status', HTMLParagraphElement),
   engineUsed: $('engine-used', HTMLParagraphElement),
   iteration: $('iteration', HTMLElement),
+  iterationName: $('iteration-name', HTMLElement),
+  chartUnit: $('chart-unit', HTMLElement),
   cost: $('cost', HTMLElement),
   testCost: $('test-cost', HTMLElement),
   trainAccuracy: $('train-accuracy', HTMLElement),
   testAccuracy: $('test-accuracy', HTMLElement),
   chart: $('cost-chart', HTMLCanvasElement),
   weights: $('weights', HTMLCanvasElement),
+  weightsFigure: $('weights-figure', HTMLElement),
   weightsCaption: $('weights-caption', HTMLElement),
   grid: $('grid', HTMLUListElement),
   photoDrop: $('photo-drop', HTMLDivElement),
   photoFile: $('photo-file', HTMLInputElement),
   photoInput: $('photo-input', HTMLCanvasElement),
   photoResult: $('photo-result', HTMLParagraphElement),
+  saliency: $('saliency', HTMLCanvasElement),
+  saliencyFigure: $('saliency-figure', HTMLElement),
   saveModel: $('save-model', HTMLButtonElement),
   modelFile: $('model-file', HTMLInputElement),
   modelStatus: $('model-status', HTMLParagraphElement),
@@ -61,7 +68,6 @@ const state = {
   curve: [] as CostPoint[],
   last: null as Progress | null,
   test: null as TestImages | null,
-  pendingData: new Map<'train' | 'test', NamedBytes>(),
   /** Replies by request id; a handler returns true when its request is answered in full. */
   requests: new Map<number, (msg: FromWorker) => boolean>(),
   nextId: 1,
@@ -86,12 +92,13 @@ function setStatus(status: Status): void {
   ui.drawLandscape.disabled = !hasData || status === 'training' || state.drawing;
   ui.train.textContent = status === 'paused' ? 'Resume' : 'Train';
   const it = state.last?.iteration ?? 0;
+  const unit = state.last?.unit ?? 'iteration';
   const text: Record<Status, string> = {
     'no-data': 'Load the data to start.',
-    ready: it === 0 ? 'Ready: press Train.' : `Ready at iteration ${it}: press Train to continue.`,
+    ready: it === 0 ? 'Ready: press Train.' : `Ready at ${unit} ${it}: press Train to continue.`,
     training: 'Training…',
-    paused: `Paused at iteration ${it}.`,
-    done: `Done: ${it} iterations.`,
+    paused: `Paused at ${unit} ${it}.`,
+    done: `Done: ${it} ${unit}${it === 1 ? '' : 's'}.`,
   };
   ui.trainStatus.textContent = text[status];
   document.body.dataset['status'] = status;
@@ -104,7 +111,8 @@ ui.train.addEventListener('click', () => {
   const at = state.last?.iteration ?? 0;
   // Done is done: say how to go on instead of doing nothing.
   if (state.status === 'done' && s.iterations <= at) {
-    ui.trainStatus.textContent = `Done: ${at} iterations. To train on, set Iterations above ${at}; Reset starts again from the initialiser.`;
+    const unit = state.last?.unit ?? 'iteration';
+    ui.trainStatus.textContent = `Done: ${at} ${unit}${at === 1 ? '' : 's'}. To train on, set ${unit === 'epoch' ? 'Epochs' : 'Iterations'} above ${at}; Reset starts again from the initialiser.`;
     controls.iterations.focus();
     return;
   }
@@ -126,14 +134,15 @@ controls.speed.addEventListener('change', () => {
 function restartWith(): void {
   ui.modelStatus.textContent = '';
   const s = settings();
-  if (s !== null && state.status !== 'no-data') send({ type: 'reset', settings: s });
+  // The worker has the data once it said so (its status follows a moment later).
+  if (s !== null && (state.test !== null || state.status !== 'no-data')) send({ type: 'reset', settings: s });
 }
 controls.kind.addEventListener('change', () => {
   applyPreset();
   restartWith();
 });
 controls.optimizer.addEventListener('change', onOptimizerChange);
-for (const el of [controls.layers, controls.init, controls.initScale, controls.optimizer, controls.seed, controls.engine]) {
+for (const el of [controls.layers, controls.init, controls.initScale, controls.optimizer, controls.batchSize, controls.seed, controls.engine]) {
   el.addEventListener('change', () => {
     syncModelControls();
     restartWith();
@@ -143,59 +152,10 @@ syncModelControls();
 
 // ---- data ----
 
-function loadData(train: NamedBytes, test: NamedBytes): void {
+wireData({ loadDefault: ui.loadDefault, drop: ui.dataDrop, files: ui.dataFiles, status: ui.dataStatus }, (train, test) => {
   ui.dataStatus.textContent = `Reading ${train.name} and ${test.name}…`;
   send({ type: 'load', train, test }, [train.bytes, test.bytes]);
-}
-
-ui.loadDefault.addEventListener('click', () => {
-  ui.dataStatus.textContent = 'Downloading the course data…';
-  const get = async (name: string): Promise<NamedBytes> => {
-    const res = await fetch(`./datasets/${name}`);
-    if (!res.ok) throw new Error(`${name}: ${res.status} ${res.statusText}`);
-    return { name, bytes: await res.arrayBuffer() };
-  };
-  Promise.all([get('train_catvnoncat.h5'), get('test_catvnoncat.h5')]).then(
-    ([train, test]) => loadData(train, test),
-    (e: unknown) => {
-      ui.dataStatus.textContent = `The course data is not served here (${e instanceof Error ? e.message : String(e)}). Start the page with "npm run web" from a checkout, or choose the two .h5 files.`;
-    },
-  );
 });
-
-async function takeDataFiles(files: readonly File[]): Promise<void> {
-  for (const f of files) {
-    const role = /test/i.test(f.name) ? 'test' : /train/i.test(f.name) ? 'train' : state.pendingData.has('train') ? 'test' : 'train';
-    state.pendingData.set(role, { name: f.name, bytes: await f.arrayBuffer() });
-  }
-  const train = state.pendingData.get('train');
-  const test = state.pendingData.get('test');
-  if (train !== undefined && test !== undefined) {
-    state.pendingData.clear();
-    loadData(train, test);
-  } else {
-    ui.dataStatus.textContent = `Got ${(train ?? test)?.name ?? 'a file'}; now the ${train === undefined ? 'training' : 'test'} file.`;
-  }
-}
-
-ui.dataFiles.addEventListener('change', () => {
-  void takeDataFiles([...(ui.dataFiles.files ?? [])]);
-  ui.dataFiles.value = '';
-});
-
-function dropZone(zone: HTMLElement, take: (files: File[]) => void): void {
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    take([...(e.dataTransfer?.files ?? [])]);
-  });
-}
-dropZone(ui.dataDrop, (files) => void takeDataFiles(files));
 
 // ---- views ----
 
@@ -208,16 +168,20 @@ function render(): void {
   const p = state.last;
   if (p === null) return;
   ui.iteration.textContent = `${p.iteration} of ${p.target}`;
+  ui.iterationName.textContent = p.unit === 'epoch' ? 'Epoch' : 'Iteration';
+  ui.chartUnit.textContent = p.unit;
   ui.cost.textContent = fmt(p.cost, 6);
   ui.cost.dataset['value'] = String(p.cost);
   ui.testCost.textContent = fmt(p.testCost, 6);
   ui.trainAccuracy.textContent = `${fmt(p.trainAccuracy, 2)} %`;
   ui.testAccuracy.textContent = `${fmt(p.testAccuracy, 2)} %`;
   const points = state.curve.concat(state.curve.at(-1)?.iteration === p.iteration ? [] : [{ iteration: p.iteration, cost: p.cost, testCost: p.testCost }]);
-  drawCostChart(ui.chart, points, Math.max(p.target, p.iteration));
-  ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at iteration ${p.iteration}`);
+  drawCostChart(ui.chart, points, Math.max(p.target, p.iteration), p.unit);
+  ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at ${p.unit} ${p.iteration}`);
   const shape = state.inputShape ?? [];
-  drawWeights(ui.weights, p.weights.values, p.weights.units, shape);
+  // A CNN's first layer is its filters, shown below (Inside the network).
+  ui.weightsFigure.hidden = p.weights.units === 0;
+  if (p.weights.units > 0) drawWeights(ui.weights, p.weights.values, p.weights.units, shape);
   ui.engineUsed.textContent = engineText(p);
   ui.weightsCaption.textContent = weightsCaption(p.weights.units, shape);
   // Re-sorting the grid 30 times a second would only flicker.
@@ -259,7 +223,9 @@ async function classifyPhoto(): Promise<void> {
   if (reply.type !== 'prediction') return;
   const guess = prediction(reply.probabilities, state.classes, 6);
   ui.photoResult.dataset['probability'] = String(guess.p);
-  ui.photoResult.textContent = `${guess.text}, at iteration ${state.last?.iteration ?? 0}.`;
+  ui.photoResult.textContent = `${guess.text}, at ${state.last?.unit ?? 'iteration'} ${state.last?.iteration ?? 0}.`;
+  putPicture(ui.saliency, reply.saliency);
+  ui.saliencyFigure.hidden = false;
 }
 
 async function takePhoto(files: readonly File[]): Promise<void> {
@@ -282,6 +248,8 @@ async function takePhoto(files: readonly File[]): Promise<void> {
   await classifyPhoto();
 }
 
+onInspect((image) => send({ type: 'inspect', image }));
+
 ui.photoFile.addEventListener('change', () => {
   void takePhoto([...(ui.photoFile.files ?? [])]);
   ui.photoFile.value = '';
@@ -301,7 +269,7 @@ ui.saveModel.addEventListener('click', () => {
     a.download = reply.fileName;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    ui.modelStatus.textContent = `Saved the model at iteration ${reply.iteration} as ${a.download}.`;
+    ui.modelStatus.textContent = `Saved the model at ${state.last?.unit ?? 'iteration'} ${reply.iteration} as ${a.download}.`;
   })();
 });
 
@@ -347,7 +315,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       state.inputShape = msg.inputShape;
       state.test = msg.test;
       buildGrid(ui.grid, msg.test);
-      describePresets(msg.inputShape.reduce((a, d) => a * d, 1));
+      setTestCount(msg.test.m);
+      // A CNN preset's output follows the data's classes: a new count starts the run again.
+      if (describePresets(msg.inputShape, msg.classes)) restartWith();
       ui.dataStatus.textContent = `Loaded ${msg.trainCount} training images from ${msg.trainName} and ${msg.test.m} test images from ${msg.testName}.`;
       return;
     case 'progress': {
@@ -370,6 +340,9 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
         render();
       }
       if (msg.status !== 'training') void classifyPhoto();
+      return;
+    case 'pictures':
+      showPictures(msg.pictures, state.test);
       return;
     case 'prediction':
     case 'line':

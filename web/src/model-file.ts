@@ -24,17 +24,17 @@ export function isNeuron(m: Pick<ModelSettings, 'layers'>): boolean {
 
 /**
  * A run's model file text, as `tsgrad train --save` writes it: the settings say the
- * iterations done (the page decides where a run stops).
- * @example download(runFileText(run.result(), { train: 'train_catvnoncat.h5', test: 'test_catvnoncat.h5' }));
+ * iterations (or, with mini-batches, the epochs) done, `done` (the page decides where a run stops).
+ * @example download(runFileText(run.result(), { train: 'train_catvnoncat.h5', test: 'test_catvnoncat.h5' }, pageRun.iterations));
  */
-export function runFileText(r: RunResult, files: { train: string; test: string }): string {
+export function runFileText(r: RunResult, files: { train: string; test: string }, done = r.iterations): string {
   const dv = r.diverged;
   return text({
     model: r.model,
     classes: r.classes,
     preprocessing: PIXELS,
     training: {
-      settings: { ...r.settings, epochs: Math.max(1, r.iterations) },
+      settings: { ...r.settings, epochs: Math.max(1, done) },
       engine: r.engine.engine,
       costs: r.records,
       trainAccuracy: r.trainAccuracy,
@@ -63,7 +63,7 @@ export function readPageModel(file: string, content: string): { loaded: LoadedMo
   if (shape.length !== 3 || shape[2] !== 3) throw new ModelFileError(file, 'model.inputShape', `the page shows RGB images (h, w, 3), this model takes (${shape.join(', ')})`);
   const s = loaded.training.settings;
   const neuron = isNeuron(loaded);
-  const model: ModelSettings = neuron ? NEURON_MODEL : { layers: loaded.layers, init: s?.init ?? 'course', seed: s?.seed ?? 1, optimizer: s?.optimizer ?? 'gd', engine: s?.engine ?? 'auto' };
+  const model: ModelSettings = neuron ? NEURON_MODEL : { layers: loaded.layers, init: s?.init ?? 'course', seed: s?.seed ?? 1, optimizer: s?.optimizer ?? 'gd', engine: s?.engine ?? 'auto', ...(s?.batchSize !== undefined ? { batchSize: s.batchSize } : {}) };
   const inputs = shape.join('×');
   return {
     loaded,

@@ -2,10 +2,13 @@
  * One training run as the page drives it: the app layer's `TrainingRun` (the CLI's settings,
  * step and trainer) advanced a frame at a time, so the recorded costs are the CLI's. The page
  * adds only what it shows: the test cost at the record points and a readout of the current
- * parameters, both from the app layer's `lossOn` and `evaluate`.
+ * parameters, both from the app layer's `lossOn` and `evaluate`. A run counts what the CLI
+ * counts: iterations (updates) with full batches, epochs with mini-batches (a CNN's).
  */
-import { classProbabilities } from '../../src/analysis/predict.js';
-import { evaluate, lossOn } from '../../src/train/evaluate.js';
+import { noGrad } from '../../src/autograd/index.js';
+import { lossOfScores } from '../../src/nn/loss.js';
+import { lossOn } from '../../src/train/evaluate.js';
+import { classificationReport } from '../../src/train/metrics.js';
 import { TrainingRun, type RunData } from '../../src/app/run.js';
 import { L_LAYER, type RunSettings } from '../../src/app/settings.js';
 import type { Dataset } from '../../src/data/dataset.js';
@@ -13,7 +16,7 @@ import type { BinaryLoss } from '../../src/nn/loss.js';
 import type { Sequential } from '../../src/nn/sequential.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import type { CostRecord, UpdateInfo } from '../../src/train/trainer.js';
-import type { ModelSettings, RecordedCost } from './protocol.js';
+import type { ModelSettings, RecordedCost, RunUnit } from './protocol.js';
 
 /** A run's length when the page decides where it stops (Iterations can grow between runs). */
 const ENDLESS = 2 ** 31;
@@ -37,18 +40,29 @@ export interface Readout {
   testProbabilities: Float64Array<ArrayBuffer>;
 }
 
+/** One forward pass over a set: its loss (`lossOn`'s), the predicted labels (`evaluate`'s) and the probabilities (`classProbabilities`'s), from the same scores. */
+function measure(model: Sequential, x: Tensor, labels: Tensor, loss: BinaryLoss): { cost: number; accuracy: number; probabilities: Tensor } {
+  return noGrad(() => {
+    const scores = model.scores(x);
+    // From the head on: what `predict` and `probabilities` compute after the same scores.
+    const head = model.layers.length - 1;
+    const accuracy = classificationReport(model.predict(scores, head).values(), labels.values(), model.classes).accuracy;
+    return { cost: lossOfScores(model, scores, labels, loss).item(), accuracy, probabilities: model.output(scores) };
+  });
+}
+
 /**
- * The readout of `model` on both sets (inputs prepared as it takes them).
+ * The readout of `model` on both sets (inputs prepared as it takes them), one forward pass
+ * each: a CNN's passes over the images are most of a readout's time.
  * @example readout(net, { train: run.inputs('train'), test: run.inputs('test') }, data).testAccuracy // 70
  */
 export function readout(model: Sequential, x: { train: Tensor; test: Tensor }, data: { train: Dataset; test: Dataset }, loss: BinaryLoss = 'course'): Readout {
-  return {
-    cost: lossOn(model, x.train, data.train.labels, loss),
-    testCost: lossOn(model, x.test, data.test.labels, loss),
-    trainAccuracy: evaluate(model, x.train, data.train.labels).accuracy,
-    testAccuracy: evaluate(model, x.test, data.test.labels).accuracy,
-    testProbabilities: Float64Array.from(classProbabilities(model, x.test).flat()),
-  };
+  const train = measure(model, x.train, data.train.labels, loss);
+  const test = measure(model, x.test, data.test.labels, loss);
+  // classProbabilities' rows: a sigmoid's p as [1 - p, p], a softmax's row as it is.
+  const p = test.probabilities.contiguous().values();
+  const rows = model.head === 'sigmoid' ? Float64Array.from({ length: 2 * p.length }, (_, i) => (i % 2 === 0 ? 1 - (p[i >> 1] as number) : (p[i >> 1] as number))) : Float64Array.from(p);
+  return { cost: train.cost, testCost: test.cost, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, testProbabilities: rows };
 }
 
 /**
@@ -59,8 +73,8 @@ export class PageRun {
   private current: TrainingRun;
   /** Recorded (iteration, train cost, test cost). */
   readonly costs: RecordedCost[] = [];
-  /** The test cost measured for the parameters at `at` (before update `at`). */
-  private pending = { at: -1, cost: Number.NaN };
+  /** Test costs measured for the parameters at a record point (before update or epoch `at`), until recorded. */
+  private readonly pending = new Map<number, number>();
   private stopAt = 0;
   private seconds = 0;
 
@@ -88,8 +102,21 @@ export class PageRun {
     return this.current;
   }
 
+  /** Iterations with full batches; epochs with mini-batches (the unit of `RunSettings.epochs` and of the recorded costs). */
+  get unit(): RunUnit {
+    return this.current.settings.batchSize === undefined ? 'iteration' : 'epoch';
+  }
+
+  /** Updates per unit: 1, or the batches of an epoch. */
+  get updatesPer(): number {
+    const b = this.current.settings.batchSize;
+    return b === undefined ? 1 : Math.ceil((this.data.train.x.shape[0] as number) / b);
+  }
+
+  /** Where the run stands, in its unit: updates done, or whole epochs done. */
   get iterations(): number {
-    return this.current.trainer.iterations;
+    const t = this.current.trainer;
+    return this.unit === 'epoch' ? t.epochs : t.iterations;
   }
 
   /** The test cost is measured where W1 is formed anyway: with the span step (which forms it only when read) every 50 iterations or more. */
@@ -118,34 +145,41 @@ export class PageRun {
    */
   advance(until: number, deadline = Infinity): number {
     const t = this.current.trainer;
-    const from = t.iterations;
+    const from = this.iterations;
+    const updates = t.iterations;
     if (from >= until || t.done) return 0;
     this.stopAt = until;
-    if (from % this.testEvery === 0 && this.pending.at !== from) this.measureTest(from);
+    // At the start of an iteration or epoch (a mini-batch run can stop mid-epoch).
+    const atStart = updates === from * this.updatesPer;
+    if (atStart && from % this.testEvery === 0 && !this.pending.has(from)) this.measureTest(from);
     const t0 = performance.now();
-    this.current.advance(() => t.iterations >= until || performance.now() > deadline);
+    this.current.advance(() => this.iterations >= until || performance.now() > deadline);
     this.seconds += (performance.now() - t0) / 1000;
-    return t.iterations - from;
+    return t.iterations - updates;
   }
 
   /** Seconds per update so far, test costs included (0 before the first update). */
   get secondsPerUpdate(): number {
-    return this.iterations === 0 ? 0 : this.seconds / this.iterations;
+    const updates = this.current.trainer.iterations;
+    return updates === 0 ? 0 : this.seconds / updates;
   }
 
   private recorded(r: CostRecord): void {
-    this.costs.push({ iteration: r.index, cost: r.cost, testCost: this.pending.at === r.index ? this.pending.cost : Number.NaN });
+    // An epoch's record comes after its last update's hook has measured the next epoch's start.
+    this.costs.push({ iteration: r.index, cost: r.cost, testCost: this.pending.get(r.index) ?? Number.NaN });
+    for (const at of this.pending.keys()) if (at <= r.index) this.pending.delete(at);
   }
 
   private updated(u: UpdateInfo): void {
-    // The parameters are now those before update `next`: its test cost, if it is recorded.
-    const next = u.iteration + 1;
+    // The parameters are now those before update (or epoch) `next`: its test cost, if it is recorded.
+    if (this.unit === 'epoch' && !u.lastBatch) return;
+    const next = this.unit === 'epoch' ? u.epoch + 1 : u.iteration + 1;
     if (next % this.testEvery === 0 && next < this.stopAt) this.measureTest(next);
   }
 
   private measureTest(at: number): void {
     this.current.trainer.step.sync();
-    this.pending = { at, cost: lossOn(this.current.model, this.current.inputs('test'), this.data.test.labels, this.current.settings.loss) };
+    this.pending.set(at, lossOn(this.current.model, this.current.inputs('test'), this.data.test.labels, this.current.settings.loss));
   }
 
   /** The model with its parameters current (the span step forms W1 here, a pass over the pixels). */

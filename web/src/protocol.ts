@@ -10,18 +10,50 @@ export interface NamedBytes {
 
 /**
  * Which model trains, as the app layer's settings: the single neuron is `NEURON`'s layers,
- * initialiser, seed, optimiser and engine; a deep network the page's choices.
+ * initialiser, seed, optimiser and engine; a deep network or a CNN the page's choices, with
+ * mini-batches of `batchSize` samples when it is set (full batches otherwise).
  * @example const m: ModelSettings = { layers: mlpLayers([7, 1]), init: 'scaled:0.01', seed: 1, optimizer: 'gd', engine: 'auto' };
  */
-export type ModelSettings = Pick<RunSettings, 'layers' | 'init' | 'seed' | 'optimizer' | 'engine'>;
+export type ModelSettings = Pick<RunSettings, 'layers' | 'init' | 'seed' | 'optimizer' | 'engine' | 'batchSize'>;
 
 /** What Train runs. @example { learningRate: 0.005, iterations: 2000, speed: 10, model: NEURON_MODEL } */
 export interface TrainSettings {
   learningRate: number;
+  /** Where the run stops: iterations with full batches, epochs with mini-batches (`RunSettings.epochs`). */
   iterations: number;
-  /** Iterations per frame (about 30 frames a second); Infinity runs flat out. */
+  /** Iterations (or epochs) per frame (about 30 frames a second); Infinity runs flat out. */
   speed: number;
   model: ModelSettings;
+}
+
+/** What a run counts: updates with full batches, passes over the data with mini-batches. */
+export type RunUnit = 'iteration' | 'epoch';
+
+/** An RGBA picture for a canvas's ImageData (row-major, 4 bytes a pixel). @example ctx.putImageData(new ImageData(p.data, p.width, p.height), 0, 0) */
+export interface Picture {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray<ArrayBuffer>;
+}
+
+/** One layer's feature maps for the inspected test image. @example { layer: 1, kind: 'conv', shape: [64, 64, 8], picture } */
+export interface LayerPicture {
+  /** 1-based position in the model's layers. */
+  layer: number;
+  kind: string;
+  /** The output without the batch axis, (H, W, C). */
+  shape: number[];
+  picture: Picture;
+}
+
+/** What a CNN shows of itself: the first layer's filters and every (H, W, C) layer output of one test image. */
+export interface NetworkPictures {
+  /** Where the run stood, in its unit. */
+  iteration: number;
+  /** The test image whose feature maps these are. */
+  image: number;
+  filters: { picture: Picture; parameter: string; count: number; shape: number[] } | null;
+  layers: LayerPicture[];
 }
 
 /** The page's requests. @example worker.postMessage({ type: 'train', settings }) */
@@ -31,6 +63,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'reset'; settings: TrainSettings }
   | { type: 'predict'; id: number; pixels: Uint8Array }
+  /** Which test image the feature maps show. */
+  | { type: 'inspect'; image: number }
   | { type: 'loadModel'; id: number; name: string; text: string }
   | { type: 'getModel'; id: number }
   | { type: 'landscape'; id: number; grid: number };
@@ -54,8 +88,12 @@ export interface RecordedCost {
 
 /** The readout after a frame. @example ui.cost.textContent = progress.cost.toFixed(6) */
 export interface Progress {
+  /** Where the run stands, in `unit`s, and where it stops. */
   iteration: number;
   target: number;
+  unit: RunUnit;
+  /** Updates per `unit`: 1, or the batches of an epoch. */
+  updatesPer: number;
   cost: number;
   testCost: number;
   trainAccuracy: number;
@@ -66,7 +104,7 @@ export interface Progress {
   costs: RecordedCost[];
   /** True when `costs` replaces the curve instead of extending it. */
   restart: boolean;
-  /** The weight pictures: the first dense layer's rows, one per unit (the neuron's w is one). */
+  /** The weight pictures: the first dense layer's rows, one per unit (the neuron's w is one); no units when the first layer is not dense. */
   weights: { values: Float64Array; units: number };
   /** The step that trains, and why it is not the one asked for; null for a model file not trained here. */
   engine: EngineChoice | null;
@@ -102,7 +140,10 @@ export type FromWorker =
   | { type: 'loaded'; trainName: string; testName: string; trainCount: number; classes: string[]; test: TestImages; inputShape: number[] }
   | { type: 'progress'; progress: Progress }
   | { type: 'status'; status: Status }
-  | { type: 'prediction'; id: number; probabilities: number[] }
+  /** A photo's probabilities and its saliency figure as `tsgrad saliency` draws it (the photo, the map, the map over the photo, a colour bar). */
+  | { type: 'prediction'; id: number; probabilities: number[]; saliency: Picture }
+  /** A CNN's filters and feature maps (null: the shown model has no (H, W, C) layers). */
+  | { type: 'pictures'; pictures: NetworkPictures | null }
   | { type: 'modelLoaded'; id: number; info: LoadedModelInfo }
   | { type: 'model'; id: number; text: string; fileName: string; iteration: number }
   | { type: 'line'; id: number; iteration: number; alpha: number[]; train: number[]; test: number[] }

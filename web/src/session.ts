@@ -18,19 +18,22 @@ import { predictPixels } from '../../src/analysis/predict.js';
 import { Cancelled, pageLandscape } from './landscape.js';
 import { isNeuron, loadedFileText, NEURON_MODEL, readPageModel, runFileText } from './model-file.js';
 import { PageRun, readout, type Readout } from './page-run.js';
+import { networkPictures, pictureBuffers, photoSaliency } from './pictures.js';
 import type { FromWorker, ModelSettings, Progress, ToWorker, TrainSettings } from './protocol.js';
 import { recordEveryFor } from './record-every.js';
 
 const FRAME_MS = 33;
+/** A CNN's filters and feature maps are redrawn at most this often while it trains. */
+const PICTURES_MS = 500;
 
 /** How the worker talks to the page. @example const post: Post = (msg, transfer = []) => self.postMessage(msg, { transfer }); */
 export type Post = (msg: FromWorker, transfer?: ArrayBuffer[]) => void;
 
-/** The same model to train on: the same layers, initialiser, seed, optimiser and engine. */
-const modelKey = (m: ModelSettings): string => JSON.stringify([archText(m.layers), m.init, m.seed, m.optimizer, m.engine]);
+/** The same model to train on: the same layers, initialiser, seed, optimiser, engine and batch size. */
+const modelKey = (m: ModelSettings): string => JSON.stringify([archText(m.layers), m.init, m.seed, m.optimizer, m.engine, m.batchSize ?? null]);
 
 // The page names its controls, not the app layer's arguments (the rest of a message is the app layer's).
-const CONTROLS: Record<string, string> = { layers: 'Layer sizes', init: 'Initialiser', seed: 'Seed', engine: 'Engine', '--engine': 'Engine', learningRate: 'Learning rate', optimizer: 'Optimiser' };
+const CONTROLS: Record<string, string> = { layers: 'Layer sizes', init: 'Initialiser', seed: 'Seed', engine: 'Engine', '--engine': 'Engine', learningRate: 'Learning rate', optimizer: 'Optimiser', batchSize: 'Batch size' };
 const message = (e: unknown): string =>
   e instanceof ArgumentError ? `${CONTROLS[e.argument] ?? e.argument}: ${e.message.slice(`${e.op}: ${e.argument}: `.length)}` : e instanceof Error ? e.message : String(e);
 
@@ -65,6 +68,9 @@ export class PageSession {
   private readoutMs = 0;
   /** Bumped by anything that changes the model or data: a landscape in progress stops. */
   private generation = 0;
+  /** The test image whose feature maps are shown, and when they were last sent (0: never; -1: nothing to show was sent). */
+  private inspected = 0;
+  private lastPictures = 0;
 
   constructor(private readonly post: Post) {}
 
@@ -102,6 +108,7 @@ export class PageSession {
     this.start = start;
     this.generation++;
     this.restart = true;
+    this.lastPictures = 0;
   }
 
   private shown(): Shown {
@@ -134,12 +141,16 @@ export class PageSession {
     const t0 = performance.now();
     const fileShown = this.file !== null;
     const r: Readout = fileShown ? readout(this.shown().model, this.inputs(), this.needData(), this.file?.training.settings?.loss) : run.readout();
-    const W = this.shown().model.parameters()[0]?.value;
+    // The weight pictures are a dense first layer's rows; a CNN's kernels are its filters (pictures()).
+    const first = this.shown().model.parameters()[0]?.value;
+    const W = first?.ndim === 2 ? first : undefined;
     const weights = { values: Float64Array.from(W?.values() ?? []), units: W?.shape[0] ?? 0 };
     const progress: Progress = {
       ...r,
       iteration: run.iterations,
       target: this.settings.iterations,
+      unit: run.unit,
+      updatesPer: run.updatesPer,
       costs: fileShown ? [{ iteration: 0, cost: r.cost, testCost: r.testCost }] : run.costs.slice(this.restart ? 0 : this.reported),
       restart: this.restart || fileShown,
       weights,
@@ -151,6 +162,16 @@ export class PageSession {
     this.post({ type: 'progress', progress }, [weights.values.buffer, r.testProbabilities.buffer]);
     this.lastReport = performance.now();
     this.readoutMs = this.lastReport - t0;
+    if (!this.running) this.pictures();
+  }
+
+  /** A CNN's filters and the inspected test image's feature maps (once "none" for any other model). */
+  private pictures(): void {
+    if (this.run === null) return;
+    const pictures = networkPictures(this.shown().model, this.inputs().test, this.inspected, this.run.iterations);
+    if (pictures === null && this.lastPictures < 0) return;
+    this.post({ type: 'pictures', pictures }, pictureBuffers(pictures));
+    this.lastPictures = pictures === null ? -1 : performance.now();
   }
 
   private tick(): void {
@@ -163,9 +184,11 @@ export class PageSession {
     run.advance(Math.min(s.iterations, run.iterations + s.speed), started + FRAME_MS * 0.8);
     const diverged = run.run.trainer.diverged;
     const finished = run.iterations >= s.iterations || diverged !== undefined;
+    // Stopped before the last report, so that it sends the pictures of where the run stops.
+    if (finished) this.running = false;
     if (finished || performance.now() - this.lastReport > 4 * this.readoutMs) this.report();
+    if (!finished && this.lastPictures >= 0 && performance.now() - this.lastPictures > PICTURES_MS) this.pictures();
     if (finished) {
-      this.running = false;
       this.post({ type: 'status', status: 'done' });
       this.sayDiverged();
       return;
@@ -202,19 +225,28 @@ export class PageSession {
         this.data = { train, test };
         // A loaded file for other images no longer applies.
         if (this.file !== null && this.file.inputShape.join() !== item.join()) [this.file, this.start] = [null, null];
-        this.restartRun(this.settings);
+        // A model for other data (a CNN sized for 2 classes, 6-class data) waits for the page's settings.
+        let refused: unknown = null;
+        try {
+          this.restartRun(this.settings);
+        } catch (e) {
+          [this.run, refused] = [null, e];
+          this.generation++;
+        }
         const [m, height, width, channels = 1] = test.x.shape as [number, number, number, number?];
         this.post({
           type: 'loaded', trainName: train.file, testName: test.file, trainCount: train.x.shape[0] as number, classes: [...train.classes], inputShape: item,
           test: { pixels: Uint8Array.from(test.x.values()), m, height, width, channels, labels: Float64Array.from(test.labels.values()) },
         });
+        if (refused !== null) this.post({ type: 'error', message: message(refused), source: 'train' });
         this.report();
         this.post({ type: 'status', status: 'ready' });
         return;
       }
       case 'train': {
         const next = msg.settings;
-        if (modelKey(this.needRun().model) !== modelKey(next.model)) this.restartRun(next);
+        this.needData();
+        if (this.run === null || modelKey(this.run.model) !== modelKey(next.model)) this.restartRun(next);
         const run = this.needRun();
         run.configure(next.learningRate, recordEveryFor(next.iterations));
         this.settings = next;
@@ -263,8 +295,16 @@ export class PageSession {
         }
         return;
       }
-      case 'predict':
-        this.post({ type: 'prediction', id: msg.id, probabilities: predictPixels(this.shown(), msg.pixels).probabilities });
+      case 'predict': {
+        const shown = this.shown();
+        const saliency = photoSaliency(shown, msg.pixels);
+        this.post({ type: 'prediction', id: msg.id, probabilities: predictPixels(shown, msg.pixels).probabilities, saliency }, [saliency.data.buffer]);
+        return;
+      }
+      case 'inspect':
+        this.inspected = msg.image;
+        this.lastPictures = 0;
+        this.pictures();
         return;
       case 'landscape': {
         const data = this.needData();
@@ -291,11 +331,12 @@ export class PageSession {
         const run = this.run;
         if (f === null && run === null) throw new Error('Train or load a model first.');
         const files = { train: this.data?.train.file ?? '', test: this.data?.test.file ?? '' };
-        const text = f !== null ? loadedFileText(f) : runFileText(this.needRun().run.result(), files);
-        const model = f?.model ?? this.needRun().run.model;
-        const units = model.configs().flatMap((c) => (c.kind === 'dense' ? [c.units] : []));
         const iteration = f !== null ? 0 : this.needRun().iterations;
-        const fileName = `tsgrad-${isNeuron({ layers: model.configs() }) ? 'neuron' : `net-${units.join('-')}`}-${iteration}.json`;
+        const text = f !== null ? loadedFileText(f) : runFileText(this.needRun().run.result(), files, iteration);
+        const model = f?.model ?? this.needRun().run.model;
+        const configs = model.configs();
+        const units = configs.flatMap((c) => (c.kind === 'dense' ? [String(c.units)] : c.kind === 'conv' ? [`c${c.filters}`] : []));
+        const fileName = `tsgrad-${isNeuron({ layers: configs }) ? 'neuron' : `${configs.some((c) => c.kind === 'conv') ? 'cnn' : 'net'}-${units.join('-')}`}-${iteration}.json`;
         this.post({ type: 'model', id: msg.id, text, fileName, iteration });
         return;
       }

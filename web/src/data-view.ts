@@ -1,0 +1,75 @@
+/**
+ * The Data section: the course's two files in one click (served from a checkout), or any
+ * two HDF5 files of the notes' layout chosen or dropped (told apart by "train" and "test" in
+ * their names, else by order). The worker reads them (src/data/hdf5-browser.ts).
+ */
+import type { NamedBytes } from './protocol.js';
+
+/** The section's controls. */
+export interface DataControls {
+  loadDefault: HTMLButtonElement;
+  drop: HTMLElement;
+  files: HTMLInputElement;
+  status: HTMLElement;
+}
+
+/**
+ * Files dropped on `zone` go to `take`; the zone is highlighted while something is dragged over it.
+ * @example dropZone(photoDrop, (files) => void takePhoto(files));
+ */
+export function dropZone(zone: HTMLElement, take: (files: File[]) => void): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    take([...(e.dataTransfer?.files ?? [])]);
+  });
+}
+
+/**
+ * Wires the section: `load` gets the training and the test file once both are there.
+ * @example wireData(controls, (train, test) => worker.postMessage({ type: 'load', train, test }, [train.bytes, test.bytes]));
+ */
+export function wireData(ui: DataControls, load: (train: NamedBytes, test: NamedBytes) => void): void {
+  const pending = new Map<'train' | 'test', NamedBytes>();
+
+  ui.loadDefault.addEventListener('click', () => {
+    ui.status.textContent = 'Downloading the course data…';
+    const get = async (name: string): Promise<NamedBytes> => {
+      const res = await fetch(`./datasets/${name}`);
+      if (!res.ok) throw new Error(`${name}: ${res.status} ${res.statusText}`);
+      return { name, bytes: await res.arrayBuffer() };
+    };
+    Promise.all([get('train_catvnoncat.h5'), get('test_catvnoncat.h5')]).then(
+      ([train, test]) => load(train, test),
+      (e: unknown) => {
+        ui.status.textContent = `The course data is not served here (${e instanceof Error ? e.message : String(e)}). Start the page with "npm run web" from a checkout, or choose the two .h5 files.`;
+      },
+    );
+  });
+
+  const take = async (files: readonly File[]): Promise<void> => {
+    for (const f of files) {
+      const role = /test/i.test(f.name) ? 'test' : /train/i.test(f.name) ? 'train' : pending.has('train') ? 'test' : 'train';
+      pending.set(role, { name: f.name, bytes: await f.arrayBuffer() });
+    }
+    const train = pending.get('train');
+    const test = pending.get('test');
+    if (train !== undefined && test !== undefined) {
+      pending.clear();
+      load(train, test);
+    } else {
+      ui.status.textContent = `Got ${(train ?? test)?.name ?? 'a file'}; now the ${train === undefined ? 'training' : 'test'} file.`;
+    }
+  };
+
+  ui.files.addEventListener('change', () => {
+    void take([...(ui.files.files ?? [])]);
+    ui.files.value = '';
+  });
+  dropZone(ui.drop, (files) => void take(files));
+}
