@@ -1,7 +1,7 @@
 /**
  * The data a command trains or evaluates on (Node): the notes' HDF5 files found as
- * `locateDataFiles` finds them, any data file by its contents (HDF5, idx, CIFAR-10), or a
- * folder holding a standard set; then, for data without a test set, the held-out part the
+ * `locateDataFiles` finds them, any data file by its contents (HDF5, idx, CIFAR-10), a
+ * folder holding a standard set, or an image folder (one subfolder per class); then, for data without a test set, the held-out part the
  * user asked for (`--test-last N`, `--validation FRACTION`), and the sample shapes checked to agree.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { formatShape } from '../core/shape.js';
 import type { Dataset } from '../data/dataset.js';
 import { locateDataFiles, TEST_FILE, TRAIN_FILE, type LocateOptions } from '../data/locate.js';
 import { stratifiedSplit, splitLast } from '../data/split.js';
+import { imageCacheDir, isImageFolder, loadImageFolder, loadImageFolderPair, type ImageFolderOptions } from '../data/image-folder.js';
 import { findStandardFolder } from '../data/standard-folder.js';
 import { loadDataFile, type LoadedFile } from '../data/standard-files.js';
 
@@ -22,6 +23,8 @@ export interface DataRequest extends LocateOptions {
   validation?: number;
   /** The validation split's seed (default 1). */
   splitSeed?: number;
+  /** Image folders (`DIR/<class>/*`): image size, fit, channels, cache; the cache folder defaults from `env`. */
+  images?: ImageFolderOptions;
 }
 
 /** The sets, as read and split. @example (await loadRunData({ data: 'mnist', validation: 0.2 })).heldOut // 'validation' */
@@ -40,10 +43,16 @@ const isDir = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.is
 /** The training set and, when the data has one, its test set, before any split. */
 async function readSets(where: DataRequest): Promise<{ train: Dataset; test?: LoadedFile }> {
   const cwd = where.cwd ?? process.cwd();
-  // One file holding every sample: the split options say what to test on.
+  const images: ImageFolderOptions = { cacheDir: imageCacheDir(where.env), ...where.images };
+  const imageDir = (p: string | undefined): string | undefined => (p !== undefined && isDir(resolve(cwd, p)) && isImageFolder(resolve(cwd, p)) ? resolve(cwd, p) : undefined);
+  // One file (or image folder) holding every sample: the split options say what to test on.
   if (where.train !== undefined && where.test === undefined && (where.testLast !== undefined || where.validation !== undefined)) {
-    return { train: await loadDataFile(resolve(cwd, where.train)) };
+    const dir = imageDir(where.train);
+    return dir !== undefined ? loadImageFolder(dir, images) : { train: await loadDataFile(resolve(cwd, where.train)) };
   }
+  // Two class folders given apart, as a model file trained on DIR/train and DIR/test records them.
+  const pair = [imageDir(where.train), imageDir(where.test)] as const;
+  if (pair[0] !== undefined && pair[1] !== undefined) return loadImageFolderPair(pair[0], pair[1], images);
   if (where.data !== undefined && where.train === undefined && where.test === undefined) {
     const dir = resolve(cwd, where.data);
     const notes = isDir(dir) && !existsSync(resolve(dir, TRAIN_FILE)) && !existsSync(resolve(dir, TEST_FILE));
@@ -52,6 +61,8 @@ async function readSets(where: DataRequest): Promise<{ train: Dataset; test?: Lo
       const train = await found.train();
       return found.test !== undefined ? { train, test: await found.test() } : { train };
     }
+    // One folder per class (or train/ and test/ of them), as Keras and torchvision read them.
+    if (notes && isImageFolder(dir)) return loadImageFolder(dir, images);
   }
   const files = locateDataFiles(where);
   return { train: await loadDataFile(files.train), test: await loadDataFile(files.test) };

@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ENGINES, L_LAYER, LENET5, mlpLayers, NEURON, SIGNS_CNN, type EngineRequest, type RunSettings } from '../app/settings.js';
 import { ArgumentError } from '../core/errors.js';
+import type { ResizeFit } from '../data/image.js';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../nn/activations.js';
 import { parseInitializer } from '../nn/init.js';
 import { archText, LAYERS, parseArch, type LayerKind } from '../nn/registry.js';
@@ -49,6 +50,10 @@ export interface TrainOptions {
   testLast?: number;
   validation?: number;
   splitSeed?: number;
+  imageSize?: number;
+  resize?: ResizeFit;
+  channels?: 1 | 3;
+  cache?: boolean;
   save?: string;
   resume?: string;
   plot?: string;
@@ -110,12 +115,16 @@ const ENGINE_NAMES = [...ENGINES, 'fast', 'plain'] as const;
  */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5, an MNIST / Fashion-MNIST pair (*images*idx3* and *labels*idx1*, gzipped or not; a second pair named t10k or test is the test set) or CIFAR-10 batches (data_batch_N.bin, test_batch.bin, batches.meta.txt)')
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5, an MNIST / Fashion-MNIST pair (*images*idx3* and *labels*idx1*, gzipped or not; a second pair named t10k or test is the test set), CIFAR-10 batches (data_batch_N.bin, test_batch.bin, batches.meta.txt), or an image folder: one subfolder of JPEG, PNG, WebP, GIF, TIFF or AVIF images per class (DIR/cat/*.jpg, DIR/dog/*.jpg), or train/ and test/ each holding the same class subfolders')
     .option('--train <file>', 'training set file: HDF5, an idx3 images file (its idx1 labels beside it) or a CIFAR-10 batch, told apart by their contents (with --test, or alone with --test-last or --validation)')
     .option('--test <file>', 'test set file, of the same kinds (with --train)')
     .option('--test-last <n>', 'for data without a test set: test on its last n samples, train on the others (MNIST\'s 10,000 digits: --test-last 2000)', positiveInt('--test-last'))
     .option('--validation <fraction>', 'hold out this fraction of the training samples, stratified by class, as a validation set (the test set when the data has none)', bounded('--validation', (n) => n > 0 && n < 1, 'a fraction in (0, 1)'))
-    .option('--split-seed <n>', 'seed of the --validation split (default 1)', seed('--split-seed'));
+    .option('--split-seed <n>', 'seed of the --validation split (default 1)', seed('--split-seed'))
+    .option('--image-size <n>', 'image folders: every image resized to n x n pixels (default 64)', bounded('--image-size', (n) => Number.isInteger(n) && n >= 1 && n <= 1024, 'an integer in 1..1024'))
+    .option('--resize <fit>', 'image folders: how an image of another shape becomes square: fill (stretch, the default, as Keras and tsgrad predict), cover (crop the centre) or contain (pad with white)', oneOf('--resize', ['fill', 'cover', 'contain'] as const))
+    .option('--channels <n>', 'image folders: 3 (RGB, the default) or 1 (grayscale); EXIF orientation is applied and RGBA is composited on white', (v) => (oneOf('--channels', ['1', '3'] as const)(v) === '1' ? 1 : 3))
+    .option('--no-cache', 'image folders: decode every image again and write no cache (the decoded set is cached in $TSGRAD_CACHE_DIR, else $XDG_CACHE_HOME/tsgrad, else ~/.cache/tsgrad)');
 }
 
 /** Adds every training option to `cmd`. */

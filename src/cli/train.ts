@@ -20,6 +20,7 @@ import { divergenceAdvice, runInSlices } from '../train/control.js';
 import { evaluateSet } from '../train/evaluate.js';
 import type { CostRecord } from '../train/trainer.js';
 import { g17, pyFloat, pyShape } from './format.js';
+import { imageRequest } from './image-options.js';
 import { EXIT, runCommand } from './run.js';
 import { signalExit, watchStopSignals } from './signals.js';
 import { addDataOptions, addTrainOptions, given, RUN_FLAGS, runSettings, type TrainOptions } from './train-options.js';
@@ -51,14 +52,15 @@ function costLine(s: RunSettings): (c: CostRecord) => string {
 function dataWhere(o: TrainOptions, training?: TrainingRecord): DataRequest {
   const typed = o.data !== undefined || o.train !== undefined || o.test !== undefined;
   const split = { ...(o.testLast !== undefined ? { testLast: o.testLast } : {}), ...(o.validation !== undefined ? { validation: o.validation } : {}), ...(o.splitSeed !== undefined ? { splitSeed: o.splitSeed } : {}) };
+  const images = imageRequest(o);
   if (!typed && training?.trainFile !== undefined && training.testFile !== undefined && existsSync(training.trainFile) && existsSync(training.testFile)) {
     const cut = o.testLast === undefined && o.validation === undefined && training.split !== undefined ? { ...training.split, ...split } : split;
-    if (training.trainFile !== training.testFile) return { train: training.trainFile, test: training.testFile, ...cut };
+    if (training.trainFile !== training.testFile) return { train: training.trainFile, test: training.testFile, ...cut, ...images };
     // The held-out set was cut from the one file: the split the model file records (files of 0.2 do not record it).
     if (cut.testLast === undefined && cut.validation === undefined) throw new ArgumentError('train', '--resume', `the run tested on part of ${training.trainFile}: give its --test-last N or --validation FRACTION again`);
-    return { train: training.trainFile, ...cut };
+    return { train: training.trainFile, ...cut, ...images };
   }
-  return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}), ...split };
+  return { ...(o.data !== undefined ? { data: o.data } : {}), ...(o.train !== undefined ? { train: o.train } : {}), ...(o.test !== undefined ? { test: o.test } : {}), ...split, ...images };
 }
 
 /** The single neuron tells two classes apart: for k classes, say which model does. */

@@ -10,9 +10,22 @@
 import sharp, { type Metadata } from 'sharp';
 import { ArgumentError, DataError } from '../core/errors.js';
 
-/** The formats `readImageForModel` accepts. */
+/** The formats `readImageForModel` accepts by default (a photo to predict). */
 export const IMAGE_FORMATS = ['jpeg', 'png', 'webp'] as const;
-export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+/** Every stored format an image folder may hold, by sharp's names: GIF (its first frame), TIFF (its first page), AVIF (`heif`). */
+export const FOLDER_IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif'] as const;
+export type ImageFormat = (typeof FOLDER_IMAGE_FORMATS)[number];
+
+/** What decodes the pixels, for caches of decoded images: another libvips may resize to other bytes. */
+export const DECODER = `sharp ${sharp.versions.sharp ?? '?'} libvips ${sharp.versions.vips}`;
+
+const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', tiff: 'TIFF', heif: 'AVIF' };
+
+/** `JPEG, PNG or WebP`. */
+function formatList(formats: readonly ImageFormat[]): string {
+  const names = formats.map((f) => FORMAT_NAMES[f]);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
 
 /** Default pixel limit: 50 megapixels, above any phone photo, far below a decompression bomb. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -33,6 +46,8 @@ export interface ReadImageOptions {
   fit?: ResizeFit;
   /** 3 (RGB, the default) or 1 (grayscale, for models of digits). */
   channels?: 1 | 3;
+  /** The stored formats accepted (default `IMAGE_FORMATS`; an image folder takes `FOLDER_IMAGE_FORMATS`). */
+  formats?: readonly ImageFormat[];
 }
 
 /** A decoded image: RGB bytes (or gray ones, with `channels: 1`) in row-major height x width x 3 order. */
@@ -51,13 +66,14 @@ export interface RgbImage {
 }
 
 /**
- * Reads a JPEG, PNG or WebP file as RGB pixels of the given size: EXIF orientation applied,
+ * Reads a JPEG, PNG or WebP file (or any of `opts.formats`) as RGB pixels of the given size: EXIF orientation applied,
  * transparency flattened onto white, colour converted to sRGB, then resized.
  * @example const img = await readImageForModel('cat.jpg', { width: 64, height: 64 });
  */
 export async function readImageForModel(file: string, opts: ReadImageOptions): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const channels = opts.channels ?? 3;
+  const formats = opts.formats ?? IMAGE_FORMATS;
   for (const [name, v] of [['width', opts.width], ['height', opts.height], ['maxPixels', maxPixels]] as const) {
     if (!Number.isSafeInteger(v) || v <= 0) throw new ArgumentError('readImageForModel', name, `must be a positive integer, got ${v}`);
   }
@@ -66,11 +82,11 @@ export async function readImageForModel(file: string, opts: ReadImageOptions): P
   try {
     meta = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (e) {
-    throw imageError(file, e);
+    throw imageError(file, e, formats);
   }
   const format = meta.format as string | undefined;
-  if (format === undefined || !(IMAGE_FORMATS as readonly string[]).includes(format)) {
-    throw new DataError(file, undefined, `not a JPEG, PNG or WebP image${format === undefined ? '' : ` (found ${format})`}`);
+  if (format === undefined || !(formats as readonly string[]).includes(format)) {
+    throw new DataError(file, undefined, `not a ${formatList(formats)} image${format === undefined ? '' : ` (found ${format})`}`);
   }
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
@@ -102,7 +118,7 @@ export async function readImageForModel(file: string, opts: ReadImageOptions): P
     };
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw imageError(file, e);
+    throw imageError(file, e, formats);
   }
 }
 
@@ -111,12 +127,12 @@ function megapixels(n: number): string {
 }
 
 /** sharp's messages, made one line and said in a user's words. */
-function imageError(file: string, e: unknown): DataError {
+function imageError(file: string, e: unknown, formats: readonly ImageFormat[] = IMAGE_FORMATS): DataError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new DataError(file, undefined, 'no such file');
   const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
   if (/missing|no such file/i.test(msg)) return new DataError(file, undefined, 'no such file');
-  if (/unsupported image format/i.test(msg)) return new DataError(file, undefined, 'not a JPEG, PNG or WebP image');
+  if (/unsupported image format/i.test(msg)) return new DataError(file, undefined, `not a ${formatList(formats)} image`);
   if (/pixel limit/i.test(msg)) return new DataError(file, undefined, 'image is above the pixel limit (refused as a possible decompression bomb)');
   return new DataError(file, undefined, `cannot decode the image, it may be truncated or corrupt (${msg.replace(/^Input (file|buffer)\s*/i, '').trim()})`);
 }
