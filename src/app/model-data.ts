@@ -20,11 +20,14 @@ import { firstLayerOnPixels } from '../accel/pixels.js';
 export async function dataForModel(loaded: LoadedModel, where: DataRequest): Promise<LoadedData> {
   const explicit = where.data !== undefined || where.train !== undefined || where.test !== undefined;
   const { trainFile, testFile, split } = loaded.training;
-  // No split asked for: the one the model was trained with (its test set was cut from the data).
-  const cut = where.testLast === undefined && where.validation === undefined && split !== undefined ? { ...where, ...split } : where;
+  // No data and no split named: the split the model was trained with (its test set was cut from its files).
+  const cut = !explicit && where.testLast === undefined && where.validation === undefined && split !== undefined ? { ...where, ...split } : where;
   const recorded = !explicit && trainFile !== undefined && testFile !== undefined && existsSync(trainFile) && existsSync(testFile);
   const oneFile = recorded && trainFile === testFile;
-  const data = await loadRunData(recorded ? { ...cut, train: trainFile, ...(oneFile ? {} : { test: testFile }) } : cut);
+  // Image folders are decoded at the model's own input size and channels.
+  const [h, w, c] = loaded.inputShape;
+  const images = loaded.inputShape.length === 3 && h === w && (c === 1 || c === 3) && h !== undefined ? { images: { size: h, channels: c as 1 | 3, ...where.images } } : {};
+  const data = await loadRunData(recorded ? { ...cut, ...images, train: trainFile, ...(oneFile ? {} : { test: testFile }) } : { ...cut, ...images });
   const shape = data.train.x.shape.slice(1);
   if (formatShape(shape) !== formatShape(loaded.inputShape)) {
     throw new DataError(data.train.file, undefined, `images are ${formatShape(shape)} but the model ${loaded.file} takes ${formatShape(loaded.inputShape)}`);

@@ -7,6 +7,7 @@
  * refused before any pixel is decoded (decompression bombs); files that are not images, or
  * are truncated, are DataErrors naming the file.
  */
+import { statSync } from 'node:fs';
 import sharp, { type Metadata } from 'sharp';
 import { ArgumentError, DataError } from '../core/errors.js';
 
@@ -77,6 +78,9 @@ export async function readImageForModel(file: string, opts: ReadImageOptions): P
   for (const [name, v] of [['width', opts.width], ['height', opts.height], ['maxPixels', maxPixels]] as const) {
     if (!Number.isSafeInteger(v) || v <= 0) throw new ArgumentError('readImageForModel', name, `must be a positive integer, got ${v}`);
   }
+  // A FIFO or a device would block the decoder forever: only regular files are images.
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st !== undefined && !st.isFile()) throw new DataError(file, undefined, `is ${st.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, device or socket)'}, expected an image file`);
   // Header only: format and size are known before anything is decoded.
   let meta: Metadata;
   try {

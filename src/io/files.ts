@@ -15,8 +15,12 @@ import { modelDocument, readModelText, type LoadedModel, type ModelRecord } from
 export async function loadModelFile(file: string): Promise<LoadedModel> {
   let text: string;
   try {
+    // A FIFO or a device would block the read forever: only regular files are model files.
+    const st = await fs.stat(file);
+    if (!st.isFile()) throw new ModelFileError(file, undefined, `is ${st.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, device or socket)'}, expected a model file`);
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(file, undefined, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
   }

@@ -210,6 +210,15 @@ describe('bad images for predict', () => {
 });
 
 describe('bad model files', () => {
+  it('a FIFO as the model file or the image: refused at once, never read (a read would block forever)', () => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    userError(['evaluate', fifo], 'pipe', 'not a regular file', 'expected a model file');
+    const r = tsgrad(['predict', model, fifo]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a regular file (a FIFO, device or socket), expected an image file');
+  });
+
   it('truncated', async () => {
     const file = join(dir, 'cut.json');
     await writeFile(file, (await readFile(model)).subarray(0, 4000));

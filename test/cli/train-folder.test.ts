@@ -8,6 +8,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCommand } from '../../src/cli/evaluate.js';
 import { trainCommand } from '../../src/cli/train.js';
 import { RandomState } from '../../src/core/rng.js';
 import { removeTempDirs, ROOT, tempDir } from '../data/fixtures.js';
@@ -64,8 +65,13 @@ describe('tsgrad train on an image folder', () => {
     expect(out.classes).toEqual(['dark', 'light']);
     expect(out.heldOut).toBe('validation');
     expect(out.trainAccuracy).toBeGreaterThanOrEqual(90);
-    const text = await runInProcess(trainCommand(), ['--data', photos, '--image-size', '16', '--channels', '1', '--validation', '0.25', '--arch', CNN, '--epochs', '1']);
+    const saved = join(photos, '..', 'gray-cnn.json');
+    const text = await runInProcess(trainCommand(), ['--data', photos, '--image-size', '16', '--channels', '1', '--validation', '0.25', '--arch', CNN, '--epochs', '1', '--save', saved]);
     expect(text.code, text.stderr).toBe(0);
+    // evaluate decodes the folder at the model's size and channels, with the recorded split.
+    const e = await runInProcess(evaluateCommand(), [saved, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect((JSON.parse(e.stdout) as { test: { accuracy: number } }).test.accuracy).toBe(Number(/validation accuracy: ([\d.]+) %/.exec(text.stdout)?.[1]));
     expect(text.stdout).toContain('Each image is of size: (16, 16, 1)');
     expect(text.stdout).toContain('train_set_x shape: (18, 16, 16, 1)');
     expect(text.stdout).toMatch(/validation accuracy: [\d.]+ %/);
