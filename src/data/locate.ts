@@ -42,7 +42,8 @@ export interface DataFiles {
 
 /**
  * Finds the train and test files, in this order:
- * 1. `--train FILE --test FILE` (both, or an ArgumentError naming the missing one);
+ * 1. `--train FILE --test FILE` (both, or an ArgumentError naming the missing one; with
+ *    `--data` too, an ArgumentError);
  * 2. `--data DIR`, a folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (a DataError
  *    naming the folder and the missing file when it does not);
  * 3. the first of $TSGRAD_DATA, ./datasets and ../shared/datasets (relative to `cwd`) that
@@ -58,8 +59,10 @@ export function locateDataFiles(opts: LocateOptions): DataFiles {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   if (opts.train !== undefined || opts.test !== undefined) {
-    if (opts.train === undefined) throw new ArgumentError('data files', '--train', 'missing: --test needs --train too (or use --data DIR)');
-    if (opts.test === undefined) throw new ArgumentError('data files', '--test', 'missing: --train needs --test too (or use --data DIR)');
+    // Both ways at once is ambiguous (which set did the user mean?): refuse, even when --data names nothing.
+    if (opts.data !== undefined) throw new ArgumentError('--data', `given with ${opts.train !== undefined ? '--train' : '--test'}`, 'use either the folder (--data DIR) or the two files (--train FILE --test FILE)');
+    if (opts.train === undefined) throw new ArgumentError('--test', 'given without --train', 'give --train FILE too, or use --data DIR');
+    if (opts.test === undefined) throw new ArgumentError('--train', 'given without --test', 'give --test FILE too, or use --data DIR');
     return { train: resolve(cwd, opts.train), test: resolve(cwd, opts.test), searched: [] };
   }
 

@@ -26,17 +26,20 @@ describe('locateDataFiles: explicit files', () => {
   it('--train and --test win over everything, resolved against cwd', async () => {
     const { root, cwd } = await tree();
     const env = { TSGRAD_DATA: await folder(root, 'env') };
-    const found = locateDataFiles({ train: 'a.h5', test: '/abs/b.h5', data: 'ignored', env, cwd });
+    const found = locateDataFiles({ train: 'a.h5', test: '/abs/b.h5', env, cwd });
     expect(found).toEqual({ train: join(cwd, 'a.h5'), test: '/abs/b.h5', searched: [] });
+  });
+
+  it('--data with --train / --test is refused, even when --data names nothing (issue 18 item 14)', () => {
+    const both = argumentErrorSync(() => locateDataFiles({ train: 'a.h5', test: 'b.h5', data: '/nope', env: {} }));
+    expect(both.message).toBe('--data: given with --train: use either the folder (--data DIR) or the two files (--train FILE --test FILE)');
   });
 
   it('one of --train / --test alone is an ArgumentError naming the missing option', () => {
     const noTest = argumentErrorSync(() => locateDataFiles({ train: 'a.h5', env: {} }));
-    expect(noTest.argument).toBe('--test');
-    expect(noTest.message).toContain('--train needs --test too');
+    expect(noTest.message).toBe('--train: given without --test: give --test FILE too, or use --data DIR');
     const noTrain = argumentErrorSync(() => locateDataFiles({ test: 'b.h5', env: {} }));
-    expect(noTrain.argument).toBe('--train');
-    expect(noTrain.message).toContain('--test needs --train too');
+    expect(noTrain.message).toBe('--test: given without --train: give --train FILE too, or use --data DIR');
   });
 });
 
