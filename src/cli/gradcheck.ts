@@ -36,8 +36,9 @@ interface GradCheckCliOptions {
 }
 
 /**
- * `tsgrad gradcheck`: autodiff's gradients against central differences; exits 1 when the
- * largest relative error reaches the threshold (a wrong gradient is a bug in tsgrad). The
+ * `tsgrad gradcheck`: autodiff's gradients against central differences; exits 4
+ * (`EXIT.checkFailed`) when the largest relative error reaches the threshold, so a script can
+ * tell a failed check from an internal error (1) or a bad option (2). The
  * real-data checks run on the Sequential's own layers and loss: the single neuron and any
  * stack of dense layers (`--layers`).
  * @example program.addCommand(gradcheckCommand());
@@ -54,7 +55,7 @@ export function gradcheckCommand(): Command {
     .option('--test <file>', 'test set HDF5 file (with --train)')
     .option('--samples <n>', 'coordinates of each input to check, chosen at random (all when fewer)', positiveInt('--samples'), 50)
     .option('--epsilon <e>', 'finite-difference step ε', positiveNumber('--epsilon'), 1e-7)
-    .option('--threshold <t>', 'largest relative error that passes', positiveNumber('--threshold'), 1e-7)
+    .option('--threshold <t>', 'largest relative error that passes; a check that reaches it exits with code 4', positiveNumber('--threshold'), 1e-7)
     .option('--seed <n>', 'seed of the random weights and coordinates', seedOption, 1)
     .option('--json', 'print one JSON object on stdout instead of text')
     .option('--debug', 'show stack traces on errors')
@@ -134,7 +135,7 @@ async function check(opts: GradCheckCliOptions): Promise<number> {
   if (opts.json) {
     const inputs = report.inputs.map((c) => ({ name: c.name, shape: c.shape, checked: c.coordinates.length, relativeError: c.relativeError, passed: c.passed }));
     process.stdout.write(`${JSON.stringify({ model: opts.model, inputs, maxRelativeError: report.maxRelativeError, ...(overall !== undefined ? { overallRelativeError: overall } : {}), epsilon: report.epsilon, threshold: report.threshold, passed: report.passed, seconds })}\n`);
-    return report.passed ? EXIT.ok : EXIT.internal;
+    return report.passed ? EXIT.ok : EXIT.checkFailed;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   say(`gradient check: ${what}, float64`);
@@ -153,5 +154,5 @@ async function check(opts: GradCheckCliOptions): Promise<number> {
     say(`largest relative error of one input: ${report.maxRelativeError.toExponential(2)}`);
     say(`all parameters as one vector (the course's gradient_check_n): ${overall.toExponential(2)} ${verdict} (${seconds.toFixed(2)} s)`);
   }
-  return report.passed ? EXIT.ok : EXIT.internal;
+  return report.passed ? EXIT.ok : EXIT.checkFailed;
 }

@@ -3,10 +3,11 @@ import { ArgumentError, TsgradError } from '../core/errors.js';
 
 /**
  * Exit codes: 0 success, 1 internal error (a bug), 2 user error (bad input or option), 3
- * training diverged (a cost became NaN or infinite), 130 / 143 training stopped by SIGINT /
- * SIGTERM (128 + the signal's number, as shells report it).
+ * training diverged (a cost became NaN or infinite), 4 `tsgrad gradcheck` found a gradient that
+ * fails the check (the check ran; its verdict is the answer), 130 / 143 training stopped by
+ * SIGINT / SIGTERM (128 + the signal's number, as shells report it).
  */
-export const EXIT = { ok: 0, internal: 1, user: 2, diverged: 3, sigint: 130, sigterm: 143 } as const;
+export const EXIT = { ok: 0, internal: 1, user: 2, diverged: 3, checkFailed: 4, sigint: 130, sigterm: 143 } as const;
 
 /**
  * Runs a command body and turns errors into one line on stderr and an exit code. Stack

@@ -40,10 +40,14 @@ describe('tsgrad gradcheck', () => {
     expect(doc.maxRelativeError).toBeLessThan(1e-7);
     expect(doc.inputs.map((c) => [c.name, c.checked])).toEqual([['w', 3], ['x', 2]]);
   });
-  it('exits 1 when the error reaches the threshold', async () => {
+  it('exits 4 (check failed, not 1, an internal error) when the error reaches the threshold', async () => {
     const r = await runInProcess(gradcheckCommand(), ['--model', 'j', '--threshold', '1e-12']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/>= 1e-12: FAILED/);
+    const json = await runInProcess(gradcheckCommand(), ['--model', 'j', '--threshold', '1e-12', '--json']);
+    expect(json.code).toBe(4);
+    expect((JSON.parse(json.stdout) as { passed: boolean }).passed).toBe(false);
   });
   it('refuses bad option values with exit 2', async () => {
     expect((await runInProcess(gradcheckCommand(), ['--epsilon', '0'])).code).toBe(2);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { predictCommand } from '../../src/cli/predict.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { accuracyNote, predictCommand } from '../../src/cli/predict.js';
 import { encodePng } from '../../src/data/image.js';
 import { prepareInputs } from '../../src/data/preprocess.js';
 import { loadModelFile } from '../../src/io/files.js';
@@ -46,9 +46,50 @@ describe('tsgrad predict', () => {
     const img = await exportTestImage(data.test.x, 1, dir);
     const r = await runInProcess(predictCommand(), [file, img]);
     expect(r.code).toBe(0);
-    const [head, line] = r.stdout.trim().split('\n');
+    const [head, line, note] = r.stdout.trim().split('\n');
     expect(head?.split(/\s+/)).toEqual(['file', 'class', 'probability']);
     expect(line).toMatch(new RegExp(`^${img.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+(cat|non-cat)\\s+(0\\.\\d{4}|1\\.0000)$`));
+    // The single neuron's own test accuracy, and what it means for a photo.
+    const acc = (await loadModelFile(file)).training.testAccuracy as number;
+    const oneIn = Math.round(100 / (100 - acc));
+    expect(note).toBe(`note: this single neuron got ${acc.toFixed(1)} % of its test photos right, so it misclassifies about 1 photo in ${oneIn}; a deeper network (--model mlp, --layers) or a CNN (--arch conv:...) does better`);
+  });
+
+  it('says what 70 % test accuracy means: about 1 photo in 3 misclassified; nothing for deeper models', async () => {
+    const m = await loadModelFile((await savedModel()).file);
+    expect(accuracyNote({ ...m, training: { ...m.training, testAccuracy: 70 } })).toContain('got 70.0 % of its test photos right, so it misclassifies about 1 photo in 3;');
+    const deep = { ...m, layers: [{ kind: 'flatten' }, { kind: 'dense', units: 7 }, { kind: 'relu' }, { kind: 'dense', units: 1 }, { kind: 'sigmoid' }] } as typeof m;
+    expect(accuracyNote(deep)).toBeUndefined();
+  });
+
+  it('prints nothing on stdout, not even the table header, when the only image is missing', async () => {
+    const { file, dir } = await savedModel();
+    const missing = join(dir, 'missing.jpg');
+    const r = await runInProcess(predictCommand(), [file, missing]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([`tsgrad: error: ${missing}: no such file`]);
+  });
+
+  it('reads every image before printing: the error lines come before the table of the good ones', async () => {
+    const { file, dir, data } = await savedModel();
+    const good = await exportTestImage(data.test.x, 3, dir);
+    const missing = join(dir, 'gone.png');
+    const order: string[] = [];
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (order.push(`out ${String(s)}`), true));
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (order.push(`err ${String(s)}`), true));
+    const previous = process.exitCode;
+    try {
+      await predictCommand().exitOverride().parseAsync([file, good, missing], { from: 'user' });
+      expect(process.exitCode).toBe(2);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.exitCode = previous;
+    }
+    expect(order[0]).toBe(`err tsgrad: error: ${missing}: no such file\n`);
+    expect(order[1]?.startsWith('out file ')).toBe(true);
+    expect(order[2]?.startsWith(`out ${good} `)).toBe(true);
   });
 
   it('reports a non-image, a truncated image and an over-limit image each in one line, exit 2, and still predicts the good ones', async () => {
