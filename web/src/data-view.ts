@@ -3,7 +3,29 @@
  * two HDF5 files of the notes' layout chosen or dropped (told apart by "train" and "test" in
  * their names, else by order). The worker reads them (src/data/hdf5-browser.ts).
  */
+import { DataError } from '../../src/core/errors.js';
+import { checkHdf5Head } from '../../src/data/hdf5-reader.js';
 import type { NamedBytes } from './protocol.js';
+
+/** What the picker takes, said when it gets something else. */
+const EXPECTED = 'expected an HDF5 file (.h5) of the course\'s layout, such as train_catvnoncat.h5 or test_catvnoncat.h5';
+
+/**
+ * Null when `file` starts as an HDF5 file does (the signature at byte 0, 512, 1024, ...: the
+ * CLI's own check), else the one line that says so: a README.md picked by mistake is refused
+ * at once instead of waiting as "the training file".
+ * @example await notHdf5(readme) // 'README.md: not an HDF5 file; expected an HDF5 file (.h5) ...'
+ */
+export async function notHdf5(file: File): Promise<string | null> {
+  try {
+    await checkHdf5Head(file.name, file.size, async (pos, n) => new Uint8Array(await file.slice(pos, pos + n).arrayBuffer()));
+    return null;
+  } catch (e) {
+    // A truncated HDF5 file keeps the CLI's words; anything else is named with what was expected.
+    if (e instanceof DataError && !e.message.includes('not an HDF5 file')) return e.message;
+    return `${file.name}: not an HDF5 file; ${EXPECTED}.`;
+  }
+}
 
 /** The section's controls. */
 export interface DataControls {
@@ -53,6 +75,15 @@ export function wireData(ui: DataControls, load: (train: NamedBytes, test: Named
   });
 
   const take = async (files: readonly File[]): Promise<void> => {
+    for (const f of files) {
+      const refused = await notHdf5(f);
+      if (refused !== null) {
+        // Nothing half-taken: the other file of the pair is asked for again too.
+        pending.clear();
+        ui.status.textContent = refused;
+        return;
+      }
+    }
     for (const f of files) {
       const role = /test/i.test(f.name) ? 'test' : /train/i.test(f.name) ? 'train' : pending.has('train') ? 'test' : 'train';
       pending.set(role, { name: f.name, bytes: await f.arrayBuffer() });

@@ -56,6 +56,9 @@ const ui = {
   landscapeStatus: $('landscape-status', HTMLParagraphElement),
 };
 
+// The page's own script runs: the static "Starting the page…" note (index.html) has done its job.
+document.getElementById('page-start')?.remove();
+
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (msg: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(msg, transfer);
 

@@ -7,7 +7,6 @@
 import { NEURON } from '../../src/app/settings.js';
 import { ArgumentError } from '../../src/core/errors.js';
 import { asDataset, type Dataset } from '../../src/data/labelled-images.js';
-import { labelledImagesFromBytes } from '../../src/data/hdf5-browser.js';
 import { prepareInputs, type Preprocessing } from '../../src/data/preprocess.js';
 import type { LoadedModel } from '../../src/io/model-file.js';
 import { archText } from '../../src/nn/registry.js';
@@ -23,6 +22,8 @@ import type { FromWorker, ModelSettings, Progress, ToWorker, TrainSettings } fro
 import { recordEveryFor } from './record-every.js';
 
 const FRAME_MS = 33;
+/** A frame of N slow iterations still shows the run at least this often. */
+const LONGEST_FRAME_MS = 1000;
 /** A CNN's filters and feature maps are redrawn at most this often while it trains. */
 const PICTURES_MS = 500;
 
@@ -60,6 +61,9 @@ export class PageSession {
   private settings: TrainSettings = { learningRate: NEURON.learningRate, iterations: NEURON.epochs, speed: 10, model: NEURON_MODEL };
   private fileInputs: { file: LoadedModel; train: Tensor; test: Tensor } | null = null;
   private running = false;
+  /** Where the current frame started, in the run's unit, and when (`performance.now()`). */
+  private frameFrom = 0;
+  private frameStarted = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reported = 0;
   private restart = true;
@@ -174,27 +178,47 @@ export class PageSession {
     this.lastPictures = pictures === null ? -1 : performance.now();
   }
 
+  /** A new frame starts from where the run stands (Train, Resume, a new speed). */
+  private startFrame(): void {
+    this.frameFrom = this.run?.iterations ?? 0;
+    this.frameStarted = performance.now();
+  }
+
+  /**
+   * One slice of the frame loop. At N a frame, a frame is N iterations (or epochs) and one
+   * readout, at most about 30 a second: a deep network whose N iterations take longer than
+   * 33 ms computes them in slices of about 26 ms (so Pause still acts between two) and shows
+   * them when all N are done, or after a second at most. Flat out runs as many as fit in each
+   * slice and shows the run whenever a readout costs a fifth of the time or less.
+   */
   private tick(): void {
     this.timer = undefined;
     const run = this.run;
     if (!this.running || run === null) return;
-    const started = performance.now();
     const s = this.settings;
     if (run.iterations < s.iterations) this.file = null;
-    run.advance(Math.min(s.iterations, run.iterations + s.speed), started + FRAME_MS * 0.8);
+    const frameEnd = this.frameFrom + s.speed;
+    run.advance(Math.min(s.iterations, frameEnd), performance.now() + FRAME_MS * 0.8);
     const diverged = run.run.trainer.diverged;
     const finished = run.iterations >= s.iterations || diverged !== undefined;
+    const frameDone = run.iterations >= frameEnd;
+    const since = performance.now() - this.lastReport;
     // Stopped before the last report, so that it sends the pictures of where the run stops.
     if (finished) this.running = false;
-    if (finished || performance.now() - this.lastReport > 4 * this.readoutMs) this.report();
+    if (finished || frameDone || since > (s.speed === Infinity ? 4 * this.readoutMs : Math.max(LONGEST_FRAME_MS, 4 * this.readoutMs))) this.report();
     if (!finished && this.lastPictures >= 0 && performance.now() - this.lastPictures > PICTURES_MS) this.pictures();
     if (finished) {
       this.post({ type: 'status', status: 'done' });
       this.sayDiverged();
       return;
     }
-    // About 30 frames a second; a frame that already took longer (a deep iteration) waits no more.
-    const wait = s.speed === Infinity ? 0 : Math.max(0, FRAME_MS - (performance.now() - started));
+    let wait = 0;
+    if (frameDone) {
+      // About 30 frames a second; a frame that already took longer (a deep network's) waits no more.
+      wait = Math.max(0, FRAME_MS - (performance.now() - this.frameStarted));
+      this.frameFrom = run.iterations;
+      this.frameStarted = performance.now() + wait;
+    }
     this.timer = setTimeout(() => this.tick(), wait);
   }
 
@@ -215,6 +239,8 @@ export class PageSession {
     switch (msg.type) {
       case 'load': {
         this.stop();
+        // h5wasm (its WebAssembly inlined, most of the worker's bytes) is fetched only when data is read.
+        const { labelledImagesFromBytes } = await import('../../src/data/hdf5-browser.js');
         const [trainSet, testSet] = await Promise.all([
           labelledImagesFromBytes(msg.train.name, new Uint8Array(msg.train.bytes)),
           labelledImagesFromBytes(msg.test.name, new Uint8Array(msg.test.bytes)),
@@ -258,6 +284,7 @@ export class PageSession {
           return;
         }
         this.running = true;
+        this.startFrame();
         this.post({ type: 'status', status: 'training' });
         if (this.timer === undefined) this.tick();
         return;
