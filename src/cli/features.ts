@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { checkPhotoModel, featureOutputs, prepareOutputFolder, writeFeatures } from '../app/pictures.js';
+import { checkOutputs } from '../data/output-path.js';
 import { formatShape } from '../core/shape.js';
 import { DEFAULT_MAX_PIXELS } from '../data/image.js';
 import { loadModelFile } from '../io/files.js';
@@ -35,6 +36,7 @@ export function featuresCommand(): Command {
 }
 
 async function features(file: string, image: string, opts: FeaturesOptions): Promise<void> {
+  await checkOutputs('features', [{ option: '--out', path: opts.out, kind: 'folder' }], [file, image]);
   const model = await loadModelFile(file);
   checkPhotoModel(model, 'features');
   await prepareOutputFolder('features', opts.out, [file, image], featureOutputs(model.model, opts.out));

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../data/atomic-write.js';
+import { checkOutputs } from '../data/output-path.js';
 import { svgToPng } from '../data/image.js';
 import { Command } from 'commander';
 import { backward, nameOf } from '../autograd/index.js';
@@ -68,6 +69,7 @@ function build(example: Example): Built {
 }
 
 async function graph(opts: GraphOptions): Promise<void> {
+  if (opts.out !== undefined) await checkOutputs('graph', [{ option: '--out', path: opts.out, kind: 'file' }]);
   const b = build(opts.example);
   const out = nameOf(b.root) ?? 'y';
   const rows = b.named.map((t) => ({ name: nameOf(t) as string, value: describeTensor(t), grad: t.grad === null ? null : describeTensor(t.grad) }));

@@ -9,6 +9,7 @@ import { trainingReplay } from '../app/replay.js';
 import { loadModelFile } from '../io/files.js';
 import { archText } from '../nn/registry.js';
 import { writeLandscape } from '../viz/landscape.js';
+import { checkOutputs } from '../data/output-path.js';
 import { addModelDataOptions, debugOf, whereOf, type DataCliOptions } from './model-options.js';
 import { startProgress } from './progress.js';
 import { positiveInt, positiveNumber, runCommand } from './run.js';
@@ -86,6 +87,7 @@ function alphaRange(v: string): [number, number] {
 }
 
 async function landscape(file: string, opts: LandscapeCliOptions): Promise<void> {
+  await checkOutputs('landscape', [{ option: '--out', path: opts.out, kind: 'folder' }], [file]);
   const loaded = await loadModelFile(file);
   const data = await dataForModel(loaded, whereOf(opts));
   const train = lossSet(data.train, loaded.preprocessing, loaded.dtype);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { describeModel, plotData } from '../analysis/plot-data.js';
 import { dataForModel } from '../app/model-data.js';
+import { checkOutputs } from '../data/output-path.js';
 import { loadModelFile } from '../io/files.js';
 import { archText } from '../nn/registry.js';
 import { writePlots } from '../viz/training.js';
@@ -27,6 +28,7 @@ export function plotCommand(): Command {
 }
 
 async function plot(file: string, opts: PlotOptions): Promise<void> {
+  await checkOutputs('plot', [{ option: '--out', path: opts.out, kind: 'folder' }], [file]);
   const loaded = await loadModelFile(file);
   const data = await dataForModel(loaded, whereOf(opts));
   const written = await writePlots(opts.out, plotData({ ...loaded, ...loaded.training }, data));

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { checkPhotoModel, classIndex, prepareOutputFolder, saliencyOutputs, writeSaliency, type SaliencyWritten } from '../app/pictures.js';
 import { TsgradError } from '../core/errors.js';
+import { checkOutputs } from '../data/output-path.js';
 import { DEFAULT_MAX_PIXELS } from '../data/image.js';
 import { loadModelFile } from '../io/files.js';
 import { EXIT, oneOf, positiveInt, reportError, runCommand } from './run.js';
@@ -38,6 +39,7 @@ export function saliencyCommand(): Command {
 
 /** Every image gets a line; a bad image is an error line on stderr and exit 2, the others still go on. */
 async function saliencyMaps(file: string, images: string[], opts: SaliencyOptions, debug: boolean): Promise<number> {
+  await checkOutputs('saliency', [{ option: '--out', path: opts.out, kind: 'folder' }], [file, ...images]);
   const model = await loadModelFile(file);
   checkPhotoModel(model, 'saliency');
   const target = opts.class !== undefined ? classIndex(model, opts.class) : undefined;

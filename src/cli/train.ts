@@ -12,6 +12,7 @@ import { TrainingRun, type RunCheckpoint, type RunResult } from '../app/run.js';
 import { withClasses, type RunSettings } from '../app/settings.js';
 import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { PIXELS } from '../data/preprocess.js';
+import { checkOutputs } from '../data/output-path.js';
 import { checkData, restoreCheckpoint, storeCheckpoint } from '../io/checkpoint.js';
 import { loadModelFile, saveModelFile } from '../io/files.js';
 import type { DataSplit, TrainingRecord } from '../io/model-file.js';
@@ -141,6 +142,9 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   }
   const options = resume?.settings ?? runSettings(o);
   const target = o.save ?? o.resume;
+  if (target !== undefined && o.plot !== undefined && sameFile(target, o.plot)) throw new ArgumentError('train', '--plot', `${o.plot} is the --save file: the plots need a folder of their own`);
+  // Before loading the data: every output can be written (its folder exists or can be made).
+  await checkOutputs('train', [...(target !== undefined ? [{ option: o.save !== undefined ? '--save' : '--resume', path: target, kind: 'file' as const }] : []), ...(o.plot !== undefined ? [{ option: '--plot', path: o.plot, kind: 'folder' as const }] : [])], [o.train, o.test].filter((f): f is string => f !== undefined));
   const say = o.json ? () => undefined : (line: string) => void process.stdout.write(`${line}\n`);
   const where = dataWhere(o, training);
   const split: DataSplit = Object.fromEntries((['testLast', 'validation', 'splitSeed'] as const).filter((k) => where[k] !== undefined).map((k) => [k, where[k]]));
@@ -151,7 +155,6 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     const input = [data.train.file, data.test.file].find((f) => sameFile(f, out));
     if (input !== undefined) throw new ArgumentError('train', flag, `${out} is the data file ${input}: choose another path, tsgrad never writes over its input`);
   }
-  if (target !== undefined && o.plot !== undefined && sameFile(target, o.plot)) throw new ArgumentError('train', '--plot', `${o.plot} is the --save file: the plots need a folder of their own`);
   if (resume !== undefined) checkData(o.resume ?? '', resume.data, data);
   else checkClasses(o, data);
   // The CNN presets' output takes the data's classes.

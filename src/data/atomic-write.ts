@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../core/errors.js';
+import { ensureFolder } from './output-path.js';
 
 const TMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
@@ -24,6 +25,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   const tmp = path.join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {
+    // A missing folder is created (level by level): the command checked at its start that it can be.
+    await ensureFolder(dir);
     handle = await fs.open(tmp, 'wx');
     await handle.writeFile(data);
     await handle.sync();

@@ -24,7 +24,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { ArgumentError, DataError } from '../core/errors.js';
@@ -288,7 +288,7 @@ async function toCache(job: Job, o: Resolved, pixels: Uint8Array, warn: ((line: 
   if (job.cacheFile === undefined || job.key === undefined) return;
   const header: CacheHeader = { key: job.key, count: job.listing.files.length, size: o.size, channels: o.channels, digest: sha256(pixels) };
   try {
-    await mkdir(join(job.cacheFile, '..'), { recursive: true });
+    // writeFileAtomic makes the cache folder level by level (recursive mkdir spins under /proc).
     await writeFileAtomic(job.cacheFile, encodeCache(header, pixels));
   } catch (e) {
     warn?.(`cannot cache the decoded images of ${job.listing.dir} in ${job.cacheFile} (${(e as Error).message.split('\n')[0] ?? ''}); the next run decodes them again (--no-cache skips the cache)`);

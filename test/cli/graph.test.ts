@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -66,9 +66,11 @@ describe('tsgrad graph', () => {
     expect(r.stderr).toContain('--example must be one of j, neuron');
   });
   it('reports an unwritable --out as one line, exit 2', async () => {
-    const r = await runInProcess(graphCommand(), ['--out', join(await temp(), 'no-such-dir', 'j.svg')]);
+    const dir = await temp();
+    await writeFile(join(dir, 'file'), 'x');
+    const r = await runInProcess(graphCommand(), ['--out', join(dir, 'file', 'j.svg')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('--out: cannot write');
+    expect(r.stderr).toContain(`--out: ${join(dir, 'file', 'j.svg')}: ${join(dir, 'file')} is a file, not a folder`);
   });
 });

@@ -89,7 +89,7 @@ describe('tsgrad saliency', () => {
     await expectPng(join(dir, 'bad', 'test-3-saliency.png'), { width: WIDTH, height: HEIGHT });
 
     const onFile = await runInProcess(saliencyCommand(), [file, good, '--out', text]);
-    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: saliency: --out: ${text} is a file, not a folder: give a folder to write the pictures into\n`]);
+    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: saliency: --out: ${text}: is a file, not a folder: give a folder to write the pictures into\n`]);
 
     const dog = await runInProcess(saliencyCommand(), [file, good, '--out', join(dir, 'dog'), '--class', 'dog']);
     expect([dog.code, dog.stderr]).toEqual([2, "tsgrad: error: saliency: --class: 'dog' is not one of the model's classes (non-cat, cat)\n"]);
@@ -177,7 +177,7 @@ describe('tsgrad features', () => {
     expect((await readFile(victim)).equals(before)).toBe(true);
 
     const onFile = await runInProcess(featuresCommand(), [file, victim, '--out', file]);
-    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: features: --out: ${file} is a file, not a folder: give a folder to write the pictures into\n`]);
+    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: features: --out: ${file}: is a file, not a folder: give a folder to write the pictures into\n`]);
 
     const cut = join(dir, 'cut.png');
     await writeFile(cut, before.subarray(0, before.length - 40));

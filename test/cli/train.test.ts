@@ -200,9 +200,10 @@ describe('tsgrad train', () => {
     const dir = await tempDir();
     const model = join(dir, 'keep.json');
     await writeFile(model, '{"good": true}\n');
-    // The target is a directory's child that cannot be created: saving fails after training.
-    const r = tsgrad(['train', '--data', DATASETS, '--iterations', '1', '--save', join(dir, 'missing-dir', 'x.json')]);
-    expectUserError(r, 'x.json', 'cannot write');
+    // A file is in the way of the target's folder: refused before training.
+    const r = tsgrad(['train', '--data', DATASETS, '--iterations', '1', '--save', join(model, 'x.json')]);
+    expectUserError(r, '--save', 'x.json', `${model} is a file, not a folder`);
+    expect(r.stdout).not.toContain('Cost after');
     expect(await readFile(model, 'utf8')).toBe('{"good": true}\n');
     expect(await readdir(dir)).toEqual(['keep.json']);
   });

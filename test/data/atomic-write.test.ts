@@ -57,9 +57,14 @@ describe('atomic writes', () => {
     expect(e).toBeInstanceOf(DataError);
     expect((e as Error).message).toMatch(/busy: cannot write: it is a folder, and tsgrad only replaces regular files$/);
     expect(await readdir(dir)).toEqual(['busy']);
-    const m = await writeModelText(join(dir, 'none', 'm.json'), '{}').then(() => undefined, (err: unknown) => err);
+    await writeFile(join(dir, 'plain'), 'x');
+    const m = await writeModelText(join(dir, 'plain', 'm.json'), '{}').then(() => undefined, (err: unknown) => err);
     expect(m).toBeInstanceOf(ModelFileError);
-    expect((m as Error).message).toContain('m.json: cannot write the model file (ENOENT)');
+    expect((m as Error).message).toContain('m.json: cannot write the model file (ENOTDIR)');
+    expect(await readFile(join(dir, 'plain'), 'utf8')).toBe('x');
+    // A missing folder is created, level by level.
+    await writeModelText(join(dir, 'new', 'deeper', 'm.json'), '{}');
+    expect(await readFile(join(dir, 'new', 'deeper', 'm.json'), 'utf8')).toBe('{}');
   });
 
   it('a plot whose PNG cannot be written: the SVG is old or complete, never partial', async () => {
