@@ -1,7 +1,7 @@
 /**
- * The image-folder options (`--image-size`, `--resize`, `--channels`, `--no-cache`) as the
+ * The image-folder options (`--image-size`, `--resize`, `--channels`, `--no-cache`, `--skip-bad-images`) as the
  * data request's `images`, with a progress bar on stderr while a large folder is decoded and
- * warnings on stderr.
+ * warnings and notes on stderr.
  */
 import type { DataRequest } from '../app/data.js';
 import type { ImageFolderOptions } from '../data/image-folder.js';
@@ -17,6 +17,7 @@ export interface ImageCliOptions {
   resize?: ResizeFit;
   channels?: 1 | 3;
   cache?: boolean;
+  skipBadImages?: boolean;
 }
 
 /**
@@ -29,8 +30,10 @@ export function imageRequest(o: ImageCliOptions): Pick<DataRequest, 'images'> {
     ...(o.resize !== undefined ? { fit: o.resize } : {}),
     ...(o.channels !== undefined ? { channels: o.channels } : {}),
     ...(o.cache === false ? { cacheDir: false } : {}),
+    ...(o.skipBadImages === true ? { skipBadImages: true } : {}),
     progress: (total) => (total >= PROGRESS_FROM ? startProgress('decoding images', total) : undefined),
     warn: (line) => void process.stderr.write(`tsgrad: warning: ${line}\n`),
+    note: (line) => void process.stderr.write(`tsgrad: note: ${line}\n`),
   };
   return { images };
 }

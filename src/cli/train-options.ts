@@ -54,6 +54,7 @@ export interface TrainOptions {
   resize?: ResizeFit;
   channels?: 1 | 3;
   cache?: boolean;
+  skipBadImages?: boolean;
   save?: string;
   resume?: string;
   plot?: string;
@@ -124,7 +125,8 @@ export function addDataOptions(cmd: Command): Command {
     .option('--image-size <n>', 'image folders: every image resized to n x n pixels (default 64)', bounded('--image-size', (n) => Number.isInteger(n) && n >= 1 && n <= 1024, 'an integer in 1..1024'))
     .option('--resize <fit>', 'image folders: how an image of another shape becomes square: fill (stretch, the default, as Keras and tsgrad predict), cover (crop the centre) or contain (pad with white)', oneOf('--resize', ['fill', 'cover', 'contain'] as const))
     .option('--channels <n>', 'image folders: 3 (RGB, the default) or 1 (grayscale); EXIF orientation is applied and RGBA is composited on white', (v) => (oneOf('--channels', ['1', '3'] as const)(v) === '1' ? 1 : 3))
-    .option('--no-cache', 'image folders: decode every image again and write no cache (the decoded set is cached in $TSGRAD_CACHE_DIR, else $XDG_CACHE_HOME/tsgrad, else ~/.cache/tsgrad)');
+    .option('--no-cache', 'image folders: decode every image again and write no cache (the decoded set is cached in $TSGRAD_CACHE_DIR, else $XDG_CACHE_HOME/tsgrad, else ~/.cache/tsgrad)')
+    .option('--skip-bad-images', 'image folders: leave out the images that do not decode (a note says how many and which) instead of stopping at the first');
 }
 
 /** Adds every training option to `cmd`. */

@@ -4,47 +4,36 @@
  * names the class names and a folder's index its label; `DIR/train/<class>/*` beside
  * `DIR/test/<class>/*` is a training and a test set of the same classes.
  *
+ * - The folder walk is ./image-folder-list.ts (paths only), the cache ./image-folder-cache.ts.
  * - Images are the files named .jpg .jpeg .png .webp .gif .tif .tiff .avif (any case, at any
- *   depth inside a class folder, as both peers walk them); other files and hidden ones (`.*`,
- *   `__MACOSX`) are skipped, as Keras skips files of other extensions. A file named as an image
- *   that does not decode (also .bmp and .heic, which sharp does not read here) stops the load
- *   with a DataError naming it, as both peers fail on it: a set that silently lost images would
- *   train on other data than the folder shows.
+ *   depth inside a class folder, as both peers walk them); hidden files (`.*`, `__MACOSX`) are
+ *   skipped, other files and looping links passed over and counted in a note. A file named as
+ *   an image that does not decode stops the load with a DataError naming it, as both peers
+ *   fail on it (a set that silently lost images would train on other data than the folder
+ *   shows); `skipBadImages` leaves such files out and says which.
  * - Each image is decoded as `readImageForModel` decodes a photo to predict (EXIF orientation,
  *   alpha composited on white, sRGB or grayscale) and resized to a square: `fill` (stretch, the
  *   default, as Keras's default and `tsgrad predict`'s), `cover` (crop the centre) or `contain`
- *   (pad with white). GIF gives its first frame, TIFF its first page.
- * - Samples come in a fixed shuffled order (seed 1, as Keras shuffles by default), so
- *   `--test-last N` draws from every class rather than the last one.
- * - The decoded set is cached (see `imageCacheDir`) under a name from the folder and the
- *   options, holding a key over every image's path, size and modification time and the
- *   decoder's version: an unchanged folder loads without decoding, a changed one is decoded
- *   again and its cache replaced. A cache file that is unreadable, corrupt or stale is ignored
- *   and rewritten; failing to write one is a warning, never an error.
+ *   (pad with white). GIF gives its first frame, TIFF its first page. Images of other sizes,
+ *   when no size was asked for, are noted with how to choose one.
+ * - Decoded pixels go straight into the set's one buffer, so memory is the decoded set, not the
+ *   files: 4 images are in flight at a time whatever the folder's size.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ArgumentError, DataError } from '../core/errors.js';
-import { RandomState } from '../core/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
 import type { Dataset } from './dataset.js';
-import { DECODER, FOLDER_IMAGE_FORMATS, readImageForModel, type ResizeFit } from './image.js';
+import { FOLDER_IMAGE_FORMATS, readImageForModel, type ResizeFit } from './image.js';
+import { fromCache, imageCacheDir, pool, toCache, type Job, type Resolved, type SizeSummary } from './image-folder-cache.js';
+import { listFolder, listPair, type Listing } from './image-folder-list.js';
 
-/** File name endings taken as images (lower case). */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif', '.bmp'] as const;
+export { CACHE_ENV, imageCacheDir } from './image-folder-cache.js';
+export { IMAGE_EXTENSIONS, isImageFolder } from './image-folder-list.js';
+
 /** The side of the square images when none is asked for. */
 export const DEFAULT_IMAGE_SIZE = 64;
-/** The cache folder's environment variable. */
-export const CACHE_ENV = 'TSGRAD_CACHE_DIR';
 /** Images decoded at once: sharp runs each on libuv's pool, 4 threads unless UV_THREADPOOL_SIZE says otherwise. */
 const CONCURRENCY = 4;
-const CACHE_MAGIC = 'TSGRADIF';
-const CACHE_VERSION = 1;
-const SHUFFLE_SEED = 1;
 
 /** Told how decoding goes (the CLI draws a bar). @example { update: (done) => log(done), stop: () => undefined } */
 export interface DecodeProgress {
@@ -66,238 +55,103 @@ export interface ImageFolderOptions {
   maxPixels?: number;
   /** Called once with the number of images to decode, when any must be: what it returns hears of each one. */
   progress?: (total: number) => DecodeProgress | undefined;
-  /** A line to show the user (a cache that cannot be written). */
+  /** Skip the images that do not decode (noted, with how many) instead of stopping at the first. */
+  skipBadImages?: boolean;
+  /** A warning line to show the user (a cache that cannot be written). */
   warn?: (line: string) => void;
+  /** A note line to show the user: files passed over, images skipped or resized, the cache read or written. */
+  note?: (line: string) => void;
 }
 
 /** One set read from a folder; `decoded` counts the images decoded by this load (0 when the cache held them). */
 export interface ImageSet extends Dataset {
   readonly decoded: number;
+  /** Images that did not decode and were left out (--skip-bad-images). */
+  readonly skipped: number;
 }
 
-/** One set's images as found: the class names and, per image, its path and label, in the order the samples take. */
-interface Listing {
-  dir: string;
-  classes: string[];
-  files: string[];
-  labels: number[];
-}
-
-const skipped = (name: string): boolean => name.startsWith('.') || name === '__MACOSX';
-const isImageName = (name: string): boolean => (IMAGE_EXTENSIONS as readonly string[]).includes(name.slice(name.lastIndexOf('.')).toLowerCase());
-
-/** Folders and files of `dir`, not hidden, sorted; links followed to what they name. */
-function entries(dir: string): { dirs: string[]; files: string[] } {
-  const dirs: string[] = [];
-  const files: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (skipped(e.name)) continue;
-    const kind = e.isSymbolicLink() ? statSync(join(dir, e.name), { throwIfNoEntry: false }) : e;
-    if (kind?.isDirectory()) dirs.push(e.name);
-    else if (kind?.isFile()) files.push(e.name);
-  }
-  return { dirs: dirs.sort(), files: files.sort() };
-}
-
-/** The images under a class folder, at any depth, sorted by path (links to folders are not walked: no cycles). */
-function imagesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (skipped(e.name)) continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if ((e.isFile() || (e.isSymbolicLink() && statSync(p, { throwIfNoEntry: false })?.isFile() === true)) && isImageName(e.name)) out.push(p);
+/** What decoding one listing gives: its pixels (bad images left out when skipping), the files skipped and the stored sizes. */
+async function decodeListing(l: Listing, o: Resolved, opts: ImageFolderOptions, tick: () => void): Promise<{ pixels: Uint8Array; skipped: string[]; sizes: SizeSummary }> {
+  const per = o.size * o.size * o.channels;
+  const pixels = new Uint8Array(l.files.length * per);
+  const bad = new Set<number>();
+  const sizes = new Map<string, number>();
+  await pool(l.files.length, CONCURRENCY, async (i) => {
+    const file = l.files[i] ?? '';
+    try {
+      const img = await readImageForModel(file, { width: o.size, height: o.size, fit: o.fit, channels: o.channels, formats: FOLDER_IMAGE_FORMATS, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}) });
+      pixels.set(img.pixels, i * per);
+      // Orientations 5-8 turn the image a quarter: its upright size swaps width and height.
+      const [w, h] = img.orientation >= 5 ? [img.originalHeight, img.originalWidth] : [img.originalWidth, img.originalHeight];
+      sizes.set(`${w}x${h}`, (sizes.get(`${w}x${h}`) ?? 0) + 1);
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      if (!o.skipBad) throw new DataError(e.file, undefined, `${e.message.slice(e.file.length + 2)}; --skip-bad-images skips such files`);
+      bad.add(i);
     }
-  };
-  walk(dir);
+    tick();
+  });
+  // The commonest first; a thousand are plenty to count and name them in a note.
+  const examples = [...sizes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 1000).map(([s]) => s);
+  const summary = { distinct: sizes.size, examples };
+  if (bad.size === 0) return { pixels, skipped: [], sizes: summary };
+  const kept = new Uint8Array((l.files.length - bad.size) * per);
+  let k = 0;
+  for (let i = 0; i < l.files.length; i++) if (!bad.has(i)) kept.set(pixels.subarray(i * per, (i + 1) * per), k++ * per);
+  const skipped = [...bad].sort((a, b) => a - b).map((i) => l.files[i] ?? '');
+  return { pixels: kept, skipped, sizes: summary };
+}
+
+/** The listing without the skipped files; a class left without images is a DataError naming its folder. */
+function withoutSkipped(l: Listing, skipped: readonly string[]): Listing {
+  if (skipped.length === 0) return l;
+  const gone = new Set(skipped);
+  const files: string[] = [];
+  const labels: number[] = [];
+  l.files.forEach((f, i) => {
+    if (gone.has(f)) return;
+    files.push(f);
+    labels.push(l.labels[i] ?? 0);
+  });
+  l.classes.forEach((c, label) => {
+    if (!labels.includes(label)) throw new DataError(resolve(l.dir, c), undefined, `no image of this class folder decodes (${skipped.length} skipped by --skip-bad-images): every class needs at least one`);
+  });
+  return { ...l, files, labels };
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** The user's notes on a load: files passed over, images skipped, sizes resized without --image-size, the cache. */
+function notes(jobs: readonly Job[], o: Resolved, opts: ImageFolderOptions, label: string, seconds: number, cacheDir: string | false): string[] {
+  const out: string[] = [];
+  const notImages = jobs.reduce((n, j) => n + j.listing.passed.notImages, 0);
+  const badLinks = jobs.reduce((n, j) => n + j.listing.passed.badLinks, 0);
+  const examples = jobs.flatMap((j) => j.listing.passed.examples).slice(0, 3);
+  if (notImages + badLinks > 0) {
+    const what = [notImages > 0 ? `${plural(notImages, 'file')} not named as images` : '', badLinks > 0 ? `${plural(badLinks, 'link')} that loop or lead nowhere` : ''].filter((s) => s !== '').join(' and ');
+    out.push(`${label}: passed over ${what} (${examples.join(', ')}${notImages + badLinks > examples.length ? ', ...' : ''})`);
+  }
+  const skipped = jobs.flatMap((j) => j.skipped ?? []);
+  if (skipped.length > 0) out.push(`${label}: skipped ${plural(skipped.length, 'image')} that do not decode (--skip-bad-images): ${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', ...' : ''}`);
+  if (opts.size === undefined) {
+    const sizes = new Set(jobs.flatMap((j) => j.sizes?.examples ?? []));
+    const distinct = Math.max(sizes.size, ...jobs.map((j) => j.sizes?.distinct ?? 0));
+    const many = distinct > sizes.size ? 'more than ' : '';
+    const target = `${o.size}x${o.size}`;
+    if (distinct > 1) out.push(`${label}: the images come in ${many}${sizes.size} sizes (${[...sizes].slice(0, 3).join(', ')}${distinct > 3 ? ', ...' : ''}): each is resized to ${target} (--resize ${o.fit}); choose the size with --image-size N`);
+    else if (distinct === 1 && !sizes.has(target)) out.push(`${label}: the images are ${[...sizes][0] ?? '?'}: resized to ${target}; --image-size N chooses the size`);
+  }
+  const decoded = jobs.reduce((n, j) => n + j.decoded, 0);
+  const counts = jobs.map((j) => j.listing.files.length - (j.skipped?.length ?? 0)).join(' + ');
+  if (decoded === 0 && cacheDir !== false) out.push(`read ${counts} images of ${label} from the cache in ${seconds.toFixed(2)} s (${cacheDir}; --no-cache decodes them again)`);
+  else if (decoded > 0) out.push(`decoded ${counts} images of ${label} in ${seconds.toFixed(1)} s${cacheDir !== false ? `; cached in ${cacheDir} for the next run` : ''}`);
   return out;
 }
 
-/** Whether any folder below `dir`, to `depth` levels, holds an image file directly. */
-function holdsImages(dir: string, depth: number): boolean {
-  const { dirs, files } = entries(dir);
-  return files.some(isImageName) || (depth > 0 && dirs.some((d) => holdsImages(join(dir, d), depth - 1)));
-}
-
-/**
- * Whether `dir` looks like an image folder: image files in its subfolders (or directly in it,
- * which `loadImageFolder` then refuses with the layout it expects).
- * @example isImageFolder('photos') // true for photos/cat/1.jpg
- */
-export function isImageFolder(dir: string): boolean {
-  try {
-    const { dirs, files } = entries(dir);
-    return files.some(isImageName) || dirs.some((d) => holdsImages(join(dir, d), 2));
-  } catch {
-    return false;
-  }
-}
-
-const list = (names: readonly string[]): string => (names.length > 12 ? `${names.slice(0, 12).join(', ')}, ... (${names.length})` : names.join(', '));
-const LAYOUT = 'expected one folder per class holding its images (DIR/cat/*.jpg, DIR/dog/*.jpg), or train/ and test/ each holding the same class folders';
-
-/** The class folders of `dir` and their images, or a DataError saying what is missing. */
-function listClasses(dir: string): Listing {
-  const { dirs, files } = entries(dir);
-  const loose = files.filter(isImageName).length;
-  if (dirs.length === 0) throw new DataError(dir, undefined, `no class subfolders${loose > 0 ? ` (it holds ${loose} images directly)` : ''}: ${LAYOUT}`);
-  if (dirs.length === 1) throw new DataError(dir, undefined, `one class folder (${dirs[0]}): a classifier needs at least two, ${LAYOUT}`);
-  const paths: string[] = [];
-  const labels: number[] = [];
-  dirs.forEach((name, label) => {
-    const found = imagesUnder(join(dir, name));
-    if (found.length === 0) throw new DataError(join(dir, name), undefined, `no images in this class folder (files named .jpg, .jpeg, .png, .webp, .gif, .tif, .tiff or .avif): every class needs at least one`);
-    for (const f of found) {
-      paths.push(f);
-      labels.push(label);
-    }
-  });
-  // Keras shuffles by default; a fixed seed keeps every run, and the cache, in one order.
-  const order = new RandomState(SHUFFLE_SEED).permutation(paths.length);
-  return { dir, classes: dirs, files: Array.from(order, (i) => paths[i] ?? ''), labels: Array.from(order, (i) => labels[i] ?? 0) };
-}
-
-/** The sets of a folder: DIR/<class>/* or DIR/train/<class>/* with DIR/test/<class>/*. */
-function listFolder(dir: string): { train: Listing; test?: Listing } {
-  const { dirs } = entries(dir);
-  if (dirs.includes('train') && dirs.includes('test')) {
-    const others = dirs.filter((d) => d !== 'train' && d !== 'test');
-    if (others.length > 0) throw new DataError(dir, undefined, `holds train/ and test/ and also ${list(others.map((d) => `${d}/`))}: ${LAYOUT}`);
-    return pairOf(join(dir, 'train'), join(dir, 'test'));
-  }
-  return { train: listClasses(dir) };
-}
-
-function pairOf(trainDir: string, testDir: string): { train: Listing; test: Listing } {
-  const train = listClasses(trainDir);
-  const test = listClasses(testDir);
-  if (train.classes.join('/') !== test.classes.join('/')) {
-    throw new DataError(testDir, undefined, `the test classes (${list(test.classes)}) are not the training classes (${list(train.classes)} in ${trainDir}): both need the same class folders`);
-  }
-  return { train, test };
-}
-
-/**
- * The cache folder: `$TSGRAD_CACHE_DIR`, else `$XDG_CACHE_HOME/tsgrad`, else `~/.cache/tsgrad`.
- * @example imageCacheDir({ XDG_CACHE_HOME: '/tmp/c' }) // '/tmp/c/tsgrad'
- */
-export function imageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const own = env[CACHE_ENV];
-  if (own !== undefined && own !== '') return resolve(own);
-  const xdg = env['XDG_CACHE_HOME'];
-  return join(xdg !== undefined && xdg !== '' ? resolve(xdg) : join(homedir(), '.cache'), 'tsgrad');
-}
-
-interface Resolved {
-  size: number;
-  fit: ResizeFit;
-  channels: 1 | 3;
-}
-
-const sha256 = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
-
-/** Runs `work(0..n-1)`, `limit` at a time; the first failure stops the rest from starting. */
-async function pool(n: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < n) {
-      const i = next++;
-      try {
-        await work(i);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
-}
-
-/** Where a listing's cache lives (one file per folder and options, so a changed folder replaces its own) and the key its contents must carry. */
-async function cacheKey(l: Listing, o: Resolved): Promise<{ name: string; key: string }> {
-  const stats = new Array<string>(l.files.length);
-  await pool(l.files.length, 32, async (i) => {
-    const f = l.files[i] ?? '';
-    const s = await stat(f, { bigint: true }).catch((e: NodeJS.ErrnoException) => {
-      throw new DataError(f, undefined, `cannot read (${e.code ?? e.message})`);
-    });
-    stats[i] = `${relative(l.dir, f)}\u0000${s.size}\u0000${s.mtimeNs}\u0000${l.labels[i]}`;
-  });
-  const name = sha256(JSON.stringify([CACHE_VERSION, resolve(l.dir), o.size, o.fit, o.channels])).slice(0, 32);
-  const key = sha256(JSON.stringify([CACHE_VERSION, DECODER, o, l.classes, stats]));
-  return { name: `${name}.bin`, key };
-}
-
-interface CacheHeader {
-  key: string;
-  count: number;
-  size: number;
-  channels: number;
-  digest: string;
-}
-
-/** The cache file's bytes: magic, version, header length (uint32 LE), the JSON header, the pixels. */
-function encodeCache(h: CacheHeader, pixels: Uint8Array): Uint8Array {
-  const header = Buffer.from(JSON.stringify(h));
-  const head = Buffer.alloc(16);
-  head.write(CACHE_MAGIC, 0, 'latin1');
-  head.writeUInt32LE(CACHE_VERSION, 8);
-  head.writeUInt32LE(header.length, 12);
-  return Buffer.concat([head, header, pixels]);
-}
-
-/** The pixels of a cache file that matches `want` in every field and in its digest; undefined for anything else. */
-function decodeCache(bytes: Buffer, want: Omit<CacheHeader, 'digest'>): Uint8Array | undefined {
-  if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== CACHE_MAGIC || bytes.readUInt32LE(8) !== CACHE_VERSION) return undefined;
-  const length = bytes.readUInt32LE(12);
-  if (16 + length > bytes.length) return undefined;
-  let h: Partial<CacheHeader>;
-  try {
-    h = JSON.parse(bytes.toString('utf8', 16, 16 + length)) as Partial<CacheHeader>;
-  } catch {
-    return undefined;
-  }
-  const pixels = bytes.subarray(16 + length);
-  if (h.key !== want.key || h.count !== want.count || h.size !== want.size || h.channels !== want.channels) return undefined;
-  if (pixels.length !== want.count * want.size * want.size * want.channels || h.digest !== sha256(pixels)) return undefined;
-  return Uint8Array.from(pixels);
-}
-
-/** One listing to load: its cache, and its pixels once known. */
-interface Job {
-  listing: Listing;
-  cacheFile?: string;
-  key?: string;
-  pixels?: Uint8Array;
-  decoded: number;
-}
-
-async function fromCache(job: Job, o: Resolved, cacheDir: string | false): Promise<void> {
-  if (cacheDir === false) return;
-  const { name, key } = await cacheKey(job.listing, o);
-  job.cacheFile = join(cacheDir, 'image-folders', name);
-  job.key = key;
-  const bytes = await readFile(job.cacheFile).catch(() => undefined);
-  const pixels = bytes === undefined ? undefined : decodeCache(bytes, { key, count: job.listing.files.length, size: o.size, channels: o.channels });
-  if (pixels !== undefined) job.pixels = pixels;
-}
-
-async function toCache(job: Job, o: Resolved, pixels: Uint8Array, warn: ((line: string) => void) | undefined): Promise<void> {
-  if (job.cacheFile === undefined || job.key === undefined) return;
-  const header: CacheHeader = { key: job.key, count: job.listing.files.length, size: o.size, channels: o.channels, digest: sha256(pixels) };
-  try {
-    // writeFileAtomic makes the cache folder level by level (recursive mkdir spins under /proc).
-    await writeFileAtomic(job.cacheFile, encodeCache(header, pixels));
-  } catch (e) {
-    warn?.(`cannot cache the decoded images of ${job.listing.dir} in ${job.cacheFile} (${(e as Error).message.split('\n')[0] ?? ''}); the next run decodes them again (--no-cache skips the cache)`);
-  }
-}
-
 /** Loads listings: each from its cache when that holds it, the others decoded with one progress report, then cached. */
-async function loadListings(listings: Listing[], opts: ImageFolderOptions): Promise<ImageSet[]> {
-  const o: Resolved = { size: opts.size ?? DEFAULT_IMAGE_SIZE, fit: opts.fit ?? 'fill', channels: opts.channels ?? 3 };
+async function loadListings(listings: Listing[], opts: ImageFolderOptions, label: string): Promise<ImageSet[]> {
+  const started = performance.now();
+  const o: Resolved = { size: opts.size ?? DEFAULT_IMAGE_SIZE, fit: opts.fit ?? 'fill', channels: opts.channels ?? 3, skipBad: opts.skipBadImages === true };
   if (!Number.isSafeInteger(o.size) || o.size < 1) throw new ArgumentError('loadImageFolder', 'size', `must be a positive integer, got ${o.size}`);
   const cacheDir = opts.cacheDir ?? imageCacheDir();
   const jobs: Job[] = listings.map((listing) => ({ listing, decoded: 0 }));
@@ -305,37 +159,32 @@ async function loadListings(listings: Listing[], opts: ImageFolderOptions): Prom
   const todo = jobs.filter((j) => j.pixels === undefined);
   const total = todo.reduce((n, j) => n + j.listing.files.length, 0);
   const bar = total > 0 ? opts.progress?.(total) : undefined;
-  const per = o.size * o.size * o.channels;
   let done = 0;
   try {
     for (const job of todo) {
-      const { files } = job.listing;
-      const pixels = new Uint8Array(files.length * per);
-      await pool(files.length, CONCURRENCY, async (i) => {
-        const file = files[i] ?? '';
-        const img = await readImageForModel(file, { width: o.size, height: o.size, fit: o.fit, channels: o.channels, formats: FOLDER_IMAGE_FORMATS, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}) });
-        pixels.set(img.pixels, i * per);
-        bar?.update(++done, total);
-      });
-      job.pixels = pixels;
-      job.decoded = files.length;
-      await toCache(job, o, pixels, opts.warn);
+      const found = await decodeListing(job.listing, o, opts, () => bar?.update(++done, total));
+      Object.assign(job, found, { decoded: job.listing.files.length - found.skipped.length });
+      withoutSkipped(job.listing, found.skipped);
+      await toCache(job, o, opts.warn);
     }
   } finally {
     bar?.stop();
   }
-  return jobs.map(({ listing: l, pixels, decoded }) => {
+  const sets = jobs.map((job) => {
+    const l = withoutSkipped(job.listing, job.skipped ?? []);
     const m = l.files.length;
     return {
       file: l.dir,
-      x: new Tensor(pixels ?? new Uint8Array(0), [m, o.size, o.size, o.channels], 'uint8'),
+      x: new Tensor(job.pixels ?? new Uint8Array(0), [m, o.size, o.size, o.channels], 'uint8'),
       labels: new Tensor(Float64Array.from(l.labels), [m], 'float64'),
       classes: l.classes,
-      decoded,
+      decoded: job.decoded,
+      skipped: job.skipped?.length ?? 0,
     };
   });
+  for (const line of notes(jobs, o, opts, label, (performance.now() - started) / 1000, cacheDir)) opts.note?.(line);
+  return sets;
 }
-
 /**
  * The sets of an image folder: `DIR/<class>/*` as `train` alone (the caller says what to test
  * on), or `DIR/train/<class>/*` and `DIR/test/<class>/*` as `train` and `test`; images (m, size,
@@ -344,7 +193,7 @@ async function loadListings(listings: Listing[], opts: ImageFolderOptions): Prom
  */
 export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): Promise<{ train: ImageSet; test?: ImageSet }> {
   const sets = listFolder(resolve(dir));
-  const [train, test] = await loadListings(sets.test !== undefined ? [sets.train, sets.test] : [sets.train], opts);
+  const [train, test] = await loadListings(sets.test !== undefined ? [sets.train, sets.test] : [sets.train], opts, resolve(dir));
   if (train === undefined) throw new DataError(dir, undefined, 'no training set read');
   return test !== undefined ? { train, test } : { train };
 }
@@ -354,8 +203,8 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
  * @example const { train, test } = await loadImageFolderPair('photos/train', 'photos/test');
  */
 export async function loadImageFolderPair(trainDir: string, testDir: string, opts: ImageFolderOptions = {}): Promise<{ train: ImageSet; test: ImageSet }> {
-  const sets = pairOf(resolve(trainDir), resolve(testDir));
-  const [train, test] = await loadListings([sets.train, sets.test], opts);
+  const sets = listPair(resolve(trainDir), resolve(testDir));
+  const [train, test] = await loadListings([sets.train, sets.test], opts, `${resolve(trainDir)} and ${resolve(testDir)}`);
   if (train === undefined || test === undefined) throw new DataError(trainDir, undefined, 'no sets read');
   return { train, test };
 }

@@ -102,7 +102,7 @@ describe('tsgrad train on a bad image folder (the built CLI)', () => {
     await writeFile(join(dir, 'light', 'oops.jpg'), 'not a JPEG');
     const r = tsgrad(['--data', dir, '--validation', '0.5']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`tsgrad: error: ${join(dir, 'light', 'oops.jpg')}: not a JPEG, PNG, WebP, GIF, TIFF or AVIF image`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`tsgrad: error: ${join(dir, 'light', 'oops.jpg')}: not a JPEG, PNG, WebP, GIF, TIFF or AVIF image; --skip-bad-images skips such files`]);
 
     const tt = await tempDir();
     await makeFolder(join(tt, 'train'), 1);
