@@ -1,5 +1,5 @@
 /**
- * The training page's build and servers. `npm run web` builds into web/dist (relative paths,
+ * The training page's and the notes page's build and servers. `npm run web` builds into web/dist (relative paths,
  * so any static server can serve it) and previews it on 127.0.0.1. Both the dev and the
  * preview server also serve the course data read-only from ../shared/datasets (or
  * $TSGRAD_DATA) at ./datasets/, so "Load the course data" works from a checkout; nothing is
@@ -72,6 +72,8 @@ export default defineConfig({
     target: 'es2022',
     // h5wasm embeds its WebAssembly in its JS: one large chunk, loaded by the worker only.
     chunkSizeWarningLimit: 6000,
+    // Two pages: the training page and the notes' figures, hands-on (notes.html).
+    rollupOptions: { input: { index: resolve(here, 'index.html'), notes: resolve(here, 'notes.html') } },
   },
   server: { host: '127.0.0.1', fs: { allow: [root] } },
   preview: { host: '127.0.0.1' },
