@@ -11,7 +11,7 @@ import path from 'node:path';
 import { channelMaps, firstLayerFilters, isMapStack, layerOutputs } from '../analysis/feature-maps.js';
 import { classProbabilities } from '../analysis/predict.js';
 import { saliency } from '../analysis/saliency.js';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { readImageForModel, type ResizeFit, type RgbImage } from '../data/image.js';
 import { writePng } from '../data/png.js';
@@ -47,7 +47,8 @@ export async function readModelInput(loaded: LoadedModel, file: string, op: stri
 export function checkPhotoModel(loaded: LoadedModel, op: string): [number, number, 1 | 3] {
   const [height, width, channels] = loaded.inputShape;
   if (loaded.inputShape.length !== 3 || (channels !== 3 && channels !== 1) || height === undefined || width === undefined) {
-    throw new ArgumentError(op, 'model', `takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB or grayscale images (h, w, 3) or (h, w, 1)`);
+    // The model file is what does not fit: name it, not the op (`saliency: model: ...` read like an internal prefix).
+    throw new ModelFileError(loaded.file, undefined, `the model takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB or grayscale images (h, w, 3) or (h, w, 1), which tsgrad ${op} reads photos as`);
   }
   return [height, width, channels];
 }

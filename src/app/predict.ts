@@ -3,7 +3,7 @@
  * as the training images were prepared, and give the class and its probability.
  */
 import { predictPixels } from '../analysis/predict.js';
-import { ArgumentError } from '../core/errors.js';
+import { ModelFileError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import { readImageForModel, type ResizeFit } from '../data/image.js';
 import type { LoadedModel } from '../io/model-file.js';
@@ -38,7 +38,7 @@ export interface ImagePrediction {
 export async function predictImage(loaded: LoadedModel, file: string, opts: PredictOptions = {}): Promise<ImagePrediction> {
   const [height, width, channels] = loaded.inputShape;
   if (loaded.inputShape.length !== 3 || (channels !== 3 && channels !== 1) || height === undefined || width === undefined) {
-    throw new ArgumentError('predict', 'model', `takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB or grayscale images (h, w, 3) or (h, w, 1)`);
+    throw new ModelFileError(loaded.file, undefined, `the model takes inputs of shape ${formatShape(loaded.inputShape)}, not RGB or grayscale images (h, w, 3) or (h, w, 1), which tsgrad predict reads photos as`);
   }
   const img = await readImageForModel(file, { width, height, channels, ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}), ...(opts.fit !== undefined ? { fit: opts.fit } : {}) });
   const { label, probabilities } = predictPixels(loaded, img.pixels);

@@ -23,7 +23,7 @@ export async function runCommand(body: () => Promise<number | void>, debug: bool
 
 export function reportError(e: unknown, debug: boolean): number {
   if (e instanceof TsgradError && e.userError) {
-    process.stderr.write(`tsgrad: error: ${oneLine(e.message)}\n`);
+    process.stderr.write(`tsgrad: error: ${oneLine(userMessage(e))}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.user;
   }
@@ -32,6 +32,17 @@ export function reportError(e: unknown, debug: boolean): number {
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   else process.stderr.write('tsgrad: run again with --debug for a stack trace, and please report it\n');
   return EXIT.internal;
+}
+
+/**
+ * The message as a user reads it: an error about an option or an environment variable starts
+ * with that name (`--iterations: ...`, not `train: --iterations: ...`, whose first part is an
+ * op name inside tsgrad); every other message is the error's own.
+ * @example userMessage(new ArgumentError('train', '--epochs', 'must be positive')) // '--epochs: must be positive'
+ */
+export function userMessage(e: TsgradError): string {
+  if (e instanceof ArgumentError && /^(--[a-z]|TSGRAD_[A-Z])/.test(e.argument) && e.message.startsWith(`${e.op}: ${e.argument}: `)) return e.message.slice(e.op.length + 2);
+  return e.message;
 }
 
 function oneLine(s: string): string {

@@ -160,6 +160,23 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--autodiff', 'the same as --engine autodiff');
 }
 
+/**
+ * An error about a run setting (`train: layers: ...`, `model: layers: ...`, `arch: dense:1: ...`,
+ * `train: learningRate: ...`) as one about the option the user typed (`--arch: ...`,
+ * `--learning-rate: ...`): the settings' field names are tsgrad's, not the user's. Other
+ * errors are returned as they are.
+ * @example settingError(new ArgumentError('model', 'layers', 'a sigmoid output has 1 unit'), { arch: 'dense:2,sigmoid' }).message // 'train: --arch: a sigmoid output has 1 unit'
+ */
+export function settingError(e: unknown, o: TrainOptions): unknown {
+  if (!(e instanceof ArgumentError)) return e;
+  const layersFlag = o.resume !== undefined ? '--resume' : o.arch !== undefined ? '--arch' : o.layers !== undefined ? '--layers' : '--model';
+  const detail = e.message.slice(e.op.length + e.argument.length + 4);
+  if (e.op === 'arch' && !e.argument.startsWith('--')) return new ArgumentError('train', layersFlag, `${e.argument}: ${detail}`);
+  if ((e.op === 'train' || e.op === 'model') && e.argument === 'layers') return new ArgumentError('train', layersFlag, detail);
+  const flag = e.op === 'train' ? RUN_FLAGS.find(([name]) => name === e.argument)?.[1] : undefined;
+  return flag !== undefined ? new ArgumentError('train', o.resume !== undefined ? '--resume' : flag, detail) : e;
+}
+
 /** Whether the user typed an option (rather than commander filling in a default). */
 export function given(cmd: Command, name: string): boolean {
   const src = cmd.getOptionValueSource(name);

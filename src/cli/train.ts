@@ -24,7 +24,7 @@ import { g17, pyFloat, pyShape } from './format.js';
 import { imageRequest } from './image-options.js';
 import { EXIT, runCommand } from './run.js';
 import { signalExit, watchStopSignals } from './signals.js';
-import { addDataOptions, addTrainOptions, given, RUN_FLAGS, runSettings, type TrainOptions } from './train-options.js';
+import { addDataOptions, addTrainOptions, given, RUN_FLAGS, runSettings, settingError, type TrainOptions } from './train-options.js';
 
 export function trainCommand(): Command {
   const cmd = new Command('train')
@@ -163,7 +163,12 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);
   const line = costLine(settings);
-  const run = new TrainingRun(data, settings, { onRecord: (c) => say(line(c)), ...(resume !== undefined ? { resume } : {}) });
+  let run: TrainingRun;
+  try {
+    run = new TrainingRun(data, settings, { onRecord: (c) => say(line(c)), ...(resume !== undefined ? { resume } : {}) });
+  } catch (e) {
+    throw settingError(e, o);
+  }
   const s = run.settings;
   const batches = s.batchSize === undefined ? `${s.epochs} iterations (full batch)` : `${s.epochs} epochs of mini-batches of ${s.batchSize}`;
   say(`model: ${archText(s.layers)}, init ${s.init}, seed ${s.seed}, ${s.dtype}`);

@@ -273,8 +273,8 @@ describe('invalid CLI values', () => {
     [['--arch', 'lstm:3,dense:1,sigmoid'], ["--arch: lstm:3: unknown layer 'lstm', expected one of dense, conv, maxpool, avgpool, globalavgpool, batchnorm, relu, tanh, sigmoid, softmax, leaky-relu, dropout, flatten"]],
     [['--arch', 'conv:3,dense:1,sigmoid'], ['--arch: conv:3: expected conv:FILTERS:KERNEL[:PADDING[:STRIDE]]']],
     [['--arch', 'dense:0,sigmoid'], ["--arch: dense:0: expected a positive integer number of units, got '0'"]],
-    [['--arch', 'dense:7'], ['layers', 'the last layer must be sigmoid (1 unit, two classes) or softmax (k units, k classes)']],
-    [['--arch', 'dense:7,relu,dense:3,softmax'], ['layers', 'the model tells 3 classes apart, the data has 2 (non-cat, cat): end with dense:1,sigmoid']],
+    [['--arch', 'dense:7'], ['--arch: the last layer must be sigmoid (1 unit, two classes) or softmax (k units, k classes)']],
+    [['--arch', 'dense:7,relu,dense:3,softmax'], ['--arch: the model tells 3 classes apart, the data has 2 (non-cat, cat): end with dense:1,sigmoid']],
     [['--arch', 'dense:1,sigmoid', '--layers', '12288,1'], ['--arch', 'give the layers either as --arch or as --model/--layers, not both']],
     [['--engine', 'course', '--optimizer', 'adam'], ['--engine', "the course's functions do not cover this run: adam is not the course's full-batch gradient descent"]],
     [['--unknown-flag'], ["unknown option '--unknown-flag'"]],
@@ -288,7 +288,7 @@ describe('invalid CLI values', () => {
     const train = await h5('train3.h5', { train_set_x: images(6), train_set_y: int64(labels), list_classes: classes });
     const test = await h5('test3.h5', { test_set_x: images(3), test_set_y: int64(labels.slice(0, 3)), list_classes: classes });
     const three = ['train', '--train', train, '--test', test];
-    userError([...three, '--arch', 'dense:4,relu,dense:1,sigmoid'], 'train: layers: the model tells 2 classes apart, the data has 3 (red, green, blue): end with dense:3,softmax');
-    userError([...three, '--arch', 'dense:4,softmax'], 'train: layers: the model tells 4 classes apart, the data has 3');
+    userError([...three, '--arch', 'dense:4,relu,dense:1,sigmoid'], '--arch: the model tells 2 classes apart, the data has 3 (red, green, blue): end with dense:3,softmax');
+    userError([...three, '--arch', 'dense:4,softmax'], '--arch: the model tells 4 classes apart, the data has 3');
   });
 });

@@ -129,7 +129,7 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     expect(shapes(ck?.step ?? {})).toEqual({ W1: [7, 12288], b1: [7], W2: [1, 7], b2: [1] });
     const other = tsgrad(['train', '--data', DATASETS, '--resume', stopped, '--optimizer', 'gd']);
     expect(other.code).toBe(2);
-    expect(other.stderr.trim()).toBe(`tsgrad: error: train: --optimizer: a resumed run keeps the settings of ${stopped}`);
+    expect(other.stderr.trim()).toBe(`tsgrad: error: --optimizer: a resumed run keeps the settings of ${stopped}`);
 
     const b = tsgrad(['train', '--data', DATASETS, '--resume', stopped]);
     expect(b.stderr).toBe('');
@@ -182,7 +182,7 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     for (const option of [['--learning-rate', '0.01'], ['--arch', 'dense:1,sigmoid']]) {
       const other = tsgrad(['train', '--data', DATASETS, '--resume', stopped, ...option]);
       expect(other.code).toBe(2);
-      expect(other.stderr.trim()).toBe(`tsgrad: error: train: ${option[0]}: a resumed run keeps the settings of ${stopped}`);
+      expect(other.stderr.trim()).toBe(`tsgrad: error: ${option[0]}: a resumed run keeps the settings of ${stopped}`);
     }
   }, 120_000);
 

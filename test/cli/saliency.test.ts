@@ -89,14 +89,14 @@ describe('tsgrad saliency', () => {
     await expectPng(join(dir, 'bad', 'test-3-saliency.png'), { width: WIDTH, height: HEIGHT });
 
     const onFile = await runInProcess(saliencyCommand(), [file, good, '--out', text]);
-    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: saliency: --out: ${text}: is a file, not a folder: give a folder to write the pictures into\n`]);
+    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: --out: ${text}: is a file, not a folder: give a folder to write the pictures into\n`]);
 
     const dog = await runInProcess(saliencyCommand(), [file, good, '--out', join(dir, 'dog'), '--class', 'dog']);
-    expect([dog.code, dog.stderr]).toEqual([2, "tsgrad: error: saliency: --class: 'dog' is not one of the model's classes (non-cat, cat)\n"]);
+    expect([dog.code, dog.stderr]).toEqual([2, "tsgrad: error: --class: 'dog' is not one of the model's classes (non-cat, cat)\n"]);
     const digits = join(dir, 'digits.json');
     await saveModelFile(digits, { model: buildModel([28, 28], parseArch('flatten,dense:10,softmax'), { init: parseInitializer('he'), seed: 1 }), classes: [...'0123456789'], preprocessing: PIXELS, training: { costs: [] } });
     const grey = await runInProcess(saliencyCommand(), [digits, good, '--out', join(dir, 'grey')]);
-    expect([grey.code, grey.stderr]).toEqual([2, 'tsgrad: error: saliency: model: takes inputs of shape (28, 28), not RGB or grayscale images (h, w, 3) or (h, w, 1)\n']);
+    expect([grey.code, grey.stderr]).toEqual([2, `tsgrad: error: ${digits}: the model takes inputs of shape (28, 28), not RGB or grayscale images (h, w, 3) or (h, w, 1), which tsgrad saliency reads photos as\n`]);
     for (const r of [missing, bad, onFile, dog, grey]) expect(r.stderr).not.toContain('    at ');
   });
 
@@ -108,13 +108,13 @@ describe('tsgrad saliency', () => {
     const before = await readFile(victim);
     const r = await runInProcess(saliencyCommand(), [file, a, victim, '--out', sub]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`tsgrad: error: saliency: --out: ${join(sub, 'a-saliency.png')} would be written over the input ${victim}: choose another folder, tsgrad never writes over its input\n`);
+    expect(r.stderr).toBe(`tsgrad: error: --out: ${join(sub, 'a-saliency.png')} would be written over the input ${victim}: choose another folder, tsgrad never writes over its input\n`);
     expect((await readFile(victim)).equals(before)).toBe(true);
 
     const twin = await exportTestImage(data.test.x, 7, dir, 'a.png');
     const both = await runInProcess(saliencyCommand(), [file, a, twin, '--out', join(dir, 'twins')]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toBe(`tsgrad: error: saliency: --out: ${a} and ${twin} would both be written to ${join(dir, 'twins', 'a-saliency.png')}: give images with different names\n`);
+    expect(both.stderr).toBe(`tsgrad: error: --out: ${a} and ${twin} would both be written to ${join(dir, 'twins', 'a-saliency.png')}: give images with different names\n`);
   });
 });
 
@@ -173,11 +173,11 @@ describe('tsgrad features', () => {
     const victim = await exportTestImage(data.test.x, 1, sub, 'filters.png');
     const before = await readFile(victim);
     const over = await runInProcess(featuresCommand(), [file, victim, '--out', sub]);
-    expect([over.code, over.stderr]).toEqual([2, `tsgrad: error: features: --out: ${join(sub, 'filters.png')} would be written over the input ${victim}: choose another folder, tsgrad never writes over its input\n`]);
+    expect([over.code, over.stderr]).toEqual([2, `tsgrad: error: --out: ${join(sub, 'filters.png')} would be written over the input ${victim}: choose another folder, tsgrad never writes over its input\n`]);
     expect((await readFile(victim)).equals(before)).toBe(true);
 
     const onFile = await runInProcess(featuresCommand(), [file, victim, '--out', file]);
-    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: features: --out: ${file}: is a file, not a folder: give a folder to write the pictures into\n`]);
+    expect([onFile.code, onFile.stderr]).toEqual([2, `tsgrad: error: --out: ${file}: is a file, not a folder: give a folder to write the pictures into\n`]);
 
     const cut = join(dir, 'cut.png');
     await writeFile(cut, before.subarray(0, before.length - 40));

@@ -92,10 +92,10 @@ describe('tsgrad train with convolutions', () => {
   it('refuses an --arch that does not fit the images before training, naming the layer and its input', async () => {
     const r = await runInProcess(trainCommand(), ['--data', dir, '--test-last', '100', '--arch', 'conv:4:5,maxpool:2:2,conv:8:13,flatten,dense:10,softmax']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('tsgrad: error: arch: conv:8:13:valid:1 (layer 3): a 13x13 window (stride 1, padding valid) does not fit inputs of shape (12, 12, 4), padded to 12x12');
+    expect(r.stderr.trim()).toBe('tsgrad: error: --arch: conv:8:13:valid:1 (layer 3): a 13x13 window (stride 1, padding valid) does not fit inputs of shape (12, 12, 4), padded to 12x12');
     const flat = await runInProcess(trainCommand(), ['--data', dir, '--test-last', '100', '--arch', 'conv:4:5,dense:10,softmax']);
     expect(flat.code).toBe(2);
-    expect(flat.stderr.trim()).toBe('tsgrad: error: arch: dense:10: takes flat inputs, got items of shape (24, 24, 4): put a flatten layer before it');
+    expect(flat.stderr.trim()).toBe('tsgrad: error: --arch: dense:10: takes flat inputs, got items of shape (24, 24, 4): put a flatten layer before it');
   });
 
   it("trains the course's SIGNS network (--model signs-cnn) on any HDF5 file of the SIGNS layout", async () => {

@@ -195,10 +195,10 @@ describe('tsgrad train --model mlp, --layers, --arch', () => {
     expectUserError(await train('--model', 'mlp', '--iterations', '5', '--epochs', '6'), 'disagree');
     expectUserError(await train('--model', 'mlp', '--dtype', 'float16'), '--dtype', 'float64');
     expectUserError(await train('--model', 'cnn'), '--model must be one of logistic, mlp');
-    expectUserError(await train('--dropout', '0.2'), 'train: --dropout: applies to --layers and --model mlp; with --arch put dropout:RATE layers in it');
+    expectUserError(await train('--dropout', '0.2'), '--dropout: applies to --layers and --model mlp; with --arch put dropout:RATE layers in it');
     expectUserError(await train('--arch', 'dense:1,sigmoid', '--model', 'mlp'), '--arch', 'not both');
-    expectUserError(await train('--model', 'mlp', '--engine', 'course', '--optimizer', 'adam'), "train: --engine: the course's functions do not cover this run: adam is not the course's full-batch gradient descent");
-    expectUserError(await train('--model', 'mlp', '--engine', 'course', '--dropout', '0.1'), "train: --engine: the course's functions do not cover dropout");
+    expectUserError(await train('--model', 'mlp', '--engine', 'course', '--optimizer', 'adam'), "tsgrad: error: --engine: the course's functions do not cover this run: adam is not the course's full-batch gradient descent");
+    expectUserError(await train('--model', 'mlp', '--engine', 'course', '--dropout', '0.1'), "tsgrad: error: --engine: the course's functions do not cover dropout");
   });
 
   it('every option applies to every model: --optimizer, --batch-size and --autodiff on the single neuron, --autodiff on a deep network', async () => {

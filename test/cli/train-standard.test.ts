@@ -90,13 +90,13 @@ describe('tsgrad train on MNIST', () => {
 
 describe('tsgrad train: bad standard files and options', () => {
   it('says which model to use for 10 classes', () => {
-    userError(SPLIT, 'train: --model: the data has 10 classes', 'for softmax regression use --arch dense:10,softmax');
+    userError(SPLIT, '--model: the data has 10 classes', 'for softmax regression use --arch dense:10,softmax');
     userError([...SPLIT, '--model', 'mlp'], 'mlp is the course', '--layers 784,128,10');
   });
 
   it('asks for a test set, and refuses --test-last beside one', () => {
     userError(['--data', MNIST, '--arch', 'dense:10,softmax'], 't10k-images-idx3-ubyte.gz: has no test set: pass --test-last N');
-    userError(['--data', DATASETS, '--test-last', '10'], 'train: --test-last: the data has a test set');
+    userError(['--data', DATASETS, '--test-last', '10'], '--test-last: the data has a test set');
     userError([...SPLIT.slice(0, 2), '--test-last', '10000', '--arch', 'dense:10,softmax'], '--test-last: must be an integer in 1..9999');
     userError([...SPLIT, '--validation', '1.5'], '--validation must be a fraction in (0, 1)');
   });
