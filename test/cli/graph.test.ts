@@ -73,4 +73,60 @@ describe('tsgrad graph', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`--out: ${join(dir, 'file', 'j.svg')}: ${join(dir, 'file')} is a file, not a folder`);
   });
+
+  it("prints the notes' values and every node's bump beside its analytic derivative", async () => {
+    const r = await runInProcess(graphCommand(), ['--example', 'j']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('J = 45, dJ/da = 3, dJ/db = 6, dJ/dc = 12\n');
+    expect(r.stdout).toContain('a from 7 to 7.001 moves J from 45 to 45.003, so dJ/da ≈ 0.003 / 0.001 = 3 (autodiff: 3)');
+    expect(r.stdout).toContain('c from 2 to 2.001 moves J from 45 to 45.012, so dJ/dc ≈ 0.012 / 0.001 = 12 (autodiff: 12)');
+    expect(r.stdout).toContain('v from 15 to 15.001 moves J from 45 to 45.003, so dJ/dv ≈ 0.003 / 0.001 = 3 (autodiff: 3)');
+  });
+  it('--set recomputes the J graph for any values', async () => {
+    const r = await runInProcess(graphCommand(), ['--example', 'j', '--set', 'a=1,b=-2.5', '--set', 'c=0.5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { values: Record<string, number>; nodes: { name: string; value: number; grad: number }[]; bumps: { node: string; outputBumped: number; slope: number; grad: number }[] };
+    expect(doc.values).toEqual({ a: 1, b: -2.5, c: 0.5 });
+    const node = (n: string) => doc.nodes.find((x) => x.name === n);
+    // u = bc = -1.25, v = a + u = -0.25, J = 3v = -0.75; dJ/db = 3c, dJ/dc = 3b.
+    expect(node('J')?.value).toBe(-0.75);
+    expect(node('b')?.grad).toBe(1.5);
+    expect(node('c')?.grad).toBe(-7.5);
+    const c = doc.bumps.find((b) => b.node === 'c');
+    expect(c?.outputBumped).toBeCloseTo(3 * (1 + -2.5 * 0.501), 14);
+    expect(c?.slope).toBeCloseTo(-7.5, 9);
+    expect(c?.grad).toBe(-7.5);
+  });
+  it('--set on the neuron: z, a, dz = a - y and each bump near autodiff', async () => {
+    const r = await runInProcess(graphCommand(), ['--example', 'neuron', '--set', 'w1=0.5,x2=3,y=0', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { nodes: { name: string; value: unknown; grad: unknown }[]; bumps: { node: string; slope: number; grad: number }[] };
+    const z = 0.5 * -1 + -3 * 3 + -3;
+    const a = 1 / (1 + Math.exp(-z));
+    const node = (n: string) => doc.nodes.find((x) => x.name === n);
+    expect(node('z')?.value).toBe(z);
+    expect(node('a')?.value).toBeCloseTo(a, 15);
+    expect(node('z')?.grad).toBeCloseTo(a - 0, 15);
+    expect(node('w')?.grad).toEqual([expect.closeTo(a * -1, 15), expect.closeTo(a * 3, 15), expect.closeTo(a, 15)]);
+    expect(doc.bumps.map((b) => b.node)).toEqual(['w1', 'w2', 'b', 'x1', 'x2', 'z', 'a']);
+    for (const b of doc.bumps) expect(Math.abs(b.slope - b.grad)).toBeLessThan(1e-3 * Math.max(1, Math.abs(b.grad)));
+  });
+  it('refuses a bad --set in one line naming --set and the bad name or number, exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['--set', 'd=1'], "--set: unknown name 'd' for --example j, expected one of a, b, c"],
+      [['--set', 'a=x'], "--set: a=x: 'x' is not a number"],
+      [['--set', 'a=1e999'], "--set: a=1e999: '1e999' is not a number"],
+      [['--set', 'a'], "--set: expected name=value pairs separated by commas (e.g. a=7,b=4,c=2), got 'a'"],
+      [['--set', 'a=1,a=2'], '--set: a is given twice'],
+      [['--set', 'b='], '--set: b= has no value: give a number, e.g. b=4'],
+      [['--example', 'neuron', '--set', 'a=1'], "--set: unknown name 'a' for --example neuron, expected one of w1, w2, b, x1, x2, y"],
+      [['--example', 'neuron', '--set', 'y=2'], '--set: y=2: the label y must be from 0 to 1'],
+    ];
+    for (const [args, words] of cases) {
+      const r = await runInProcess(graphCommand(), args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`tsgrad: error: tsgrad: ${words}\n`);
+    }
+  });
 });
