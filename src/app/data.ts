@@ -1,7 +1,8 @@
 /**
  * The data a command trains or evaluates on (Node): the notes' HDF5 files found as
  * `locateDataFiles` finds them, any data file by its contents (HDF5, idx, CIFAR-10), a
- * folder holding a standard set, or an image folder (one subfolder per class); then, for data without a test set, the held-out part the
+ * folder holding a standard set, an image folder (one subfolder per class) or a CSV of
+ * file,label rows naming images; then, for data without a test set, the held-out part the
  * user asked for (`--test-last N`, `--validation FRACTION`), and the sample shapes checked to agree.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { formatShape } from '../core/shape.js';
 import type { Dataset } from '../data/dataset.js';
 import { locateDataFiles, TEST_FILE, TRAIN_FILE, type LocateOptions } from '../data/locate.js';
 import { stratifiedSplit, splitLast } from '../data/split.js';
-import { imageCacheDir, isImageFolder, loadImageFolder, loadImageFolderPair, type ImageFolderOptions } from '../data/image-folder.js';
+import { imageCacheDir, isImageCsv, isImageFolder, loadImageCsv, loadImageFolder, loadImageFolderPair, type ImageFolderOptions } from '../data/image-folder.js';
 import { findStandardFolder } from '../data/standard-folder.js';
 import { loadDataFile, type LoadedFile } from '../data/standard-files.js';
 
@@ -45,6 +46,11 @@ async function readSets(where: DataRequest): Promise<{ train: Dataset; test?: Lo
   const cwd = where.cwd ?? process.cwd();
   const images: ImageFolderOptions = { cacheDir: imageCacheDir(where.env), ...where.images };
   const imageDir = (p: string | undefined): string | undefined => (p !== undefined && isDir(resolve(cwd, p)) && isImageFolder(resolve(cwd, p)) ? resolve(cwd, p) : undefined);
+  const csv = (p: string | undefined): string | undefined => (p !== undefined && isImageCsv(resolve(cwd, p)) ? resolve(cwd, p) : undefined);
+  // A CSV of file,label rows: alone (--data or --train) the split options say what to test on; --train and --test CSVs are a pair.
+  const lists = [csv(where.data), csv(where.train), csv(where.test)] as const;
+  if (lists[0] !== undefined && where.train === undefined && where.test === undefined) return loadImageCsv(lists[0], undefined, images);
+  if (lists[1] !== undefined && (where.test === undefined || lists[2] !== undefined)) return loadImageCsv(lists[1], lists[2], images);
   // One file (or image folder) holding every sample: the split options say what to test on.
   if (where.train !== undefined && where.test === undefined && (where.testLast !== undefined || where.validation !== undefined)) {
     const dir = imageDir(where.train);

@@ -116,8 +116,8 @@ const ENGINE_NAMES = [...ENGINES, 'fast', 'plain'] as const;
  */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5, an MNIST / Fashion-MNIST pair (*images*idx3* and *labels*idx1*, gzipped or not; a second pair named t10k or test is the test set), CIFAR-10 batches (data_batch_N.bin, test_batch.bin, batches.meta.txt), or an image folder: one subfolder of JPEG, PNG, WebP, GIF, TIFF or AVIF images per class (DIR/cat/*.jpg, DIR/dog/*.jpg), or train/ and test/ each holding the same class subfolders')
-    .option('--train <file>', 'training set file: HDF5, an idx3 images file (its idx1 labels beside it) or a CIFAR-10 batch, told apart by their contents (with --test, or alone with --test-last or --validation)')
+    .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5, an MNIST / Fashion-MNIST pair (*images*idx3* and *labels*idx1*, gzipped or not; a second pair named t10k or test is the test set), CIFAR-10 batches (data_batch_N.bin, test_batch.bin, batches.meta.txt), or an image folder: one subfolder of JPEG, PNG, WebP, GIF, TIFF or AVIF images per class (DIR/cat/*.jpg, DIR/dog/*.jpg), or train/ and test/ each holding the same class subfolders; or a CSV of file,label rows naming images (paths relative to the CSV)')
+    .option('--train <file>', 'training set file: HDF5, an idx3 images file (its idx1 labels beside it), a CIFAR-10 batch or a CSV of file,label image rows, told apart by their contents (with --test, or alone with --test-last or --validation)')
     .option('--test <file>', 'test set file, of the same kinds (with --train)')
     .option('--test-last <n>', 'for data without a test set: test on its last n samples, train on the others (MNIST\'s 10,000 digits: --test-last 2000)', positiveInt('--test-last'))
     .option('--validation <fraction>', 'hold out this fraction of the training samples, stratified by class, as a validation set (the test set when the data has none)', bounded('--validation', (n) => n > 0 && n < 1, 'a fraction in (0, 1)'))

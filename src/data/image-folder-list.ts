@@ -7,11 +7,11 @@
  *   which then fail to decode by name); hidden files and folders (`.*`, `__MACOSX`) are skipped
  *   silently, other files are passed over and counted (the caller says how many).
  * - Links to files are followed; links to folders inside a class folder are not walked (no
- *   cycles), and a link that loops or leads nowhere is passed over and counted, never followed
- *   forever.
+ *   cycles) but counted, a link that loops or leads nowhere is passed over and counted, and a
+ *   class folder linking back to the folder (or above) is refused: nothing is followed forever.
  */
-import { readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { RandomState } from '../core/rng.js';
 
@@ -23,10 +23,12 @@ const SHUFFLE_SEED = 1;
 export interface PassedOver {
   notImages: number;
   badLinks: number;
+  /** Links to folders inside a class folder: not walked, so a link cannot make a cycle. */
+  folderLinks: number;
   examples: string[];
 }
 
-/** One set's images as found: the class names and, per image, its path and label, in the order the samples take. @example const l: Listing = { dir: 'p', classes: ['a', 'b'], files: ['p/a/1.png', 'p/b/2.png'], labels: [0, 1], passed: { notImages: 0, badLinks: 0, examples: [] } }; */
+/** One set's images as found: the class names and, per image, its path and label, in the order the samples take. @example const l: Listing = { dir: 'p', classes: ['a', 'b'], files: ['p/a/1.png', 'p/b/2.png'], labels: [0, 1], passed: { notImages: 0, badLinks: 0, folderLinks: 0, examples: [] } }; */
 export interface Listing {
   dir: string;
   classes: string[];
@@ -79,6 +81,9 @@ function imagesUnder(dir: string, passed: PassedOver): string[] {
       const kind = e.isSymbolicLink() ? target(p) : e;
       if (kind === undefined) {
         passed.badLinks++;
+        note(passed, p);
+      } else if (kind.isDirectory()) {
+        passed.folderLinks++;
         note(passed, p);
       } else if (kind.isFile()) {
         if (isImageName(e.name)) out.push(p);
@@ -136,8 +141,12 @@ function listClasses(dir: string): Listing {
   if (dirs.length === 1) throw new DataError(dir, undefined, `one class folder (${dirs[0]}): a classifier needs at least two, ${LAYOUT}`);
   const paths: string[] = [];
   const labels: number[] = [];
-  const passed: PassedOver = { notImages: 0, badLinks: 0, examples: [] };
+  const passed: PassedOver = { notImages: 0, badLinks: 0, folderLinks: 0, examples: [] };
+  const root = realpathSync(dir);
   dirs.forEach((name, label) => {
+    // A class folder that is a link to the folder itself or above it would hold every class.
+    const real = realpathSync(join(dir, name));
+    if (root === real || root.startsWith(`${real}${sep}`)) throw new DataError(join(dir, name), undefined, `is a link to ${real}, which holds ${dir}: a loop, not a class folder`);
     const found = imagesUnder(join(dir, name), passed);
     if (found.length === 0) throw new DataError(join(dir, name), undefined, `no images in this class folder (${IMAGE_NAMES}): every class needs at least one`);
     for (const f of found) {

@@ -25,10 +25,12 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
 import { FOLDER_IMAGE_FORMATS, readImageForModel, type ResizeFit } from './image.js';
 import { fromCache, imageCacheDir, pool, toCache, type Job, type Resolved, type SizeSummary } from './image-folder-cache.js';
+import { listCsv } from './csv-images.js';
 import { listFolder, listPair, type Listing } from './image-folder-list.js';
 
 export { CACHE_ENV, imageCacheDir } from './image-folder-cache.js';
 export { IMAGE_EXTENSIONS, isImageFolder } from './image-folder-list.js';
+export { isImageCsv } from './csv-images.js';
 
 /** The side of the square images when none is asked for. */
 export const DEFAULT_IMAGE_SIZE = 64;
@@ -98,7 +100,7 @@ async function decodeListing(l: Listing, o: Resolved, opts: ImageFolderOptions, 
   const kept = new Uint8Array((l.files.length - bad.size) * per);
   let k = 0;
   for (let i = 0; i < l.files.length; i++) if (!bad.has(i)) kept.set(pixels.subarray(i * per, (i + 1) * per), k++ * per);
-  const skipped = [...bad].sort((a, b) => a - b).map((i) => l.files[i] ?? '');
+  const skipped = [...bad].map((i) => l.files[i] ?? '').sort();
   return { pixels: kept, skipped, sizes: summary };
 }
 
@@ -126,13 +128,18 @@ function notes(jobs: readonly Job[], o: Resolved, opts: ImageFolderOptions, labe
   const out: string[] = [];
   const notImages = jobs.reduce((n, j) => n + j.listing.passed.notImages, 0);
   const badLinks = jobs.reduce((n, j) => n + j.listing.passed.badLinks, 0);
+  const folderLinks = jobs.reduce((n, j) => n + j.listing.passed.folderLinks, 0);
   const examples = jobs.flatMap((j) => j.listing.passed.examples).slice(0, 3);
-  if (notImages + badLinks > 0) {
-    const what = [notImages > 0 ? `${plural(notImages, 'file')} not named as images` : '', badLinks > 0 ? `${plural(badLinks, 'link')} that loop or lead nowhere` : ''].filter((s) => s !== '').join(' and ');
-    out.push(`${label}: passed over ${what} (${examples.join(', ')}${notImages + badLinks > examples.length ? ', ...' : ''})`);
+  if (notImages + badLinks + folderLinks > 0) {
+    const what = [
+      notImages > 0 ? `${plural(notImages, 'file')} not named as images` : '',
+      badLinks > 0 ? `${plural(badLinks, 'link')} that ${badLinks === 1 ? 'loops or leads' : 'loop or lead'} nowhere` : '',
+      folderLinks > 0 ? `${plural(folderLinks, 'link')} to folders (not followed)` : '',
+    ].filter((s) => s !== '').join(', ');
+    out.push(`${label}: passed over ${what} (${examples.join(', ')}${notImages + badLinks + folderLinks > examples.length ? ', ...' : ''})`);
   }
   const skipped = jobs.flatMap((j) => j.skipped ?? []);
-  if (skipped.length > 0) out.push(`${label}: skipped ${plural(skipped.length, 'image')} that do not decode (--skip-bad-images): ${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', ...' : ''}`);
+  if (skipped.length > 0) out.push(`${label}: skipped ${plural(skipped.length, 'image')} that ${skipped.length === 1 ? 'does' : 'do'} not decode (--skip-bad-images): ${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', ...' : ''}`);
   if (opts.size === undefined) {
     const sizes = new Set(jobs.flatMap((j) => j.sizes?.examples ?? []));
     const distinct = Math.max(sizes.size, ...jobs.map((j) => j.sizes?.distinct ?? 0));
@@ -207,4 +214,17 @@ export async function loadImageFolderPair(trainDir: string, testDir: string, opt
   const [train, test] = await loadListings([sets.train, sets.test], opts, `${resolve(trainDir)} and ${resolve(testDir)}`);
   if (train === undefined || test === undefined) throw new DataError(trainDir, undefined, 'no sets read');
   return { train, test };
+}
+
+/**
+ * The images a CSV of file,label rows names (see ./csv-images.ts), with a test CSV of the same
+ * labels when given; decoded, skipped, noted and cached as a folder's are.
+ * @example const { train } = await loadImageCsv('photos/labels.csv', undefined, { size: 32 }); train.classes // ['cat', 'dog']
+ */
+export async function loadImageCsv(trainCsv: string, testCsv?: string, opts: ImageFolderOptions = {}): Promise<{ train: ImageSet; test?: ImageSet }> {
+  const sets = listCsv(trainCsv, testCsv);
+  const label = testCsv !== undefined ? `${resolve(trainCsv)} and ${resolve(testCsv)}` : resolve(trainCsv);
+  const [train, test] = await loadListings(sets.test !== undefined ? [sets.train, sets.test] : [sets.train], opts, label);
+  if (train === undefined) throw new DataError(trainCsv, undefined, 'no training set read');
+  return test !== undefined ? { train, test } : { train };
 }
