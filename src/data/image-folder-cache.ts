@@ -23,7 +23,7 @@ const CACHE_VERSION = 2;
  * The cache folder: `$TSGRAD_CACHE_DIR`, else `$XDG_CACHE_HOME/tsgrad`, else `~/.cache/tsgrad`.
  * @example imageCacheDir({ XDG_CACHE_HOME: '/tmp/c' }) // '/tmp/c/tsgrad'
  */
-export function imageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function imageCacheDir(env: Record<string, string | undefined> = process.env): string {
   const own = env[CACHE_ENV];
   if (own !== undefined && own !== '') return resolve(own);
   const xdg = env['XDG_CACHE_HOME'];

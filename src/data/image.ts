@@ -146,7 +146,7 @@ function imageError(file: string, e: unknown, formats: readonly ImageFormat[] = 
  * integer factor with nearest-neighbour sampling, so every pixel stays a crisp square.
  * @example await encodePng(rgb, 64, 64, 3); // PNG bytes
  */
-export async function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4, scale = 1): Promise<Buffer> {
+export async function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4, scale = 1): Promise<Uint8Array> {
   if (pixels.length !== width * height * channels) {
     throw new ArgumentError('encodePng', 'pixels', `expected ${width}x${height}x${channels} = ${width * height * channels} bytes, got ${pixels.length}`);
   }
@@ -161,7 +161,7 @@ export async function encodePng(pixels: Uint8Array, width: number, height: numbe
  * pixel size, 144 (default) doubles it for sharp text on high-density screens.
  * @example await svgToPng('<svg ...>...</svg>');
  */
-export async function svgToPng(svg: string, density = 144): Promise<Buffer> {
+export async function svgToPng(svg: string, density = 144): Promise<Uint8Array> {
   return sharp(Buffer.from(svg), { density }).flatten({ background: '#ffffff' }).png().toBuffer();
 }
 
@@ -177,7 +177,7 @@ export interface DecodedImage {
  * Decodes an image file or buffer to raw pixels, keeping its channels.
  * @example const { width, height } = await decodeImage('cost.png');
  */
-export async function decodeImage(input: string | Buffer): Promise<DecodedImage> {
+export async function decodeImage(input: string | Uint8Array): Promise<DecodedImage> {
   const name = typeof input === 'string' ? input : '(buffer)';
   try {
     const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true });

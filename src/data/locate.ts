@@ -23,7 +23,8 @@ export interface LocateOptions {
   data?: string;
   train?: string;
   test?: string;
-  env?: NodeJS.ProcessEnv;
+  /** The environment to read $TSGRAD_DATA from (default: process.env); a plain record, so the published types need no @types/node. */
+  env?: Record<string, string | undefined>;
   cwd?: string;
 }
 

@@ -72,8 +72,8 @@ function imageBytes(images: Tensor, i: number): Uint8Array {
   return Uint8Array.from(images.values().subarray(i * size, (i + 1) * size));
 }
 
-function dataUri(png: Buffer): string {
-  return `data:image/png;base64,${png.toString('base64')}`;
+function dataUri(png: Uint8Array): string {
+  return `data:image/png;base64,${Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64')}`;
 }
 
 function svgDocument(width: number, height: number, title: string, sub: string[], body: string[]): string {
@@ -98,7 +98,7 @@ export const MAX_WEIGHT_IMAGES = 32;
  * wider first layer has one per unit, each scaled on its own.
  * @example const w = await weightsImages(pd); if (w) await writeFile('weights.png', w.png);
  */
-export async function weightsImages(pd: PlotData): Promise<{ png: Buffer; svg: string } | null> {
+export async function weightsImages(pd: PlotData): Promise<{ png: Uint8Array; svg: string } | null> {
   const all = pd.weightImages.filter((x) => x.image.ndim === 3 && x.image.shape[2] === 3);
   const first = all[0];
   if (first === undefined) return null;

@@ -26,7 +26,7 @@ beforeAll(async () => {
   dir = await tempDir();
   small = await readFile(await writeH5(join(dir, 'small.h5'), { train_set_x: images(5, 4, 4), train_set_y: int64([0, 1, 1, 0, 1]), list_classes: CLASS_LIST }));
   real = await readFile(TEST);
-  png = await encodePng(Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 31) % 256), 16, 16, 3);
+  png = Buffer.from(await encodePng(Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 31) % 256), 16, 16, 3));
 });
 afterAll(removeTempDirs);
 
