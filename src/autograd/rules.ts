@@ -130,6 +130,11 @@ function convInputGrad(dy: Tensor, w: Tensor, g: WindowGeometry): Tensor {
   return fold2d(reshape(windows, [g.n, g.oh, g.ow, kh, kw, cin]), g, 'patch');
 }
 
+/** A 2-D transposed view of contiguous storage: columns contiguous, rows not. */
+function columnMajor(t: Tensor): boolean {
+  return t.ndim === 2 && t.strides[0] === 1 && t.strides[1] === t.shape[0] && (t.shape[0] as number) > 1 && (t.shape[1] as number) > 1;
+}
+
 /** The derivative rules. Each one-line comment is the rule's formula. */
 export const RULES: { readonly [P in Primitive]: OpDef<P> } = {
   // d(a+b) = dy, dy
@@ -193,9 +198,14 @@ export const RULES: { readonly [P in Primitive]: OpDef<P> } = {
   // d(a@b) = dy@bᵀ, aᵀ@dy
   matmul: {
     symbol: '@',
+    // An operand read as a transposed view (Dense's Wᵀ) gets its gradient in its own storage's
+    // layout, (bᵀ)-shaped and transposed back: db = (dyᵀ a)ᵀ, so the transpose rule returns a
+    // contiguous W gradient and nothing is copied (the same sums, in BLAS's order).
     backward: ({ inputs, needs }, dy) => {
       const [a, b] = inputs as [Tensor, Tensor];
-      return [needs[0] ? matmul(dy, transpose(b)) : null, needs[1] ? matmul(transpose(a), dy) : null];
+      const da = !needs[0] ? null : columnMajor(a) ? transpose(matmul(b, transpose(dy))) : matmul(dy, transpose(b));
+      const db = !needs[1] ? null : columnMajor(b) ? transpose(matmul(transpose(dy), a)) : matmul(transpose(a), dy);
+      return [da, db];
     },
   },
   // d reshape(x) = reshape(dy, x.shape)

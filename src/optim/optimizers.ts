@@ -192,6 +192,10 @@ export class Adam extends Base {
   readonly epsilon: number;
   private v: Tensor[] = [];
   private s: Tensor[] = [];
+  // The v and s arrays this optimiser made and nobody else has seen: the fused step rewrites
+  // them in place (two fewer arrays of every parameter's size a step). getState hands them
+  // out and so forgets them; the next step then makes new ones.
+  private own = new WeakSet<Tensor>();
   constructor(settings: OptimizerSettings) {
     super(settings);
     this.beta1 = checkRate('adam', 'beta1', settings.beta1 ?? 0.9, 'closed');
@@ -200,6 +204,10 @@ export class Adam extends Base {
   }
   protected override slots(): Record<string, Tensor[]> {
     return { v: this.v, s: this.s };
+  }
+  override getState(): OptimizerState {
+    this.own = new WeakSet();
+    return super.getState();
   }
   protected update(i: number, p: Tensor, g: Tensor): Tensor {
     const t = this.steps;
@@ -221,12 +229,21 @@ export class Adam extends Base {
     const s0 = this.s[i];
     if (!isFloat(dtype) || g.dtype !== dtype || (v0 !== undefined && v0.dtype !== dtype) || (s0 !== undefined && s0.dtype !== dtype)) return null;
     const n = p.size;
-    const [outP, outV, outS] = [allocateFloat(dtype, n), allocateFloat(dtype, n), allocateFloat(dtype, n)];
     const values = (x: Tensor): FloatArray => x.values() as FloatArray;
+    // Element i of v and s is read before it is written: updating them in place is safe.
+    const inPlace = v0 !== undefined && s0 !== undefined && this.own.has(v0) && this.own.has(s0);
+    const outP = allocateFloat(dtype, n);
+    const outV = inPlace ? values(v0) : allocateFloat(dtype, n);
+    const outS = inPlace ? values(s0) : allocateFloat(dtype, n);
     const c = { beta1: this.beta1, beta2: this.beta2, lr: this.learningRate, epsilon: this.epsilon, correction1: 1 - this.beta1 ** t, correction2: 1 - this.beta2 ** t };
     adamUpdate(values(p), values(g), v0 === undefined ? null : values(v0), s0 === undefined ? null : values(s0), c, dtype === 'float32', outP, outV, outS);
-    this.v[i] = new Tensor(outV, p.shape, dtype);
-    this.s[i] = new Tensor(outS, p.shape, dtype);
+    if (!inPlace) {
+      const [v, s] = [new Tensor(outV, p.shape, dtype), new Tensor(outS, p.shape, dtype)];
+      this.own.add(v);
+      this.own.add(s);
+      this.v[i] = v;
+      this.s[i] = s;
+    }
     return new Tensor(outP, p.shape, dtype);
   }
 }

@@ -141,11 +141,19 @@ const CASES: Record<Primitive, fc.Arbitrary<Case>> = {
   max: reduceCase(max, distinct),
   min: reduceCase(min, distinct),
   matmul: fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('2x2', '1x2', '2x1', '1x1'), seedArb, seedArb)
-    .map(([m, k, n, kind, s1, s2]) => ({
-      inputs: [uniform(kind[0] === '1' ? [k] : [m, k], s1), uniform(kind[2] === '1' ? [k] : [k, n], s2)],
-      f: (a: Tensor, b: Tensor) => matmul(a, b),
-    })),
+    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('2x2', '1x2', '2x1', '1x1', 'Tx2', '2xT', 'TxT'), seedArb, seedArb)
+    .map(([m, k, n, kind, s1, s2]) =>
+      kind.includes('T')
+        ? {
+            // Transposed views as operands (Dense's x @ Wᵀ): their gradients come in their storage's layout.
+            inputs: [uniform(kind[0] === 'T' ? [k, m] : [m, k], s1), uniform(kind[2] === 'T' ? [n, k] : [k, n], s2)],
+            f: (a: Tensor, b: Tensor) => matmul(kind[0] === 'T' ? transpose(a) : a, kind[2] === 'T' ? transpose(b) : b),
+          }
+        : {
+            inputs: [uniform(kind[0] === '1' ? [k] : [m, k], s1), uniform(kind[2] === '1' ? [k] : [k, n], s2)],
+            f: (a: Tensor, b: Tensor) => matmul(a, b),
+          },
+    ),
   reshape: fc
     .tuple(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), fc.nat(3), seedArb)
     .map(([shape, which, seed]) => {
@@ -272,6 +280,25 @@ describe('rules at kinks and special points', () => {
     backward(sum(mul(slice(x, 1, { start: 1 }), fromArray([10, 20]))));
     expect(x.grad?.toArray()).toEqual([[0, 0, 0], [0, 10, 20]]);
   });
+  it('gives a weight read as Wᵀ its gradient (dyᵀ x) contiguous, equal to the untransposed product\'s', () => {
+    const x = uniform([5, 3], 1);
+    const W = variable(uniform([4, 3], 2));
+    const c = uniform([5, 4], 3);
+    backward(sum(mul(matmul(x, transpose(W)), c)));
+    const g = W.grad as Tensor;
+    // The rules themselves give it contiguous (backward's store would copy a strided one).
+    const Wt = noGrad(() => transpose(W));
+    const [, dWt] = RULES.matmul.backward({ inputs: [x, Wt], output: matmul(x, Wt), attrs: null, needs: [false, true] }, c);
+    const dW = RULES.transpose.backward({ inputs: [W], output: Wt, attrs: { perm: [1, 0] }, needs: [true] }, dWt as Tensor)[0] as Tensor;
+    expect(dW.strides).toEqual([3, 1]);
+    expect(dW.offset).toBe(0);
+    expect([...dW.values()]).toEqual([...g.values()]);
+    // dW[u, p] = Σ_i c[i, u] x[i, p]
+    const want = noGrad(() => matmul(transpose(c), x));
+    const got = [...g.values()];
+    [...want.values()].forEach((w, i) => expect(Math.abs((got[i] as number) - w)).toBeLessThanOrEqual(1e-12 * Math.abs(w)));
+  });
+
   it('keeps a float32 leaf\'s gradient in float32', () => {
     const x = variable([1, 2], { dtype: 'float32' });
     backward(sum(mul(x, fromArray([0.5, 0.25]))));

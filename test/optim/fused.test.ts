@@ -39,3 +39,30 @@ describe('fused Adam', () => {
     });
   }
 });
+
+describe('Adam state in place', () => {
+  it('a state taken by getState is not changed by later steps, and resuming from it gives the same parameters', () => {
+    const p0 = uniform([6, 4], 1);
+    const grads = [2, 3, 4, 5].map((seed) => uniform([6, 4], seed, -3, 3));
+    const a = new Adam({ learningRate: 0.01 });
+    let p = p0;
+    [p] = a.step([p], [grads[0] as Tensor]) as [Tensor];
+    [p] = a.step([p], [grads[1] as Tensor]) as [Tensor];
+    const state = a.getState();
+    const v = [...(state.slots['v']?.[0] as Tensor).values()];
+    const s = [...(state.slots['s']?.[0] as Tensor).values()];
+    const pAt2 = p;
+    [p] = a.step([p], [grads[2] as Tensor]) as [Tensor];
+    [p] = a.step([p], [grads[3] as Tensor]) as [Tensor];
+    expect([...(state.slots['v']?.[0] as Tensor).values()]).toEqual(v);
+    expect([...(state.slots['s']?.[0] as Tensor).values()]).toEqual(s);
+    const b = new Adam({ learningRate: 0.01 });
+    b.setState(state);
+    let q = pAt2;
+    [q] = b.step([q], [grads[2] as Tensor]) as [Tensor];
+    [q] = b.step([q], [grads[3] as Tensor]) as [Tensor];
+    expect([...q.values()]).toEqual([...p.values()]);
+    // The resumed optimiser's own steps did not write into the state it was given either.
+    expect([...(state.slots['v']?.[0] as Tensor).values()]).toEqual(v);
+  });
+});
