@@ -55,7 +55,7 @@ function median(xs: number[]): number {
 
 /**
  * Times the notes' loop against tsgrad's `dot` on the same two seeded vectors of `size`
- * numbers: one untimed run of each first (the JIT's warm-up), then `repeat` timed runs of
+ * numbers: untimed runs of each first (the JIT's warm-up), then `repeat` timed runs of
  * each, alternating, and the median of each. Uses `performance.now()` (Node and browsers).
  * @example const t = timeDot(100000, 5); `${t.loopMs / t.dotMs}x`
  */
@@ -66,8 +66,10 @@ export function timeDot(size: number, repeat: number): DotTiming {
   const [a, b] = dotOperands(size);
   const [ta, tb] = [fromArray(a), fromArray(b)];
   const tensorDot = (): number => dot(ta, tb).item();
-  let loopValue = loopDot(a, b);
-  let dotValue = tensorDot();
+  // Warm-up, untimed: enough runs (up to 100, about a million products) for the JIT to compile both.
+  let loopValue = 0;
+  let dotValue = 0;
+  for (let k = Math.min(100, Math.ceil(1e6 / size)); k > 0; k--) [loopValue, dotValue] = [loopDot(a, b), tensorDot()];
   const loops: number[] = [];
   const dots: number[] = [];
   for (let r = 0; r < repeat; r++) {

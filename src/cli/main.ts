@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   saliency: async () => (await import('./saliency.js')).saliencyCommand(),
   features: async () => (await import('./features.js')).featuresCommand(),
   info: async () => (await import('./info.js')).infoCommand(),
+  demo: async () => (await import('./demo.js')).demoCommand(),
 };
 
 // A closed pipe (`tsgrad train | head`) ends output quietly instead of crashing.
