@@ -6,8 +6,10 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { descentPath, networkSurface, type DescentOptimizer, type DescentPath } from '../../src/analysis/descent.js';
 import { backward } from '../../src/autograd/index.js';
 import { jGraph, neuronGraph } from '../../src/autograd/examples.js';
+import { fmt } from '../../web/src/notes/format.js';
 import { jModel, neuronModel, J_DEFAULTS, NEURON_DEFAULTS } from '../../web/src/notes/graph-model.js';
 import { ARTIFACTS, startPage, type PageHarness } from './page-harness.js';
 
@@ -21,6 +23,27 @@ const text = async (id: string): Promise<string> => (await page.locator(`#${id}`
 
 async function fill(id: string, x: number): Promise<void> {
   await page.locator(`#${id}`).fill(String(x));
+}
+
+/** The page's paths, from its "paths as numbers" table: [optimizer, step, w, b, cost, dw, db] rows. */
+async function pagePaths(): Promise<Record<string, number[][]>> {
+  const details = page.locator('#d-numbers');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  const rows = (await page.locator('#d-points tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.getAttribute('data-optimizer') ?? '', ...[...tr.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-value')))]),
+  )) as [string, ...number[]][];
+  const out: Record<string, number[][]> = {};
+  for (const [o, ...xs] of rows) (out[o] ??= []).push(xs);
+  return out;
+}
+
+/** A path's points as the same rows. */
+const rowsOf = (p: DescentPath): number[][] => p.points.map((q) => [q.step, q.w, q.b, q.cost, q.dw, q.db]);
+
+/** Equal to 12 significant digits (the page's V8 and this one may round exp/log differently). */
+function expectRowsClose(got: number[][] | undefined, want: number[][]): void {
+  expect(got?.length).toBe(want.length);
+  want.forEach((row, i) => row.forEach((x, j) => expect(Math.abs((got?.[i]?.[j] ?? NaN) - x), `row ${i} column ${j}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x)))));
 }
 
 beforeAll(async () => {
@@ -71,6 +94,94 @@ describe('the graph models (Node, the same code the page runs)', () => {
 });
 
 describe('the notes page in chromium', () => {
+  it('draws the descent paths that descentPath computes (tsgrad demo descent --json), at any α and step count', async () => {
+    expectRowsClose((await pagePaths())['gd'], rowsOf(descentPath({ learningRate: 0.1, steps: 50 })));
+    expect(await value('d-r-gd-cost')).toBeCloseTo(descentPath({ learningRate: 0.1, steps: 50 }).points[50]?.cost ?? NaN, 12);
+    await fill('d-lr-num', 0.5);
+    await page.locator('#d-steps').fill('30');
+    await page.locator('#d-opt-momentum').check();
+    await page.locator('#d-opt-adam').check();
+    await expect.poll(() => text('d-steps-out')).toBe('30');
+    const shown = await pagePaths();
+    for (const optimizer of ['gd', 'momentum', 'adam'] as DescentOptimizer[]) {
+      expectRowsClose(shown[optimizer], rowsOf(descentPath({ learningRate: 0.5, steps: 30, optimizer })));
+    }
+    expect(await text('d-status')).toBe('gradient descent: J from 6.67955 to 0.453516 in 30 steps. momentum: J from 6.67955 to 1.22871 in 30 steps. Adam: J from 6.67955 to 0.823461 in 30 steps.');
+    // The log slider moves α: 10^0 = 1.
+    await page.locator('#d-lr').fill('0');
+    await expect.poll(() => page.locator('#d-lr-num').inputValue()).toBe('1');
+    expectRowsClose((await pagePaths())['adam'], rowsOf(descentPath({ learningRate: 1, steps: 30, optimizer: 'adam' })));
+  });
+
+  it('says so when α is too large and the path diverges', async () => {
+    await fill('d-lr-num', 10);
+    await expect.poll(() => text('d-status')).toBe(
+      'gradient descent diverged: at step 1 the cost is no longer a finite number (α = 10 is too large; make it smaller). ' +
+        'momentum diverged: at step 4 the cost is no longer a finite number (α = 10 is too large; make it smaller). ' +
+        'Adam diverged: at step 2 the cost is no longer a finite number (α = 10 is too large; make it smaller).',
+    );
+    expect(await page.locator('#d-status').getAttribute('class')).toContain('warn');
+    await fill('d-lr-num', 0);
+    await expect.poll(() => text('d-status')).toBe('Learning rate α: a number above 0, at most 100');
+    expect(await page.locator('#d-lr-num').getAttribute('aria-invalid')).toBe('true');
+    await fill('d-lr-num', 0.1);
+    await page.locator('#d-opt-momentum').uncheck();
+    await page.locator('#d-opt-adam').uncheck();
+    await page.locator('#d-steps').fill('50');
+  });
+
+  it('moves the start with the arrow keys and by dragging, and the path follows', async () => {
+    await page.locator('#d-contours').focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.locator('#d-w0').inputValue()).toBe('-2.2');
+    expect(await page.locator('#d-b0').inputValue()).toBe('2.84');
+    let rows = (await pagePaths())['gd'] ?? [];
+    expect(rows[0]?.[1]).toBeCloseTo(-2.2, 12);
+    expect(rows[0]?.[2]).toBeCloseTo(2.84, 12);
+    expectRowsClose(rows, rowsOf(descentPath({ learningRate: 0.1, steps: 50, start: { w: rows[0]?.[1] ?? NaN, b: rows[0]?.[2] ?? NaN } })));
+    // Drag to (w, b) = (1, -2): the plot's frame is (W - 64) × (H - 50) canvas pixels at (52, 10) of W × H, over [-4, 4]².
+    const box = await page.locator('#d-contours').boundingBox();
+    if (box === null) throw new Error('no canvas box');
+    const W = Number(await page.locator('#d-contours').getAttribute('width'));
+    const H = Number(await page.locator('#d-contours').getAttribute('height'));
+    const at = (w: number, b: number): [number, number] => [box.x + ((52 + ((w + 4) / 8) * (W - 64)) / W) * box.width, box.y + ((10 + ((4 - b) / 8) * (H - 50)) / H) * box.height];
+    await page.mouse.move(...at(-2, 2));
+    await page.mouse.down();
+    await page.mouse.move(...at(0, 0), { steps: 4 });
+    await page.mouse.move(...at(1, -2), { steps: 4 });
+    await page.mouse.up();
+    rows = (await pagePaths())['gd'] ?? [];
+    expect(Math.abs((rows[0]?.[1] ?? NaN) - 1)).toBeLessThan(0.03);
+    expect(Math.abs((rows[0]?.[2] ?? NaN) + 2)).toBeLessThan(0.03);
+    expectRowsClose(rows, rowsOf(descentPath({ learningRate: 0.1, steps: 50, start: { w: rows[0]?.[1] ?? NaN, b: rows[0]?.[2] ?? NaN } })));
+  });
+
+  it('follows edited data and the squared-error model; the network surface is not a bowl', async () => {
+    await page.locator('#d-model').selectOption('squared');
+    await page.locator('#d-w0').fill('-3');
+    await page.locator('#d-w0').dispatchEvent('change');
+    await page.locator('#d-b0').fill('3');
+    await page.locator('#d-b0').dispatchEvent('change');
+    await page.locator('#d-data-y3').fill('2.5');
+    await page.locator('#d-data-y3').dispatchEvent('change');
+    const data = { x: [-4, -3, -2, -1, 0, 1, 2, 3, 4, 5], y: [0, 0, 0, 2.5, 0, 1, 0, 1, 1, 1] };
+    await expect.poll(async () => (await pagePaths())['gd']?.[0]?.[3]).toBeCloseTo(descentPath({ data, loss: 'squared', learningRate: 0.1, steps: 0 }).points[0]?.cost ?? NaN, 12);
+    expectRowsClose((await pagePaths())['gd'], rowsOf(descentPath({ data, loss: 'squared', learningRate: 0.1, steps: 50 })));
+    // Back to the notes' logistic model: a label of 2.5 is refused there.
+    await page.locator('#d-model').selectOption('logistic');
+    await expect.poll(() => text('d-data-status')).toBe('y of point 4 is 2.5: the logistic model takes labels from 0 to 1.');
+    await page.getByRole('button', { name: "Back to the notes' data" }).click();
+    await expect.poll(() => text('d-data-status')).toBe('10 points; the cross-entropy averages over them.');
+    expectRowsClose((await pagePaths())['gd'], rowsOf(descentPath({ learningRate: 0.1, steps: 50 })));
+    // The network over w1[0], v[0] in [-8, 8] (step 0.2): two valleys, the lower at (0, 6.2), a worse one at (-1.6, -0.4).
+    const s = networkSurface({ n: 81, u: [-8, 8], v: [-8, 8] });
+    expect(await page.locator('#d-slice').getAttribute('data-minima')).toBe('2');
+    const slice = await text('slice-text');
+    expect(slice).toContain(`2 separate valleys (white dots): the lowest J = ${fmt(s.cost[71]?.[40] ?? NaN, 4)} at (0, 6.2), and J = ${fmt(s.cost[38]?.[32] ?? NaN, 4)} at (−1.6, −0.4), higher: descent started near that one stays there.`);
+    expect(fmt(s.cost[71]?.[40] ?? NaN, 4)).toBe('0.4696');
+  });
+
   it('shows J = 3(a + bc) at the notes\' values and follows an edited input with autodiff\'s gradients', async () => {
     expect(await value('g-value-J')).toBe(45);
     expect([await value('g-grad-a'), await value('g-grad-b'), await value('g-grad-c')]).toEqual([3, 6, 12]);
@@ -145,11 +256,15 @@ describe('the notes page in chromium', () => {
   });
 
   it('screenshots at desktop and phone width', async () => {
+    await page.evaluate("document.getElementById('d-numbers').open = false");
+    await page.locator('#d-opt-momentum').check();
+    await page.locator('#d-opt-adam').check();
     await page.locator('#g-all').click();
     await page.locator('#n-step').click();
     await page.setViewportSize({ width: 1280, height: 800 });
     await shot('desktop');
     await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.locator('#d-contours').getAttribute('width')).toBe('360');
     await shot('phone');
     // Nothing wider than the phone: wide pictures and tables scroll inside their own boxes.
     const wide = await page.evaluate(`[...document.querySelectorAll('body *')]

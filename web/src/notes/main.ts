@@ -2,6 +2,7 @@
  * The notes page (web/notes.html): one live panel per figure of the notes. Each panel's
  * numbers come from tsgrad's own tensors and autograd, the same modules the CLI uses.
  */
+import { descentPanel } from './descent-view.js';
 import { graphPanel } from './graph-view.js';
 import { J_DEFAULTS, jModel, NEURON_DEFAULTS, neuronModel } from './graph-model.js';
 
@@ -13,3 +14,4 @@ graphPanel({
   check: (k, x) => (k === 'y' && !(x >= 0 && x <= 1) ? 'y: a label between 0 and 1' : null),
   model: neuronModel,
 });
+descentPanel();
