@@ -19,6 +19,7 @@ import type { DataSplit, TrainingRecord } from '../io/model-file.js';
 import { archText } from '../nn/registry.js';
 import { divergenceAdvice, runInSlices } from '../train/control.js';
 import { evaluateSet } from '../train/evaluate.js';
+import { heldOutScore, type HeldOutScore } from '../train/held-out.js';
 import type { CostRecord } from '../train/trainer.js';
 import { g17, pyFloat, pyShape } from './format.js';
 import { imageRequest } from './image-options.js';
@@ -99,6 +100,17 @@ function describeData(d: LoadedData, say: (line: string) => void): void {
   say(`train_set_x_flatten shape: ${pyShape([image.reduce((p, q) => p * q, 1), mTrain])}`);
 }
 
+/** The set a run is scored on while it trains: the validation set, else the held-out test part (--test-last). */
+function heldOutSet(d: LoadedData): { set: LoadedData['test']; name: 'validation' | 'test' } {
+  return d.validation !== undefined ? { set: d.validation, name: 'validation' } : { set: d.test, name: d.heldOut };
+}
+
+/** A recorded epoch's held-out figures for --json (`validationCost`, `validationAccuracy`, or `test...`). */
+function heldOutFields(c: CostRecord, scores: ReadonlyMap<number, HeldOutScore>, name: string | undefined): Record<string, number> {
+  const h = c.unit === 'epoch' ? scores.get(c.index) : undefined;
+  return h === undefined || name === undefined ? {} : { [`${name}Cost`]: h.cost, [`${name}Accuracy`]: h.accuracy };
+}
+
 const batchesPerEpoch = (s: RunSettings, m: number): number => (s.batchSize === undefined ? 1 : Math.ceil(m / s.batchSize));
 
 /** The model file's training record for a result. */
@@ -163,9 +175,19 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);
   const line = costLine(settings);
-  let run: TrainingRun;
+  // Mini-batch epochs with a held-out part of the data: its cost and accuracy at each printed epoch, as Keras's val_loss / val_accuracy.
+  const watched = split.validation !== undefined || split.testLast !== undefined ? heldOutSet(data) : undefined;
+  const scores = new Map<number, HeldOutScore>();
+  let run: TrainingRun | undefined;
+  const onRecord = (c: CostRecord): void => {
+    if (c.unit !== 'epoch' || watched === undefined || run === undefined) return say(line(c));
+    run.trainer.step.sync();
+    const h = heldOutScore(run.model, watched.set, run.preprocessing, run.settings.dtype, run.settings.loss);
+    scores.set(c.index, h);
+    say(`Epoch ${c.index}: cost ${g17(c.cost)}, ${watched.name} cost ${g17(h.cost)}, ${watched.name} accuracy ${pyFloat(h.accuracy)} %`);
+  };
   try {
-    run = new TrainingRun(data, settings, { onRecord: (c) => say(line(c)), ...(resume !== undefined ? { resume } : {}) });
+    run = new TrainingRun(data, settings, { onRecord, ...(resume !== undefined ? { resume } : {}) });
   } catch (e) {
     throw settingError(e, o);
   }
@@ -185,7 +207,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   }
   const r = run.result();
   const json = (extra: Record<string, unknown>): void => {
-    if (o.json) process.stdout.write(`${JSON.stringify({ model: archText(s.layers), settings: s, engine, costs: r.records.map((c) => ({ [c.unit]: c.index, cost: c.cost })), iterations: r.iterations, ...extra, ...(target !== undefined ? { saved: target } : {}) })}\n`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ model: archText(s.layers), settings: s, engine, costs: r.records.map((c) => ({ [c.unit]: c.index, cost: c.cost, ...heldOutFields(c, scores, watched?.name) })), iterations: r.iterations, ...extra, ...(target !== undefined ? { saved: target } : {}) })}\n`);
   };
   if (!finished) {
     const signal = signals.requested ?? 'SIGINT';

@@ -52,8 +52,10 @@ describe('tsgrad train with convolutions', () => {
     expect(t.stdout).toContain('model: conv:4:5:same:1,relu,maxpool:2:2:valid,flatten,dense:10,softmax, init he, seed 1, float64');
     expect(t.stdout).toContain('engine: autodiff');
     // The course's 17 digits, not the single neuron's 6.
-    expect(t.stdout).toMatch(/Cost after epoch 2: 0\.\d{12,}/);
-    const test = Number(/test accuracy: ([\d.]+) %/.exec(t.stdout)?.[1]);
+    expect(t.stdout).toMatch(/Epoch 2: cost 0\.\d{12,}, test cost 0\.\d{12,}, test accuracy [\d.]+ %/);
+    const test = Number(/^test accuracy: ([\d.]+) %/m.exec(t.stdout)?.[1]);
+    // The epoch report scores the last parameters, as the final line does.
+    expect(Number(/Epoch 2: .*test accuracy ([\d.]+) %/.exec(t.stdout)?.[1])).toBe(test);
     expect(test).toBeGreaterThan(65);
     const saved = JSON.parse(readFileSync(model, 'utf8')) as { training: { split: unknown }; parameters: Record<string, { shape: number[] }> };
     expect(saved.training.split).toEqual({ testLast: 100 });
