@@ -126,7 +126,7 @@ describe('tsgrad graph', () => {
       const r = await runInProcess(graphCommand(), args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`tsgrad: error: tsgrad: ${words}\n`);
+      expect(r.stderr).toBe(`tsgrad: error: ${words}\n`);
     }
   });
 });
