@@ -2,6 +2,7 @@ import { allocate, type DType, type TypedArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
 import { contiguousStrides, formatShape, sizeOf, type Shape } from '../core/shape.js';
 import { copyStrided, isRowMajor } from '../kernels/strided.js';
+import { formatTensor } from './format.js';
 
 /** Nested JavaScript arrays, as `toArray()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -112,8 +113,16 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** numpy's `repr`-like text: `tensor([[1., 2.], [3., 4.]], dtype=float64)`. */
+  /** numpy's `repr` with numpy's default print options: `tensor([[0.99845601],\n        [2.39507239]], dtype=float64)`. */
   toString(): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * What `console.log(t)` and Node's `util.inspect` show: the values as `toString()` prints
+   * them, not the fields. A symbol from the global registry, so browser code imports no node:util.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return formatTensor(this);
   }
 }
@@ -127,44 +136,4 @@ export function dtypeOfArray(data: TypedArray): DType {
   throw new DTypeError('Tensor', 'unsupported typed array');
 }
 
-function formatNumber(x: number, dtype: DType): string {
-  if (dtype === 'bool') return x ? 'True' : 'False';
-  if (dtype === 'int32' || dtype === 'uint8') return String(x);
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.`;
-  const a = Math.abs(x);
-  if (a >= 1e-4 && a < 1e16) return String(Number(x.toPrecision(8)));
-  return x.toExponential(7).replace(/\.?0+e/, 'e');
-}
-
-const SUMMARY_EDGE = 3;
-const SUMMARY_THRESHOLD = 1000;
-
-/** Text form with numpy's layout: aligned columns, `...` past 1000 elements. */
-export function formatTensor(t: Tensor): string {
-  const flat = t.values();
-  const summarise = t.size > SUMMARY_THRESHOLD;
-  const cells: string[] = [];
-  for (let i = 0; i < flat.length; i++) cells.push(formatNumber(flat[i] ?? Number.NaN, t.dtype));
-  const width = cells.reduce((w, c) => Math.max(w, c.length), 0);
-  const prefix = 'tensor(';
-  const rec = (axis: number, start: number, indent: string): string => {
-    if (axis === t.ndim) return (cells[start] ?? '').padStart(width);
-    const d = t.shape[axis] ?? 0;
-    const step = sizeOf(t.shape.slice(axis + 1));
-    const parts: string[] = [];
-    for (let i = 0; i < d; i++) {
-      if (summarise && d > 2 * SUMMARY_EDGE && i === SUMMARY_EDGE) {
-        parts.push('...');
-        i = d - SUMMARY_EDGE - 1;
-        continue;
-      }
-      parts.push(rec(axis + 1, start + i * step, indent + ' '));
-    }
-    const sep = axis === t.ndim - 1 ? ', ' : ',' + '\n'.repeat(t.ndim - 1 - axis) + indent + ' ';
-    return `[${parts.join(sep)}]`;
-  };
-  const body = t.ndim === 0 ? (cells[0] ?? '') : rec(0, 0, ' '.repeat(prefix.length));
-  return `${prefix}${body}, dtype=${t.dtype}${t.size === 0 ? `, shape=${formatShape(t.shape)}` : ''})`;
-}
+export { formatTensor };
