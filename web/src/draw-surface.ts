@@ -117,3 +117,49 @@ export function drawSurface(canvas: HTMLCanvasElement, s: Surface): void {
   ctx.fillText('y (along η)', 0, 0);
   ctx.restore();
 }
+
+const rgb = (c: readonly number[]): string => `rgb(${c.map((v) => Math.round(v)).join(', ')})`;
+
+/** A level's label: as many digits as telling neighbours apart needs. */
+const label = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+/**
+ * The surface's colour legend in `el`: the bands of `drawSurface` as a bar from the lowest
+ * train cost (dark) to the highest (light), the levels' values under it, and whether they are
+ * spaced in log (as `contourLevels` spaces them when the losses span more than a factor of 10).
+ * @example surfaceLegend(document.getElementById('surface-legend'), reply.surface);
+ */
+export function surfaceLegend(el: HTMLElement, s: Surface): void {
+  const finite = s.train.flat().filter(Number.isFinite);
+  const lo = smallest(finite);
+  const hi = largest(finite);
+  const levels = contourLevels(lo, hi);
+  const bands = Math.max(1, levels.length - 1);
+  // One hard-edged stop per band, as the raster paints them.
+  const stops = Array.from({ length: bands }, (_, k) => {
+    const c = rgb(colour(levels.length > 1 ? k / (levels.length - 1) : 0));
+    return `${c} ${((100 * k) / bands).toFixed(2)}% ${((100 * (k + 1)) / bands).toFixed(2)}%`;
+  });
+  const log = lo > 0 && hi / lo > 10;
+  const ticks = levels.length > 1 ? [0, 5, 10, 15].map((k) => levels[Math.min(k, levels.length - 1)] as number) : [lo];
+  el.replaceChildren();
+  const bar = document.createElement('div');
+  bar.className = 'legend-bar';
+  bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+  const scale = document.createElement('div');
+  scale.className = 'legend-ticks';
+  for (const t of ticks) {
+    const span = document.createElement('span');
+    span.textContent = label(t);
+    scale.append(span);
+  }
+  const name = document.createElement('div');
+  name.className = 'legend-name';
+  name.textContent = `Train cost, ${levels.length} contour levels${log ? ' spaced in log' : ''}: dark is low, yellow is high.`;
+  el.append(bar, scale, name);
+  el.dataset['lo'] = String(lo);
+  el.dataset['hi'] = String(hi);
+  el.dataset['bands'] = String(bands);
+  el.setAttribute('aria-label', `Colour legend: train cost from ${label(lo)} (dark) to ${label(hi)} (yellow)${log ? ', levels spaced in log' : ''}.`);
+  el.hidden = false;
+}

@@ -1,5 +1,6 @@
 /** Canvas drawing for the page: the cost curve, the weight pictures, the images and the worker's pictures. */
 import type { Picture } from './protocol.js';
+import { smoothCosts } from './smoothing.js';
 
 /** One point of the cost curve. @example { iteration: 100, cost: 0.58, testCost: 0.51 } */
 export interface CostPoint {
@@ -49,7 +50,7 @@ function drawYGrid(ctx: CanvasRenderingContext2D, yMax: number, left: number, wi
 }
 
 /** A chart's canvas cleared, its plot area inside the axes' padding, and the y grid drawn from 0 to the largest finite value. */
-function chartArea(canvas: HTMLCanvasElement, aspect: number, values: readonly number[]): { ctx: CanvasRenderingContext2D; left: number; top: number; pw: number; ph: number; y: (v: number) => number } | null {
+function chartArea(canvas: HTMLCanvasElement, aspect: number, values: readonly number[], yLabel: string): { ctx: CanvasRenderingContext2D; left: number; top: number; pw: number; ph: number; y: (v: number) => number } | null {
   const f = fit(canvas, aspect);
   if (f === null) return null;
   const { ctx, w, h } = f;
@@ -64,18 +65,47 @@ function chartArea(canvas: HTMLCanvasElement, aspect: number, values: readonly n
   const yMax = Math.max(0.1, ...values.filter(Number.isFinite)) * 1.05;
   const y = (c: number): number => pad.top + ph - (Math.min(c, yMax) / yMax) * ph;
   drawYGrid(ctx, yMax, pad.left, pw, y);
+  ctx.save();
+  ctx.translate(4, pad.top + ph / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   return { ctx, left: pad.left, top: pad.top, pw, ph, y };
 }
 
+/** Where a cost chart's plot lies on its canvas (CSS pixels), to turn the pointer's x into an iteration. */
+export interface ChartGeometry {
+  left: number;
+  width: number;
+  xMax: number;
+}
+
+/** Strokes one series through its finite values (a gap in the data is bridged, as a sparse test cost needs). */
+function strokeSeries(ctx: CanvasRenderingContext2D, xs: readonly number[], values: readonly number[], y: (v: number) => number): void {
+  ctx.beginPath();
+  let started = false;
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    if (started) ctx.lineTo(xs[i] as number, y(v));
+    else ctx.moveTo(xs[i] as number, y(v));
+    started = true;
+  });
+  ctx.stroke();
+}
+
 /**
- * The train and test cost against the iteration (or epoch), x from 0 to `maxIteration`.
+ * The train and test cost against the iteration (or epoch), x from 0 to `maxIteration`: each
+ * curve smoothed (`smoothed`), with the raw one faint behind it, as TensorBoard draws them;
+ * `hover` marks one point (the read-out under the pointer). Returns the plot's geometry.
  * @example drawCostChart(canvas, [{ iteration: 0, cost: 0.69, testCost: 0.69 }], 2000);
  */
-export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number, unit = 'iteration'): void {
-  const area = chartArea(canvas, 0.6, points.flatMap((p) => [p.cost, p.testCost]));
-  if (area === null) return;
+export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPoint[], maxIteration: number, unit = 'iteration', hover: number | null = null): ChartGeometry | null {
+  const area = chartArea(canvas, 0.6, points.flatMap((p) => [p.cost, p.testCost]), 'cost');
+  if (area === null) return null;
   const { ctx, left, top, pw, ph, y } = area;
   const xMax = Math.max(1, maxIteration);
   const x = (it: number): number => left + (it / xMax) * pw;
@@ -84,20 +114,36 @@ export function drawCostChart(canvas: HTMLCanvasElement, points: readonly CostPo
   for (let v = 0; v <= xMax; v += xStep) ctx.fillText(String(v), x(v), top + ph + 6);
   ctx.fillText(unit, left + pw / 2, top + ph + 22);
 
-  for (const [key, color] of [['testCost', TEST], ['cost', TRAIN]] as const) {
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2;
+  const xs = points.map((p) => x(p.iteration));
+  const hovered = hover === null ? undefined : points[hover];
+  if (hovered !== undefined) {
+    ctx.strokeStyle = '#888';
+    ctx.setLineDash([3, 3]);
     ctx.beginPath();
-    let started = false;
-    for (const p of points) {
-      const v = p[key];
-      if (!Number.isFinite(v)) continue;
-      if (started) ctx.lineTo(x(p.iteration), y(v));
-      else ctx.moveTo(x(p.iteration), y(v));
-      started = true;
-    }
+    ctx.moveTo(x(hovered.iteration), top);
+    ctx.lineTo(x(hovered.iteration), top + ph);
     ctx.stroke();
+    ctx.setLineDash([]);
   }
+  for (const [key, color] of [['testCost', TEST], ['cost', TRAIN]] as const) {
+    const raw = points.map((p) => p[key]);
+    ctx.strokeStyle = color;
+    ctx.globalAlpha = 0.25;
+    ctx.lineWidth = 1;
+    strokeSeries(ctx, xs, raw, y);
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 2;
+    strokeSeries(ctx, xs, smoothCosts(points, key), y);
+    const v = hovered?.[key];
+    if (hovered !== undefined && v !== undefined && Number.isFinite(v)) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      ctx.arc(x(hovered.iteration), y(v), 3.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
+  ctx.fillStyle = '#222';
+  return { left, width: pw, xMax };
 }
 
 /** One unit's weights as RGB bytes: each channel scaled from its lowest weight (black) to its highest (full intensity). */
@@ -180,7 +226,7 @@ export function drawImage(canvas: HTMLCanvasElement, pixels: Uint8Array, width: 
  * @example drawInterpolation(canvas, { alpha, train, test });
  */
 export function drawInterpolation(canvas: HTMLCanvasElement, line: { alpha: readonly number[]; train: readonly number[]; test: readonly number[] }): void {
-  const area = chartArea(canvas, 0.5, [...line.train, ...line.test]);
+  const area = chartArea(canvas, 0.5, [...line.train, ...line.test], 'cost');
   if (area === null) return;
   const { ctx, left, top, pw, ph, y } = area;
   const lo = line.alpha[0] ?? 0;

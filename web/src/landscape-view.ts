@@ -3,7 +3,7 @@
  * then the surface (as `tsgrad landscape` computes them, in the worker).
  */
 import { drawInterpolation } from './draw.js';
-import { drawSurface } from './draw-surface.js';
+import { drawSurface, surfaceLegend } from './draw-surface.js';
 import type { FromWorker } from './protocol.js';
 import { largest, smallest } from '../../src/core/numbers.js';
 
@@ -20,6 +20,8 @@ export interface LandscapeElements {
   surface: HTMLCanvasElement;
   landscapeStatus: HTMLElement;
   landscapeProgress: HTMLProgressElement;
+  surfaceLegend: HTMLElement;
+  cancelLandscape: HTMLButtonElement;
 }
 
 /**
@@ -31,11 +33,18 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
   els.landscapeStatus.textContent = 'Computing…';
   els.landscapeProgress.value = 0;
   els.landscapeProgress.hidden = false;
-  figures(els).hidden = false;
+  els.cancelLandscape.hidden = false;
   let line = '';
+  const finish = (): void => {
+    els.landscapeProgress.hidden = true;
+    els.cancelLandscape.hidden = true;
+    done();
+  };
   return (reply) => {
     switch (reply.type) {
       case 'line': {
+        // Shown once there is something in them (empty boxes while computing would puzzle).
+        figures(els).hidden = false;
         drawInterpolation(els.landscape, reply);
         els.landscape.dataset['drawn'] = String(reply.iteration);
         const at = (a: number): number => reply.train[reply.alpha.indexOf(a)] ?? NaN;
@@ -61,14 +70,13 @@ export function landscapeView(els: LandscapeElements, done: () => void): (reply:
         const surface = `Surface ${n} × ${n}: train cost ${fmt(smallest(all), 6)} to ${fmt(largest(all), 6)}, ${fmt(reply.surface.trained.train, 6)} at the current parameters.`;
         els.landscapeStatus.textContent = `${line} ${surface}`;
         els.surface.setAttribute('aria-label', `Loss surface. ${surface}`);
-        els.landscapeProgress.hidden = true;
-        done();
+        surfaceLegend(els.surfaceLegend, reply.surface);
+        finish();
         return true;
       }
       case 'error':
         els.landscapeStatus.textContent = reply.message;
-        els.landscapeProgress.hidden = true;
-        done();
+        finish();
         return true;
       default:
         return false;
@@ -86,6 +94,7 @@ export function clearLandscape(els: LandscapeElements): void {
   figures(els).hidden = true;
   delete els.landscape.dataset['drawn'];
   for (const key of ['centre', 'trained', 'min', 'max']) delete els.surface.dataset[key];
+  els.surfaceLegend.hidden = true;
   els.landscape.setAttribute('aria-label', 'Loss landscape: not drawn for this model yet');
   els.surface.setAttribute('aria-label', 'Loss surface: not drawn for this model yet');
   els.landscapeStatus.textContent = 'The model changed: draw the landscape again to see this one.';

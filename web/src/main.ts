@@ -3,7 +3,8 @@
  * ./worker.ts; this file only asks for it and draws what comes back.
  */
 import { engineText, weightsCaption } from './captions.js';
-import { drawCostChart, drawImage, drawWeights, putPicture, type CostPoint } from './draw.js';
+import { costChart } from './chart-view.js';
+import { drawImage, drawWeights, putPicture, type CostPoint } from './draw.js';
 import { buildGrid, photoPixels, prediction, renderGrid } from './images.js';
 import { onInspect, setTestCount, showPictures } from './inside-view.js';
 import { dropZone, wireData } from './data-view.js';
@@ -35,6 +36,7 @@ const ui = {
   trainAccuracy: $('train-accuracy', HTMLElement),
   testAccuracy: $('test-accuracy', HTMLElement),
   chart: $('cost-chart', HTMLCanvasElement),
+  chartReadout: $('chart-readout', HTMLOutputElement),
   weights: $('weights', HTMLCanvasElement),
   weightsFigure: $('weights-figure', HTMLElement),
   weightsCaption: $('weights-caption', HTMLElement),
@@ -54,6 +56,8 @@ const ui = {
   landscape: $('landscape', HTMLCanvasElement),
   surface: $('surface', HTMLCanvasElement),
   landscapeStatus: $('landscape-status', HTMLParagraphElement),
+  surfaceLegend: $('surface-legend', HTMLDivElement),
+  cancelLandscape: $('cancel-landscape', HTMLButtonElement),
 };
 
 // The page's own script runs: the static "Starting the page…" note (index.html) has done its job.
@@ -164,6 +168,7 @@ wireData({ loadDefault: ui.loadDefault, drop: ui.dataDrop, files: ui.dataFiles, 
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
+const chart = costChart({ chart: ui.chart, readout: ui.chartReadout });
 let frame = 0;
 let gridDrawn = 0;
 function render(): void {
@@ -179,7 +184,7 @@ function render(): void {
   ui.trainAccuracy.textContent = `${fmt(p.trainAccuracy, 2)} %`;
   ui.testAccuracy.textContent = `${fmt(p.testAccuracy, 2)} %`;
   const points = state.curve.concat(state.curve.at(-1)?.iteration === p.iteration ? [] : [{ iteration: p.iteration, cost: p.cost, testCost: p.testCost }]);
-  drawCostChart(ui.chart, points, Math.max(p.target, p.iteration), p.unit);
+  chart.show(points, Math.max(p.target, p.iteration), p.unit);
   ui.chart.setAttribute('aria-label', `Cost curve: train cost ${fmt(p.cost, 4)} and test cost ${fmt(p.testCost, 4)} at ${p.unit} ${p.iteration}`);
   const shape = state.inputShape ?? [];
   // A CNN's first layer is its filters, shown below (Inside the network).
@@ -305,7 +310,9 @@ ui.drawLandscape.addEventListener('click', () => {
     state.drawing = false;
     setStatus(state.status);
   });
-  requestEach({ type: 'landscape', id: state.nextId++, grid: Number(ui.landscapeGrid.value) }, view);
+  const id = state.nextId++;
+  requestEach({ type: 'landscape', id, grid: Number(ui.landscapeGrid.value) }, view);
+  ui.cancelLandscape.onclick = () => send({ type: 'cancelLandscape', id });
 });
 
 // ---- the worker's replies ----

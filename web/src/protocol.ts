@@ -67,7 +67,9 @@ export type ToWorker =
   | { type: 'inspect'; image: number }
   | { type: 'loadModel'; id: number; name: string; text: string }
   | { type: 'getModel'; id: number }
-  | { type: 'landscape'; id: number; grid: number };
+  | { type: 'landscape'; id: number; grid: number }
+  /** Stops the landscape request `id` between two of its losses. */
+  | { type: 'cancelLandscape'; id: number };
 
 /** The test images for the grid: their pixels (m, h, w, c), c = 3 (RGB) or 1 (grey), and labels. @example buildGrid(ui.grid, msg.test) */
 export interface TestImages {

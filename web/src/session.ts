@@ -75,6 +75,8 @@ export class PageSession {
   /** The test image whose feature maps are shown, and when they were last sent (0: never; -1: nothing to show was sent). */
   private inspected = 0;
   private lastPictures = 0;
+  /** Landscape requests cancelled by the page (Cancel). */
+  private readonly cancelled = new Set<number>();
 
   constructor(private readonly post: Post) {}
 
@@ -340,20 +342,26 @@ export class PageSession {
         const s = this.shown();
         const x = this.inputs();
         let sent = 0;
+        let progress = '';
         const l = await pageLandscape({ model: s.model, settings: s.settings }, { x: x.train, labels: data.train.labels }, { x: x.test, labels: data.test.labels }, msg.grid, (done, total) => {
+          progress = `${done} of ${total} losses`;
           if (done === total || performance.now() - sent > 100) {
             sent = performance.now();
             this.post({ type: 'landscapeProgress', id: msg.id, done, total });
           }
-        }, () => this.generation !== mine).catch((e: unknown) => {
-          throw e instanceof Cancelled ? new Error('Stopped: the model changed while the landscape was computed.') : e;
-        });
+        }, () => this.generation !== mine || this.cancelled.has(msg.id)).catch((e: unknown) => {
+          if (!(e instanceof Cancelled)) throw e;
+          throw new Error(this.cancelled.has(msg.id) ? `Cancelled after ${progress || 'none of the losses'}; nothing was drawn.` : 'Stopped: the model changed while the landscape was computed.');
+        }).finally(() => this.cancelled.delete(msg.id));
         const { alpha, train, test } = l.interpolation;
         this.post({ type: 'line', id: msg.id, iteration, alpha, train, test: test ?? [] });
         this.post({ type: 'surface', id: msg.id, iteration, surface: { x: l.surface.x, y: l.surface.y, train: l.surface.train, trained: l.trained } });
         return;
       }
-      case 'getModel': {
+      case 'cancelLandscape':
+        this.cancelled.add(msg.id);
+        return;
+            case 'getModel': {
         const f = this.file;
         const run = this.run;
         if (f === null && run === null) throw new Error('Train or load a model first.');

@@ -33,6 +33,7 @@ export const controls = {
   iterations: $('iterations', HTMLInputElement),
   iterationsLabel: $('iterations-label', HTMLLabelElement),
   speed: $('speed', HTMLSelectElement),
+  neuronNote: $('neuron-note', HTMLParagraphElement),
 };
 
 /** Each model choice with the app layer's settings for it (`tsgrad train` defaults; a CNN's output sized to the data's classes, `withClasses`). */
@@ -107,6 +108,8 @@ export function syncModelControls(): void {
   const kind = controls.kind.value;
   controls.deep.disabled = kind === 'neuron';
   controls.deep.hidden = kind === 'neuron';
+  // What the neuron's zig-zag at the start means is said only where it is seen.
+  controls.neuronNote.hidden = kind !== 'neuron';
   controls.layers.readOnly = kind !== 'custom';
   controls.initScale.disabled = controls.init.value !== 'scaled';
   controls.iterationsLabel.textContent = unitLabel();
