@@ -7,6 +7,8 @@ import {
   DESCENT_LOSSES,
   DESCENT_OPTIMIZERS,
   descentPath,
+  MAX_DESCENT_STEPS,
+  type DescentData,
   descentView,
   networkSurface,
   type DescentLoss,
@@ -18,7 +20,7 @@ import { InternalError } from '../core/errors.js';
 import { checkOutputs } from '../data/output-path.js';
 import { writeFigure } from '../viz/chart.js';
 import { descentSvg, OPTIMIZER_STYLE } from '../viz/descent.js';
-import { oneOf, positiveInt, positiveNumber, runCommand } from './run.js';
+import { oneOf, optionError, positiveInt, positiveNumber, runCommand } from './run.js';
 
 /** Commander's usage errors of a subcommand read like tsgrad's own (main.ts does this for top-level commands). */
 function asSubcommand(cmd: Command): Command {
@@ -46,6 +48,7 @@ interface DescentCliOptions {
   optimizer: DescentOptimizer[];
   loss: DescentLoss;
   start: { w: number; b: number };
+  data?: DescentData;
   every?: number;
   out?: string;
   json?: boolean;
@@ -68,14 +71,27 @@ function startPoint(v: string): { w: number; b: number } {
   return { w: w as number, b: b as number };
 }
 
+function dataPoints(v: string): DescentData {
+  const data: DescentData = { x: [], y: [] };
+  for (const item of v.split(',')) {
+    const parts = item.split(':');
+    const [x, y] = parts.map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+    if (parts.length !== 2 || !Number.isFinite(x) || !Number.isFinite(y)) throw new InvalidArgumentError(`--data takes points x:y separated by commas (e.g. -1:0,0:1,1:1), got '${item}'`);
+    data.x.push(x as number);
+    data.y.push(y as number);
+  }
+  return data;
+}
+
 function descentCommand(): Command {
   return new Command('descent')
     .description("gradient descent on the notes' J(w, b) for one feature x: the paths of gd, momentum and Adam, printed and drawn over the cost's contours")
     .option('--lr <alpha>', 'learning rate α', positiveNumber('--lr'), 0.1)
-    .option('--steps <n>', 'number of updates', positiveInt('--steps'), 50)
+    .option('--steps <n>', `number of updates (at most ${MAX_DESCENT_STEPS})`, atMost('--steps', MAX_DESCENT_STEPS), 50)
     .option('--optimizer <list>', `comma-separated optimisers: ${DESCENT_OPTIMIZERS.join(', ')}`, optimizerList, [...DESCENT_OPTIMIZERS])
     .option('--loss <loss>', 'logistic (σ(wx + b) with cross-entropy) or squared (wx + b with squared error)', oneOf('--loss', DESCENT_LOSSES), 'logistic')
     .option('--start <w,b>', `where the paths start (default ${DEFAULT_DESCENT_START.w},${DEFAULT_DESCENT_START.b})`, startPoint, { ...DEFAULT_DESCENT_START })
+    .option('--data <x:y,...>', "your own points instead of the notes' ten, e.g. -2:0,-1:0,0:1,1:0,2:1 (labels 0 to 1 for the logistic loss)", dataPoints)
     .option('--every <n>', 'print every n-th step (and the last; default: about 10 lines per path)', positiveInt('--every'))
     .option('--out <dir>', 'write descent.svg/.png (J(w, b) with the paths) and network.svg/.png (a small network: not a bowl) into this folder')
     .option('--json', 'print {"paths": [...]} on stdout, each path as descentPath returns it')
@@ -95,17 +111,22 @@ const LOSS_TEXT: Record<DescentLoss, string> = {
 };
 
 async function descent(opts: DescentCliOptions): Promise<void> {
+  const data = opts.data ?? DEFAULT_DESCENT_DATA;
+  if (opts.loss === 'logistic') {
+    const bad = data.y.findIndex((y) => y < 0 || y > 1);
+    if (bad >= 0) throw optionError('--data', `point ${bad + 1} (${data.x[bad]}:${data.y[bad]}): the logistic loss takes labels from 0 to 1; use --loss squared for other targets`);
+  }
   if (opts.out !== undefined) await checkOutputs('demo descent', [{ option: '--out', path: opts.out, kind: 'folder' }]);
-  const paths = opts.optimizer.map((optimizer) => descentPath({ loss: opts.loss, optimizer, learningRate: opts.lr, steps: opts.steps, start: opts.start }));
-  const files = opts.out === undefined ? [] : await drawDescent(opts.out, paths, opts);
+  const paths = opts.optimizer.map((optimizer) => descentPath({ data, loss: opts.loss, optimizer, learningRate: opts.lr, steps: opts.steps, start: opts.start }));
+  const files = opts.out === undefined ? [] : await drawDescent(opts.out, paths, data, opts);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ paths })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  const d = DEFAULT_DESCENT_DATA;
+  const d = data;
   say(`gradient descent on J(w, b), ${LOSS_TEXT[opts.loss]}`);
-  say(`data: ${d.x.length} points (x, y): ${d.x.map((x, i) => `(${x}, ${d.y[i]})`).join(' ')}`);
+  say(`data${opts.data === undefined ? " (the notes' default)" : ''}: ${d.x.length} points (x, y): ${d.x.map((x, i) => `(${x}, ${d.y[i]})`).join(' ')}`);
   say(`from (w, b) = (${opts.start.w}, ${opts.start.b}), α = ${opts.lr}, ${opts.steps} steps`);
   const every = opts.every ?? Math.max(1, Math.ceil(opts.steps / 10));
   for (const p of paths) {
@@ -128,22 +149,22 @@ async function descent(opts: DescentCliOptions): Promise<void> {
   }
 }
 
-async function drawDescent(dir: string, paths: readonly DescentPath[], opts: DescentCliOptions): Promise<string[]> {
+async function drawDescent(dir: string, paths: readonly DescentPath[], data: DescentData, opts: DescentCliOptions): Promise<string[]> {
   const view = descentView(paths);
   const n = 61;
-  const s = costSurface({ loss: opts.loss, w: view.w, b: view.b, n });
+  const s = costSurface({ data, loss: opts.loss, w: view.w, b: view.b, n });
   const bowl = await descentSvg({
     x: s.w,
     y: s.b,
     cost: s.cost,
     title: `Gradient descent on J(w, b), ${opts.loss === 'logistic' ? 'logistic loss' : 'squared error'}`,
-    subtitle: [LOSS_TEXT[opts.loss], `${DEFAULT_DESCENT_DATA.x.length} points of one feature; from (${opts.start.w}, ${opts.start.b}), α = ${opts.lr}, ${opts.steps} steps${paths.some((p) => p.diverged) ? '; a path that diverged stops where the cost stopped being finite' : ''}`],
+    subtitle: [LOSS_TEXT[opts.loss], `${data.x.length} points of one feature; from (${opts.start.w}, ${opts.start.b}), α = ${opts.lr}, ${opts.steps} steps${paths.some((p) => p.diverged) ? '; a path that diverged stops where the cost stopped being finite' : ''}`],
     xTitle: 'w',
     yTitle: 'b',
     legendTitle: 'J(w, b)',
     paths,
   });
-  const net = networkSurface({ loss: opts.loss, n });
+  const net = networkSurface({ data, loss: opts.loss, n });
   const fixed = net.network;
   const r = (x: number): string => x.toFixed(3);
   const notBowl = await descentSvg({

@@ -36,6 +36,14 @@ describe('tsgrad demo descent', () => {
     expect(doc.paths.map((p) => p.optimizer)).toEqual(['adam', 'gd']);
     expect(doc.paths[1]).toEqual(descentPath({ learningRate: 0.1, steps: 5, loss: 'squared' }));
   });
+  it('--data takes the learner’s own points', async () => {
+    const r = await demo(['descent', '--data', '-2:0,-1:0,0:1,1:0,2:1', '--optimizer', 'momentum', '--steps', '12', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { paths: DescentPath[] };
+    expect(doc.paths[0]).toEqual(descentPath({ data: { x: [-2, -1, 0, 1, 2], y: [0, 0, 1, 0, 1] }, optimizer: 'momentum', learningRate: 0.1, steps: 12 }));
+    const t = await demo(['descent', '--data', '0:1,1:3', '--loss', 'squared', '--optimizer', 'gd', '--steps', '1']);
+    expect(t.stdout).toContain('data: 2 points (x, y): (0, 1) (1, 3)\n');
+  });
   it('prints each path every n steps and the last, with w, b, cost and the gradient', async () => {
     const r = await demo(['descent', '--optimizer', 'gd', '--steps', '7', '--every', '3']);
     expect(r.code, r.stderr).toBe(0);
@@ -85,6 +93,9 @@ describe('tsgrad demo descent', () => {
       [['--lr', '0'], "--lr must be a positive number, got '0'"],
       [['--steps', '2.5'], "--steps must be a positive integer, got '2.5'"],
       [['--loss', 'abs'], "--loss must be one of logistic, squared, got 'abs'"],
+      [['--steps', '100001'], "--steps must be at most 100000, got '100001'"],
+      [['--data', '-2:0,1'], "--data takes points x:y separated by commas (e.g. -1:0,0:1,1:1), got '1'"],
+      [['--data', '-2:0,1:3'], '--data: point 2 (1:3): the logistic loss takes labels from 0 to 1; use --loss squared for other targets'],
       [['--out', join(dir, 'file')], `--out: ${join(dir, 'file')}: is a file, not a folder`],
     ];
     for (const [args, words] of cases) {
