@@ -3,15 +3,20 @@
  * chromium (./page-harness.ts): its numbers are held to tsgrad's autograd and to the modules
  * the CLI prints from. Screenshots land in test-artifacts/web/notes-*.png (gitignored).
  */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descentPath, networkSurface, type DescentOptimizer, type DescentPath } from '../../src/analysis/descent.js';
+import { dotOperands, loopDot, vectorisedGradient, type Matrix } from '../../src/analysis/vectorise.js';
 import { backward } from '../../src/autograd/index.js';
 import { jGraph, neuronGraph } from '../../src/autograd/examples.js';
 import { fmt } from '../../web/src/notes/format.js';
 import { jModel, neuronModel, J_DEFAULTS, NEURON_DEFAULTS } from '../../web/src/notes/graph-model.js';
-import { ARTIFACTS, startPage, type PageHarness } from './page-harness.js';
+import { dot, fromArray } from '../../src/tensor/index.js';
+import { ARTIFACTS, ROOT, startPage, type PageHarness } from './page-harness.js';
 
 const SLOW = 30_000;
 let h: PageHarness;
@@ -23,6 +28,20 @@ const text = async (id: string): Promise<string> => (await page.locator(`#${id}`
 
 async function fill(id: string, x: number): Promise<void> {
   await page.locator(`#${id}`).fill(String(x));
+}
+
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** The built CLI's `--json` output (`npm test` builds dist/ first). */
+async function cliJson(...args: string[]): Promise<unknown> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm test runs tsc before vitest)`);
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--json'], { cwd: ROOT });
+  return JSON.parse(stdout) as unknown;
+}
+
+/** A matrix the page shows, by its data-matrix name, as numbers. */
+async function pageMatrix(name: string): Promise<number[][]> {
+  return page.locator(`#vg-matrices table[data-matrix="${name}"] tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-value')))));
 }
 
 /** The page's paths, from its "paths as numbers" table: [optimizer, step, w, b, cost, dw, db] rows. */
@@ -103,8 +122,11 @@ describe('the notes page in chromium', () => {
     await page.locator('#d-opt-adam').check();
     await expect.poll(() => text('d-steps-out')).toBe('30');
     const shown = await pagePaths();
+    const cli = (await cliJson('demo', 'descent', '--lr', '0.5', '--steps', '30', '--optimizer', 'gd,momentum,adam')) as { paths: DescentPath[] };
     for (const optimizer of ['gd', 'momentum', 'adam'] as DescentOptimizer[]) {
-      expectRowsClose(shown[optimizer], rowsOf(descentPath({ learningRate: 0.5, steps: 30, optimizer })));
+      const path = descentPath({ learningRate: 0.5, steps: 30, optimizer });
+      expect(cli.paths.find((p) => p.optimizer === optimizer)).toEqual(path);
+      expectRowsClose(shown[optimizer], rowsOf(path));
     }
     expect(await text('d-status')).toBe('gradient descent: J from 6.67955 to 0.453516 in 30 steps. momentum: J from 6.67955 to 1.22871 in 30 steps. Adam: J from 6.67955 to 0.823461 in 30 steps.');
     // The log slider moves α: 10^0 = 1.
@@ -196,6 +218,13 @@ describe('the notes page in chromium', () => {
     expect(await value('g-grad-c')).toBe(g.c.grad?.item());
     expect(await value('g-value-J')).toBe(g.J.item());
     expect(await value('g-bump-grad-c')).toBe(g.c.grad?.item());
+    // The same numbers as `tsgrad graph --example j --set ... --json`.
+    const cli = (await cliJson('graph', '--example', 'j', '--set', 'a=-2.5,b=1.25,c=-4')) as { nodes: { name: string; value: number; grad: number }[]; bumps: { node: string; slope: number; outputBumped: number }[] };
+    for (const n of cli.nodes) {
+      expect(await value(`g-value-${n.name}`), n.name).toBe(n.value);
+      expect(await value(`g-grad-${n.name}`), n.name).toBe(n.grad);
+    }
+    for (const b of cli.bumps) expect(await value(`g-slope-${b.node}`), b.node).toBe(b.slope);
     await page.getByRole('button', { name: "Back to the notes' values" }).first().click();
     await expect.poll(() => value('g-grad-c')).toBe(12);
   });
@@ -240,6 +269,48 @@ describe('the notes page in chromium', () => {
     expect(await page.locator('#n-y').getAttribute('aria-invalid')).toBeNull();
   });
 
+  it('times the loop against tsgrad dot in a worker, at the size asked, and draws the bars', async () => {
+    await fill('v-size', 20000);
+    await fill('v-repeats', 3);
+    await page.locator('#v-time').click();
+    await expect.poll(() => page.locator('#v-status').getAttribute('data-loop-value'), { timeout: SLOW }).not.toBeNull();
+    const [a, b] = dotOperands(20000);
+    expect(Number(await page.locator('#v-status').getAttribute('data-loop-value'))).toBe(loopDot(a, b));
+    const dotValue = Number(await page.locator('#v-status').getAttribute('data-dot-value'));
+    expect(Math.abs(dotValue - dot(fromArray(a), fromArray(b)).item())).toBeLessThan(1e-9);
+    // Timings are not asserted, only said: as a ratio, or as under the browser's clock step.
+    expect(await text('v-status')).toMatch(
+      /^n = 20,000: for loop [\d.e−]+ ms, tsgrad dot [\d.e−]+ ms \(medians of 3\); (the loop takes [\d.e−]+× as long as dot|one of them is under this browser's clock step \(about 0\.1 ms\): pick a larger n for a ratio)\. The results: [\d.]+ \(loop\) and [\d.]+ \(dot\), (equal|apart by [\d.e−]+ of their size \(the sums add in a different order\))\.$/,
+    );
+    expect(await page.locator('#v-chart rect').count()).toBe(2);
+    expect(await page.locator('#v-chart text').first().textContent()).toBe('n = 20,000');
+    await fill('v-size', 5);
+    await page.locator('#v-time').click();
+    expect(await text('v-status')).toBe('Size n: a whole number from 1,000 to 10,000,000');
+    await fill('v-size', 1000000);
+  });
+
+  it('shows the vectorised gradient as matrices with their shapes, equal to vectorisedGradient and autodiff', async () => {
+    const check = async (seed: number): Promise<void> => {
+      const g = vectorisedGradient(seed);
+      const want: Record<string, Matrix> = { X: g.X, Y: g.Y, w: g.w, Z: g.Z, A: g.A, dZ: g.dZ, dW: g.dW, 'autodiff-dw': g.autodiff.dW };
+      for (const [name, m] of Object.entries(want)) {
+        const got = await pageMatrix(name);
+        expect(got.length, name).toBe(m.shape[0]);
+        got.forEach((row, i) => row.forEach((x, j) => expect(x, `${name}[${i}][${j}]`).toBeCloseTo(m.rows[i]?.[j] ?? NaN, 12)));
+      }
+      expect((await pageMatrix('db'))[0]?.[0]).toBeCloseTo(g.db, 12);
+    };
+    await check(1);
+    const captions = await page.locator('#vg-matrices figcaption').allTextContents();
+    expect(captions.slice(0, 3)).toEqual(['X  (2 × 10): the inputs, one sample per column', 'Y  (1 × 10): the labels', 'w  (2 × 1): the weights']);
+    expect(captions).toContain('dW = X dZᵀ / m  (2 × 1)');
+    expect(await text('vg-status')).toMatch(/^m = 10 samples, n_x = 2 features, cost J = [\d.]+; the vectorised dW and db differ from autodiff's by at most /);
+    await fill('vg-seed', 7);
+    await check(7);
+    await fill('vg-seed', 1);
+  });
+
   it('every control is labelled and reachable with Tab', async () => {
     // Each control's accessible name as the page gives it: its label, aria-label or text.
     const controls = (await page.evaluate(`[...document.querySelectorAll('main input, main button, main select, main [tabindex="0"]')]
@@ -257,6 +328,8 @@ describe('the notes page in chromium', () => {
 
   it('screenshots at desktop and phone width', async () => {
     await page.evaluate("document.getElementById('d-numbers').open = false");
+    await page.locator('#v-time').click();
+    await expect.poll(() => page.locator('#v-status').getAttribute('data-size'), { timeout: SLOW }).toBe('1000000');
     await page.locator('#d-opt-momentum').check();
     await page.locator('#d-opt-adam').check();
     await page.locator('#g-all').click();

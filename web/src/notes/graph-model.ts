@@ -4,11 +4,12 @@
  * the gradient it receives, its local gradients and their products. Every number comes from
  * tsgrad's autograd on the graphs of src/autograd/examples.ts: the node gradients from one
  * `backward` of the output, each gate's local gradient from a `backward` of that gate's own
- * output on a fresh copy of the graph. Browser-safe; the page test runs it in Node too.
+ * output on a fresh copy of the graph, the bumps from `jBumps` / `neuronBumps` (as `tsgrad
+ * graph --set` prints them). Browser-safe; the page test runs it in Node too.
  */
 import { backward } from '../../../src/autograd/index.js';
-import { jFunction, jGraph, jNudge, neuronGraph, neuronLoss } from '../../../src/autograd/examples.js';
-import { add, fromArray, mul, scalar, type Tensor } from '../../../src/tensor/index.js';
+import { jBumps, jGraph, neuronBumps, neuronGraph, type Bump as NodeBump } from '../../../src/autograd/examples.js';
+import type { Tensor } from '../../../src/tensor/index.js';
 
 /** One box of the picture: a value, and its gradient d(output)/d(node) from autodiff. */
 export interface NodeView {
@@ -92,6 +93,12 @@ function locals<G>(build: () => G, out: (g: G) => Tensor, read: (g: G) => number
   return read(g);
 }
 
+/** A bump of src/autograd/examples.ts (what `tsgrad graph` prints) beside the node's autodiff gradient. */
+function bumpRow(x: NodeBump, nodes: readonly NodeView[]): Bump {
+  const autodiff = nodes.find((n) => n.id === x.node)?.grad ?? Number.NaN;
+  return { id: x.node, from: x.value, to: x.bumped, outFrom: x.output, outTo: x.outputBumped, slope: x.slope, autodiff };
+}
+
 function gate(output: string, received: number, inputs: { id: string; formula: string; local: number }[]): GateStep {
   return { output, received, inputs: inputs.map((x) => ({ ...x, product: received * x.local })) };
 }
@@ -126,19 +133,7 @@ export function jModel({ a, b, c }: JInputs): GraphModel {
       { id: 'c', formula: '∂u/∂c = b', local: dudc },
     ]),
   ];
-  const J0 = g.J.item();
-  const jAt = (a1: number, b1: number, c1: number): number => jFunction(scalar(a1), scalar(b1), scalar(c1)).item();
-  const nudge = jNudge(g, BUMP);
-  const bump = (id: string, from: number, outTo: number): Bump => ({
-    id, from, to: from + BUMP, outFrom: J0, outTo, slope: (outTo - J0) / BUMP, autodiff: nodes.find((n) => n.id === id)?.grad ?? 0,
-  });
-  const bumps = [
-    bump('v', nudge.v, nudge.JNudged),
-    bump('u', g.u.item(), mul(3, add(scalar(a), scalar(g.u.item() + BUMP))).item()),
-    bump('a', a, jAt(a + BUMP, b, c)),
-    bump('b', b, jAt(a, b + BUMP, c)),
-    bump('c', c, jAt(a, b, c + BUMP)),
-  ];
+  const bumps = jBumps(a, b, c, BUMP).map((x) => bumpRow(x, nodes));
   return { output: 'J', nodes, edges: [['b', 'u'], ['c', 'u'], ['a', 'v'], ['u', 'v'], ['v', 'J']], gates, bumps };
 }
 
@@ -178,19 +173,7 @@ export function neuronModel(p: NeuronInputs): GraphModel {
       { id: 'b', formula: '∂z/∂b', local: dz[4] ?? 0 },
     ]),
   ];
-  const L0 = g.L.item();
-  const lossAt = (w1: number[], x1: number[]): number => neuronLoss(fromArray(w1), fromArray(x1), scalar(p.y)).item();
-  const bumped = (list: number[], i: number): number[] => list.map((v, k) => (k === i ? v + BUMP : v));
-  const bump = (id: string, from: number, outTo: number): Bump => ({
-    id, from, to: from + BUMP, outFrom: L0, outTo, slope: (outTo - L0) / BUMP, autodiff: nodes.find((n) => n.id === id)?.grad ?? 0,
-  });
-  const bumps = [
-    bump('w1', p.w1, lossAt(bumped(w, 0), x)),
-    bump('w2', p.w2, lossAt(bumped(w, 1), x)),
-    bump('b', p.b, lossAt(bumped(w, 2), x)),
-    bump('x1', p.x1, lossAt(w, bumped(x, 0))),
-    bump('x2', p.x2, lossAt(w, bumped(x, 1))),
-  ];
+  const bumps = neuronBumps(w, x, p.y, BUMP).map((q) => bumpRow(q, nodes));
   const edges: [string, string][] = [['x1', 'z'], ['w1', 'z'], ['x2', 'z'], ['w2', 'z'], ['b', 'z'], ['z', 'a'], ['a', 'L'], ['y', 'L']];
   return { output: 'L', nodes, edges, gates, bumps };
 }

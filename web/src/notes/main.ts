@@ -4,6 +4,7 @@
  */
 import { descentPanel } from './descent-view.js';
 import { graphPanel } from './graph-view.js';
+import { vectorisePanel } from './vectorise-view.js';
 import { J_DEFAULTS, jModel, NEURON_DEFAULTS, neuronModel } from './graph-model.js';
 
 graphPanel({ prefix: 'g', inputs: ['a', 'b', 'c'], defaults: J_DEFAULTS, model: jModel });
@@ -15,3 +16,4 @@ graphPanel({
   model: neuronModel,
 });
 descentPanel();
+vectorisePanel();
