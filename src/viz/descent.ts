@@ -40,7 +40,10 @@ export async function descentSvg(v: DescentPicture): Promise<string> {
   if (n < 2 || v.y.length !== n || v.cost.length !== n || v.cost.some((r) => r.length !== n)) {
     throw new ArgumentError('descentSvg', 'cost', `expected a square ${n} x ${n} grid, got ${v.cost.length} rows for ${n} x and ${v.y.length} y coordinates`);
   }
-  const finite = v.cost.flat().filter((c) => Number.isFinite(c));
+  const all = v.cost.flat();
+  const finite = all.filter((c) => Number.isFinite(c));
+  const infinite = all.length - finite.length;
+  const subtitle = infinite === 0 ? v.subtitle : [...v.subtitle, `the cost is not a finite number at ${infinite} of the ${all.length} grid points (a probability rounds to 0 or 1): drawn as the highest level`];
   const lo = smallest(finite);
   const hi = largest(finite);
   // Raster rows run top to bottom (largest y first); a cost that is not finite draws as the
@@ -68,7 +71,7 @@ export async function descentSvg(v: DescentPicture): Promise<string> {
     autosize: 'pad',
     background: 'white',
     config: { ...CHART_CONFIG, title: { ...CHART_CONFIG.title, fontWeight: 'bold' } },
-    title: { text: v.title, subtitle: v.subtitle },
+    title: { text: v.title, subtitle },
     data: [
       {
         name: 'grid',

@@ -83,6 +83,13 @@ describe('tsgrad demo descent', () => {
       expect(height).toBeGreaterThan(500);
     }
   });
+  it('says in the picture where the cost is not finite (α 10 walks where σ rounds to 1)', async () => {
+    const dir = await temp();
+    const r = await demo(['descent', '--lr', '10', '--optimizer', 'adam', '--steps', '3', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(dir, 'descent.svg'), 'utf8')).toMatch(/the cost is not a finite number at \d+ of the 3721 grid points/);
+    expect(await readFile(join(dir, 'descent.svg'), 'utf8')).toContain('a path that diverged stops where the cost stopped being finite');
+  });
   it('refuses bad options in one line, exit 2, writing nothing', async () => {
     const dir = await temp();
     await writeFile(join(dir, 'file'), 'x');
