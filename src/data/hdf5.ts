@@ -111,17 +111,24 @@ export async function withHdf5File<T>(file: string, use: (h5: Hdf5File) => T): P
  * `warning: Invalid UTF-8 leading byte ...` (a corrupt file's object names), `Cannot enlarge
  * memory ...` and `Aborted(...)`. The one-line DataError that follows says what is wrong, so
  * those lines are dropped while HDF5 runs. Everything else written to stderr passes through.
+ * The console's own stream is filtered too: under a test runner (vitest) or any program that
+ * replaced the global console, `console.error` does not write through process.stderr.
  */
 function muteEmscriptenWarnings(): () => void {
-  const stderr = process.stderr;
-  const write = stderr.write;
-  const filtered = function (this: typeof stderr, chunk: unknown, ...rest: unknown[]): boolean {
-    if (typeof chunk === 'string' && /^(warning: Invalid UTF-8 |Aborted\(|Cannot enlarge memory)/.test(chunk)) return true;
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-  };
-  stderr.write = filtered as typeof stderr.write;
+  const sinks: object[] = [process.stderr];
+  const own: unknown = Reflect.get(console, '_stderr');
+  if (typeof own === 'object' && own !== null && own !== process.stderr && typeof Reflect.get(own, 'write') === 'function') sinks.push(own);
+  const restores = sinks.map((sink) => {
+    const write = Reflect.get(sink, 'write') as (...a: unknown[]) => boolean;
+    const filtered = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+      if (typeof chunk === 'string' && /^(warning: Invalid UTF-8 |Aborted\(|Cannot enlarge memory)/.test(chunk)) return true;
+      return write.call(this, chunk, ...rest);
+    };
+    Reflect.set(sink, 'write', filtered);
+    return () => void Reflect.set(sink, 'write', write);
+  });
   return () => {
-    stderr.write = write;
+    for (const restore of restores) restore();
   };
 }
 
