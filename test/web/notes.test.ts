@@ -21,6 +21,8 @@ import { ARTIFACTS, ROOT, startPage, type PageHarness } from './page-harness.js'
 const SLOW = 30_000;
 let h: PageHarness;
 let page: Page;
+/** Every URL the notes page asked for. */
+const requests: string[] = [];
 
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `notes-${name}.png`), fullPage: true });
 const value = async (id: string): Promise<number> => Number(await page.locator(`#${id}`).getAttribute('data-value'));
@@ -70,6 +72,7 @@ beforeAll(async () => {
   page = h.page;
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${h.url}notes.html`);
   await page.waitForFunction("document.getElementById('g-status')?.textContent?.startsWith('Forward pass done: J = 45.')", undefined, { timeout: SLOW });
   expect(errors).toEqual([]);
@@ -309,6 +312,16 @@ describe('the notes page in chromium', () => {
     await fill('vg-seed', 7);
     await check(7);
     await fill('vg-seed', 1);
+  });
+
+  it('is static files of the build, and asks for nothing from anywhere else (works offline)', async () => {
+    expect(existsSync(join(h.outDir, 'notes.html'))).toBe(true);
+    expect(requests.length).toBeGreaterThan(2);
+    expect(requests.filter((u) => !u.startsWith(h.url) && !u.startsWith('data:'))).toEqual([]);
+    expect(await page.locator('a[href="./index.html"]').count()).toBe(1);
+    expect(await page.locator('.notes-ref cite').allTextContents()).toEqual([
+      'Notes 1.1 Gradient descent', 'Notes 2.3 Computation graph', 'Notes 2.5 Logistic regression derivatives', 'Notes 3.1 Vectorization', 'Notes 3.2 Vectorizing logistic regression',
+    ]);
   });
 
   it('every control is labelled and reachable with Tab', async () => {
