@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   costSurface,
   DEFAULT_DESCENT_DATA,
@@ -88,9 +88,9 @@ function descentCommand(): Command {
     .description("gradient descent on the notes' J(w, b) for one feature x: the paths of gd, momentum and Adam, printed and drawn over the cost's contours")
     .option('--lr <alpha>', 'learning rate α', positiveNumber('--lr'), 0.1)
     .option('--steps <n>', `number of updates (at most ${MAX_DESCENT_STEPS})`, atMost('--steps', MAX_DESCENT_STEPS), 50)
-    .option('--optimizer <list>', `comma-separated optimisers: ${DESCENT_OPTIMIZERS.join(', ')}`, optimizerList, [...DESCENT_OPTIMIZERS])
+    .addOption(new Option('--optimizer <list>', `comma-separated optimisers: ${DESCENT_OPTIMIZERS.join(', ')}`).argParser(optimizerList).default([...DESCENT_OPTIMIZERS], DESCENT_OPTIMIZERS.join(',')))
     .option('--loss <loss>', 'logistic (σ(wx + b) with cross-entropy) or squared (wx + b with squared error)', oneOf('--loss', DESCENT_LOSSES), 'logistic')
-    .option('--start <w,b>', `where the paths start (default ${DEFAULT_DESCENT_START.w},${DEFAULT_DESCENT_START.b})`, startPoint, { ...DEFAULT_DESCENT_START })
+    .addOption(new Option('--start <w,b>', 'where the paths start').argParser(startPoint).default({ ...DEFAULT_DESCENT_START }, `${DEFAULT_DESCENT_START.w},${DEFAULT_DESCENT_START.b}`))
     .option('--data <x:y,...>', "your own points instead of the notes' ten, e.g. -2:0,-1:0,0:1,1:0,2:1 (labels 0 to 1 for the logistic loss)", dataPoints)
     .option('--every <n>', 'print every n-th step (and the last; default: about 10 lines per path)', positiveInt('--every'))
     .option('--out <dir>', 'write descent.svg/.png (J(w, b) with the paths) and network.svg/.png (a small network: not a bowl) into this folder')
