@@ -35,10 +35,11 @@ type Ddot = (n: number, x: Float64Array, incx: number, y: Float64Array, incy: nu
 type SetThreads = (n: number) => void;
 
 // Products under this many multiply-adds run on one OpenBLAS thread. A mini-batch's products
-// (128 x 784 x 128: 12.8M, 1 ms) gain little from a second thread, which then spins waiting
-// for a core: when other work holds it (a shared machine, the event loop, a second process)
-// each call waits for the scheduler. Larger products (512³: 134M) keep every thread.
-const ONE_THREAD_BELOW = 1 << 24;
+// (128 x 784 x 128: 12.8M, 1 ms) gain little from a second thread, which then waits for a
+// core: when other work holds it (a shared machine, a second process) each call waits for the
+// scheduler. On this 2-core machine at load 20, the notes' first layer (209 x 12288 x 20,
+// 51M) took 155 ms a call on two threads, against about 3 ms on one. From 512³ (2^27) on, every thread.
+const ONE_THREAD_BELOW = 1 << 27;
 
 /**
  * OpenBLAS's thread count, set only when it changes (`openblas_set_num_threads`); a no-op for

@@ -47,3 +47,20 @@ export function adamUpdate(p: FloatArray, g: FloatArray, v: FloatArray | null, s
     outP[i] = f((p[i] as number) - f(f(lr * f(vi / c1)) / f(f(Math.sqrt(f(si / c2))) + eps)));
   }
 }
+
+/**
+ * Gradient descent's p' = p − αg in one pass: the tensor expression `sub(p, mul(α, g))`'s two
+ * operations in its order (float32: α and the product rounded to float32, as the ops store
+ * them), bit for bit, without its temporary.
+ * @example sgdUpdate(p, g, 0.0075, false, outP)
+ */
+export function sgdUpdate(p: FloatArray, g: FloatArray, lr: number, f32: boolean, outP: FloatArray): void {
+  const n = p.length;
+  if (!f32) {
+    for (let i = 0; i < n; i++) outP[i] = (p[i] as number) - lr * (g[i] as number);
+    return;
+  }
+  const f = Math.fround;
+  const a = f(lr);
+  for (let i = 0; i < n; i++) outP[i] = f((p[i] as number) - f(a * (g[i] as number)));
+}

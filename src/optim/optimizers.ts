@@ -8,7 +8,7 @@ import { noGrad } from '../autograd/index.js';
 import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
 import { allocateFloat, isFloat, type FloatArray } from '../core/dtype.js';
-import { adamUpdate } from '../kernels/optim.js';
+import { adamUpdate, sgdUpdate } from '../kernels/optim.js';
 import { add, div, mul, sqrt, sub, Tensor, zeros } from '../tensor/index.js';
 
 export const OPTIMIZER_NAMES = ['gd', 'momentum', 'rmsprop', 'adam'] as const;
@@ -130,6 +130,12 @@ abstract class Base implements Optimizer {
 export class GradientDescent extends Base {
   readonly name = 'gd';
   protected update(_i: number, p: Tensor, g: Tensor): Tensor {
+    // One pass (src/kernels/optim.ts), the same bits, when both are of one float dtype.
+    if (isFloat(p.dtype) && g.dtype === p.dtype) {
+      const out = allocateFloat(p.dtype, p.size);
+      sgdUpdate(p.values() as FloatArray, g.values() as FloatArray, this.learningRate, p.dtype === 'float32', out);
+      return new Tensor(out, p.shape, p.dtype);
+    }
     return sub(p, mul(this.learningRate, g));
   }
 }

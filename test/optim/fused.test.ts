@@ -1,7 +1,7 @@
 // Adam's fused one-pass update (src/kernels/optim.ts) against its tensor expression, bit for
 // bit, over several steps, in float64 and float32 (every intermediate rounded as the ops store it).
 import { describe, expect, it } from 'vitest';
-import { Adam } from '../../src/optim/index.js';
+import { Adam, GradientDescent } from '../../src/optim/index.js';
 import { add, div, mul, sqrt, sub, zeros, type Tensor } from '../../src/tensor/index.js';
 import { uniform } from '../autograd/helpers.js';
 
@@ -65,4 +65,21 @@ describe('Adam state in place', () => {
     // The resumed optimiser's own steps did not write into the state it was given either.
     expect([...(state.slots['v']?.[0] as Tensor).values()]).toEqual(v);
   });
+});
+
+describe('fused gradient descent', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`equals sub(p, mul(lr, g)) bit for bit over 3 steps (${dtype})`, () => {
+      const gd = new GradientDescent({ learningRate: 0.0075 });
+      let p = uniform([9, 4], 1).astype(dtype);
+      let want = p;
+      for (const seed of [2, 3, 4]) {
+        const g = uniform([9, 4], seed, -3, 3).astype(dtype);
+        want = sub(want, mul(0.0075, g));
+        [p] = gd.step([p], [g]) as [Tensor];
+        expect(p.dtype).toBe(dtype);
+        expect([...p.values()]).toEqual([...want.values()]);
+      }
+    });
+  }
 });
