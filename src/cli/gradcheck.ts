@@ -49,7 +49,7 @@ export function gradcheckCommand(): Command {
     .option('--model <name>', "logistic (the single neuron's cost on the cat data), mlp (a deep network's cost on the cat data), neuron (the worked neuron) or j (J = 3(a + b·c))", oneOf('--model', MODELS), 'logistic')
     .option('--data <dir>', 'folder holding train_catvnoncat.h5 and test_catvnoncat.h5 (models logistic and mlp)')
     .option('--layers <sizes>', 'mlp: layer sizes, e.g. 12288,20,7,5,1 (the default)', layerList)
-    .option('--init <name>', 'mlp: weight initializer (default course)')
+    .option('--init <name>', 'mlp: weight initializer: zeros, scaled:K, xavier, glorot, he, course (default course)', initOption)
     .option('--examples <n>', 'mlp: use the first n training images (default all)', positiveInt('--examples'))
     .option('--train <file>', 'training set HDF5 file (with --test)')
     .option('--test <file>', 'test set HDF5 file (with --train)')
@@ -62,6 +62,17 @@ export function gradcheckCommand(): Command {
     .action(async (opts: GradCheckCliOptions, cmd: Command) => {
       process.exitCode = await runCommand(() => check(opts), opts.debug === true || cmd.optsWithGlobals()['debug'] === true);
     });
+}
+
+/** `--init` checked when parsed: a bad name is an option error naming --init, not `gradcheck: init: ...`. */
+function initOption(v: string): string {
+  try {
+    parseInitializer(v, 'gradcheck');
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new InvalidArgumentError(`--init: ${e.message.slice(e.op.length + e.argument.length + 4)}`);
+    throw e;
+  }
+  return v;
 }
 
 function seedOption(v: string): number {

@@ -53,6 +53,10 @@ describe('tsgrad gradcheck', () => {
     expect((await runInProcess(gradcheckCommand(), ['--epsilon', '0'])).code).toBe(2);
     expect((await runInProcess(gradcheckCommand(), ['--model', 'cnn'])).stderr).toContain('--model must be one of logistic, mlp, neuron, j');
     expect((await runInProcess(gradcheckCommand(), ['--seed', '-1'])).stderr).toContain('--seed must be an integer');
+    const init = await runInProcess(gradcheckCommand(), ['--model', 'mlp', '--init', 'bogus']);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain("--init: unknown initializer 'bogus', expected one of zeros, scaled:K, xavier, glorot, he, course");
+    expect(init.stderr).not.toContain('gradcheck: init:');
   });
   it('says where it looked when the data is missing, exit 2', async () => {
     const r = await runInProcess(gradcheckCommand(), ['--data', '/nonexistent-folder']);
