@@ -17,6 +17,7 @@ import {
 } from '../analysis/descent.js';
 import { dotOperands, MAX_DOT_REPEAT, MAX_DOT_SIZE, timeDot, vectorisedGradient, type DotTiming, type Matrix } from '../analysis/vectorise.js';
 import { InternalError } from '../core/errors.js';
+import { backendInfo } from '../kernels/backend.js';
 import { checkOutputs } from '../data/output-path.js';
 import { writeFigure } from '../viz/chart.js';
 import { descentSvg, OPTIMIZER_STYLE } from '../viz/descent.js';
@@ -276,12 +277,13 @@ async function vectorise(opts: VectoriseCliOptions): Promise<void> {
   const spread = Math.max(...values) - Math.min(...values);
   const relative = spread / Math.abs(timing.loopValue);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ timing, numpy, relativeDifference: relative, gradient: g })}\n`);
+    process.stdout.write(`${JSON.stringify({ timing, backend: backendInfo().name, numpy, relativeDifference: relative, gradient: g })}\n`);
     return;
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   say(`a · b for two vectors of ${opts.size} numbers, uniform in [0, 1) (RandomState(1), as np.random.rand); median of ${opts.repeat} runs`);
-  say(`Vectorized version:${ms(timing.dotMs)}  (tsgrad dot)`);
+  const backend = backendInfo();
+  say(`Vectorized version:${ms(timing.dotMs)}  (tsgrad dot, ${backend.name} backend${backend.library === undefined ? '' : `: ${backend.library}`})`);
   say(`For loop:${ms(timing.loopMs)}  (a JavaScript for loop)`);
   say(numpy === null ? 'numpy: not found (python3 -c "import numpy" failed)' : `np.dot:${ms(numpy.ms)}  (numpy ${numpy.version} in python3)`);
   say(`ratio: the for loop takes ${Number((timing.loopMs / timing.dotMs).toPrecision(3))}x tsgrad dot's time${numpy === null ? '' : `, ${Number((timing.loopMs / numpy.ms).toPrecision(3))}x np.dot's`}`);

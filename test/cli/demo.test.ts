@@ -121,7 +121,7 @@ describe('tsgrad demo vectorise', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('a · b for two vectors of 2000 numbers, uniform in [0, 1) (RandomState(1), as np.random.rand); median of 3 runs');
-    const dotMs = Number(/^Vectorized version:([\d.e+-]+)ms {2}\(tsgrad dot\)$/.exec(lines[1] ?? '')?.[1]);
+    const dotMs = Number(/^Vectorized version:([\d.e+-]+)ms {2}\(tsgrad dot, (blas|wasm|js) backend(: .+)?\)$/.exec(lines[1] ?? '')?.[1]);
     const loopMs = Number(/^For loop:([\d.e+-]+)ms {2}\(a JavaScript for loop\)$/.exec(lines[2] ?? '')?.[1]);
     expect(dotMs).toBeGreaterThanOrEqual(0);
     expect(loopMs).toBeGreaterThanOrEqual(0);
