@@ -12,6 +12,7 @@ import type { ClassificationReport } from '../train/metrics.js';
 import { loadRunData, type DataRequest, type LoadedData } from './data.js';
 import { evaluateSet } from '../train/evaluate.js';
 import { firstLayerOnPixels } from '../accel/pixels.js';
+import { isPlainScale } from '../data/preprocess.js';
 
 /**
  * The train and test sets for a loaded model, checked to have its input shape.
@@ -55,7 +56,7 @@ export interface Evaluation {
 export async function evaluateModelFile(file: string, where: DataRequest = {}): Promise<Evaluation> {
   const loaded = await loadModelFile(file);
   const data = await dataForModel(loaded, where);
-  const on = (d: LoadedData['train']): ClassificationReport => evaluateSet(loaded.model, d, loaded.preprocessing, loaded.dtype, (x) => firstLayerOnPixels(loaded.model, x, loaded.preprocessing.scale));
+  const on = (d: LoadedData['train']): ClassificationReport => evaluateSet(loaded.model, d, loaded.preprocessing, loaded.dtype, isPlainScale(loaded.preprocessing) ? (x) => firstLayerOnPixels(loaded.model, x, loaded.preprocessing.scale) : undefined);
   const { trainAccuracy, testAccuracy } = loaded.training;
   return {
     file,

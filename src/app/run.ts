@@ -12,7 +12,7 @@ import { firstLayerOnPixels } from '../accel/pixels.js';
 import type { FastBackend } from '../accel/samples.js';
 import { ArgumentError } from '../core/errors.js';
 import type { Dataset } from '../data/dataset.js';
-import { PIXELS, prepareInputs, type Preprocessing } from '../data/preprocess.js';
+import { isPlainScale, PIXELS, prepareInputs, type Preprocessing } from '../data/preprocess.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Tensor } from '../tensor/index.js';
 import type { ClassificationReport } from '../train/metrics.js';
@@ -137,7 +137,8 @@ export class TrainingRun {
   result(): RunResult {
     const r = this.trainer.result();
     const { dtype } = this.settings;
-    const pixels = (x: Tensor) => firstLayerOnPixels(this.model, x, this.preprocessing.scale, this.backend);
+    // The pixel kernels compute x / scale only: standardized inputs are prepared as floats.
+    const pixels = isPlainScale(this.preprocessing) ? (x: Tensor) => firstLayerOnPixels(this.model, x, this.preprocessing.scale, this.backend) : undefined;
     const train = evaluateSet(this.model, this.data.train, this.preprocessing, dtype, pixels);
     const test = this.data.test !== undefined ? evaluateSet(this.model, this.data.test, this.preprocessing, dtype, pixels) : undefined;
     return {

@@ -11,7 +11,7 @@ import { NeuronSpanStep } from '../accel/span-neuron.js';
 import { ArgumentError } from '../core/errors.js';
 import { courseLayers, DeepCourseStep, NeuronCourseStep } from '../course/step.js';
 import type { Dataset } from '../data/dataset.js';
-import type { Preprocessing } from '../data/preprocess.js';
+import { isPlainScale, type Preprocessing } from '../data/preprocess.js';
 import { Dropout } from '../nn/layers/basic.js';
 import { Dense } from '../nn/layers/dense.js';
 import type { Sequential } from '../nn/sequential.js';
@@ -97,7 +97,8 @@ export function makeStep(engine: EngineName, model: Sequential, s: RunSettings, 
     return one !== null ? new NeuronCourseStep(one, data.inputs(), labels) : new DeepCourseStep(courseLayers(model) as Dense[], data.inputs(), labels);
   }
   // Raw uint8 pixels go to the exact integer kernels; anything else as prepared floats.
-  const samples = data.train.x.dtype === 'uint8' ? samplesOf('train', data.train.x, data.preprocessing.scale) : samplesOf('train', data.inputs(), 1);
+  // (The integer pixel kernels compute x / scale only: standardized inputs go as prepared floats.)
+  const samples = data.train.x.dtype === 'uint8' && isPlainScale(data.preprocessing) ? samplesOf('train', data.train.x, data.preprocessing.scale) : samplesOf('train', data.inputs(), 1);
   const one = neuron(model);
   if (one !== null && fullBatchGd(s) === null) return new NeuronSpanStep(one, samples, labels, s.learningRate, backend);
   return new DenseSpanStep(model, firstDense(model), samples, labels, loss, backend);

@@ -55,6 +55,7 @@ export interface TrainOptions {
   channels?: 1 | 3;
   cache?: boolean;
   skipBadImages?: boolean;
+  normalize?: 'scale' | 'standardize';
   save?: string;
   resume?: string;
   plot?: string;
@@ -69,7 +70,7 @@ export const RUN_FLAGS: readonly [keyof TrainOptions, string][] = [
   ['batchSize', '--batch-size'], ['l2', '--l2'], ['dropout', '--dropout'], ['dropoutSeed', '--dropout-seed'], ['decay', '--decay'],
   ['decayInterval', '--decay-interval'], ['beta', '--beta'], ['beta1', '--beta1'], ['beta2', '--beta2'], ['epsilon', '--epsilon'],
   ['loss', '--loss'], ['shuffleSeed', '--shuffle-seed'], ['printEvery', '--print-every'], ['dtype', '--dtype'], ['engine', '--engine'],
-  ['autodiff', '--autodiff'],
+  ['autodiff', '--autodiff'], ['normalize', '--normalize'],
 ];
 
 /** Parses `--layers 12288,20,7,5,1`. @example layerList("12288,7,1") // [12288, 7, 1] */
@@ -126,6 +127,7 @@ export function addDataOptions(cmd: Command): Command {
     .option('--resize <fit>', 'image folders: how an image of another shape becomes square: fill (stretch, the default, as Keras and tsgrad predict), cover (crop the centre) or contain (pad with white)', oneOf('--resize', ['fill', 'cover', 'contain'] as const))
     .option('--channels <n>', 'image folders: 3 (RGB, the default) or 1 (grayscale); EXIF orientation is applied and RGBA is composited on white', (v) => (oneOf('--channels', ['1', '3'] as const)(v) === '1' ? 1 : 3))
     .option('--no-cache', 'image folders: decode every image again and write no cache (the decoded set is cached in $TSGRAD_CACHE_DIR, else $XDG_CACHE_HOME/tsgrad, else ~/.cache/tsgrad)')
+    .option('--normalize <how>', 'inputs: scale (pixels / 255, the default, as the notes) or standardize (then each channel less its mean, over its standard deviation, both measured on the training set only and recorded in the model file, so predict, evaluate, saliency and the page prepare inputs the same way)', oneOf('--normalize', ['scale', 'standardize'] as const))
     .option('--skip-bad-images', 'image folders: leave out the images that do not decode (a note says how many and which) instead of stopping at the first');
 }
 

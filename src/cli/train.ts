@@ -11,7 +11,7 @@ import { loadRunData, type DataRequest, type LoadedData } from '../app/data.js';
 import { TrainingRun, type RunCheckpoint, type RunResult } from '../app/run.js';
 import { withClasses, type RunSettings } from '../app/settings.js';
 import { ArgumentError, ModelFileError } from '../core/errors.js';
-import { PIXELS } from '../data/preprocess.js';
+import { PIXELS, standardizeOn, type Preprocessing } from '../data/preprocess.js';
 import { checkOutputs } from '../data/output-path.js';
 import { checkData, restoreCheckpoint, storeCheckpoint } from '../io/checkpoint.js';
 import { loadModelFile, saveModelFile } from '../io/files.js';
@@ -131,11 +131,11 @@ function trainingRecord(r: RunResult, d: LoadedData, split: DataSplit): Training
   };
 }
 
-async function save(file: string, r: RunResult, d: LoadedData, split: DataSplit, checkpoint?: RunCheckpoint): Promise<void> {
+async function save(file: string, r: RunResult, d: LoadedData, split: DataSplit, preprocessing: Preprocessing, checkpoint?: RunCheckpoint): Promise<void> {
   await saveModelFile(file, {
     model: r.model,
     classes: r.classes,
-    preprocessing: PIXELS,
+    preprocessing,
     training: trainingRecord(r, d, split),
     ...(checkpoint !== undefined ? { checkpoint: storeCheckpoint(checkpoint, d) } : {}),
   });
@@ -144,6 +144,7 @@ async function save(file: string, r: RunResult, d: LoadedData, split: DataSplit,
 async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   let resume: (RunCheckpoint & { data: unknown }) | undefined;
   let training: TrainingRecord | undefined;
+  let recorded: Preprocessing | undefined;
   if (o.resume !== undefined) {
     const typed = RUN_FLAGS.find(([name]) => given(cmd, name));
     if (typed) throw new ArgumentError('train', typed[1], `a resumed run keeps the settings of ${o.resume}`);
@@ -151,6 +152,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     if (loaded.checkpoint === undefined) throw new ModelFileError(o.resume, 'checkpoint', 'no checkpoint in this model file: it was not saved by a stopped run (it finished, or diverged)');
     resume = restoreCheckpoint(o.resume, loaded.checkpoint, loaded.training.costs);
     training = loaded.training;
+    recorded = loaded.preprocessing;
   }
   const options = resume?.settings ?? runSettings(o);
   const target = o.save ?? o.resume;
@@ -174,6 +176,9 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const features = data.train.x.shape.slice(1).reduce((p, q) => p * q, 1);
   if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);
+  // Measured on the training samples only (never the held-out ones); a resumed run keeps its file's.
+  const preprocessing = recorded ?? (o.normalize === 'standardize' ? standardizeOn(data.train.x, PIXELS.scale) : PIXELS);
+  if (o.normalize === 'standardize' && preprocessing.mean !== undefined) say(`inputs: pixels / ${preprocessing.scale}, standardized per channel (mean ${preprocessing.mean.map((v) => v.toFixed(4)).join(', ')}; std ${(preprocessing.std ?? []).map((v) => v.toFixed(4)).join(', ')}, from the training set)`);
   const line = costLine(settings);
   // Mini-batch epochs with a held-out part of the data: its cost and accuracy at each printed epoch, as Keras's val_loss / val_accuracy.
   const watched = split.validation !== undefined || split.testLast !== undefined ? heldOutSet(data) : undefined;
@@ -187,7 +192,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     say(`Epoch ${c.index}: cost ${g17(c.cost)}, ${watched.name} cost ${g17(h.cost)}, ${watched.name} accuracy ${pyFloat(h.accuracy)} %`);
   };
   try {
-    run = new TrainingRun(data, settings, { onRecord, ...(resume !== undefined ? { resume } : {}) });
+    run = new TrainingRun({ ...data, preprocessing }, settings, { onRecord, ...(resume !== undefined ? { resume } : {}) });
   } catch (e) {
     throw settingError(e, o);
   }
@@ -211,7 +216,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   };
   if (!finished) {
     const signal = signals.requested ?? 'SIGINT';
-    if (target !== undefined) await save(target, r, data, split, run.checkpoint());
+    if (target !== undefined) await save(target, r, data, split, run.preprocessing, run.checkpoint());
     // The trainer stands at the next update: name the epoch and batch of the last one done.
     const t = run.trainer;
     const next = t.state().batch;
@@ -224,11 +229,11 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   }
   say(`train accuracy: ${pyFloat(r.trainAccuracy)} %`);
   say(`${data.heldOut} accuracy: ${pyFloat(r.testAccuracy ?? Number.NaN)} %`);
-  const validation = data.validation !== undefined ? evaluateSet(r.model, data.validation, PIXELS, s.dtype) : undefined;
+  const validation = data.validation !== undefined ? evaluateSet(r.model, data.validation, run.preprocessing, s.dtype) : undefined;
   if (validation !== undefined) say(`validation accuracy: ${pyFloat(validation.accuracy)} %`);
   const d = r.diverged;
   if (target !== undefined) {
-    await save(target, r, data, split);
+    await save(target, r, data, split, run.preprocessing);
     say(`saved model to ${target}${d !== undefined ? ` (the parameters of iteration ${d.kept})` : ''}`);
   }
   if (o.plot !== undefined) {

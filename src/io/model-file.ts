@@ -206,8 +206,10 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string') || classes.length !== net.classes) {
     throw new ModelFileError(file, 'classes', `expected ${net.classes} class names, got ${JSON.stringify(classes)}`);
   }
-  const scale = obj(doc['preprocessing'])?.['scale'];
+  const pre = obj(doc['preprocessing']);
+  const scale = pre?.['scale'];
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new ModelFileError(file, 'preprocessing.scale', `expected a positive number, got ${JSON.stringify(scale)}`);
+  const standardized = standardizationOf(file, pre?.['mean'], pre?.['std'], inputShape as number[]);
   const training = obj(doc['training']);
   if (training === undefined) throw new ModelFileError(file, 'training', 'expected an object');
   const ck = obj(doc['checkpoint']);
@@ -219,7 +221,7 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
     inputShape: [...(inputShape as number[])],
     dtype,
     classes: [...(classes as string[])],
-    preprocessing: { scale },
+    preprocessing: { scale, ...standardized },
     training: trainingOf(file, training),
     ...(ck !== undefined ? { checkpoint: ck } : {}),
   };
@@ -228,4 +230,21 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
 /** A model file's text as the model. @example const m = readModelText('cat.json', text); */
 export function readModelText(file: string, text: string): LoadedModel {
   return modelFromDocument(file, parseModelText(file, text));
+}
+
+/**
+ * A file's per-channel mean and std (--normalize standardize), both or neither: one finite
+ * number per channel of the input (its last axis), the stds positive. Files without them
+ * (every file before them) prepare inputs as samples / scale.
+ */
+function standardizationOf(file: string, mean: unknown, std: unknown, inputShape: readonly number[]): { mean?: number[]; std?: number[] } {
+  if (mean === undefined && std === undefined) return {};
+  const c = inputShape[inputShape.length - 1] ?? 0;
+  const check = (name: string, v: unknown, positive: boolean): number[] => {
+    if (!Array.isArray(v) || v.length !== c || !v.every((n) => typeof n === 'number' && Number.isFinite(n) && (!positive || n > 0))) {
+      throw new ModelFileError(file, `preprocessing.${name}`, `expected ${c} ${positive ? 'positive ' : ''}numbers (one per input channel) beside preprocessing.${name === 'mean' ? 'std' : 'mean'}, got ${JSON.stringify(v)?.slice(0, 80)}`);
+    }
+    return v.map(Number);
+  };
+  return { mean: check('mean', mean, false), std: check('std', std, true) };
 }
