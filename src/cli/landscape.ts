@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { computeLandscape, lossSet } from '../analysis/landscape.js';
 import { defaultWorkers, workerEvaluator } from '../analysis/landscape-pool.js';
 import { describeModel, describeSettings } from '../analysis/plot-data.js';
@@ -53,8 +54,17 @@ export function landscapeCommand(): Command {
     .option('--workers <n>', 'worker threads evaluating the losses (default: one per core, when the work takes more than a few seconds)', positiveInt('--workers'))
     .option('--no-progress', 'no progress bar on stderr'))
     .action(async (model: string, opts: LandscapeCliOptions, cmd: Command) => {
-      process.exitCode = await runCommand(() => landscape(model, opts), debugOf(opts, cmd));
+      process.exitCode = await runCommand(() => landscape(model, opts).catch((e: unknown) => Promise.reject(modelProblem(model, e))), debugOf(opts, cmd));
     });
+}
+
+/**
+ * `landscape: model: ...` / `trajectory: model: ...` (a file without the training settings the
+ * 1-D line or the replay needs) as a problem of the model file, named by the user's path.
+ */
+function modelProblem(file: string, e: unknown): unknown {
+  if (!(e instanceof ArgumentError) || e.argument !== 'model' || (e.op !== 'landscape' && e.op !== 'trajectory')) return e;
+  return new ModelFileError(file, 'training.settings', e.message.slice(e.op.length + e.argument.length + 4));
 }
 
 function gridSize(v: string): number {

@@ -3,13 +3,19 @@
  * with a name from inside tsgrad (`train: layers: ...`, `model: layers: ...`, `arch: ...`,
  * `saliency: --out: ...`).
  */
-import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ArgumentError, DataError } from '../../src/core/errors.js';
 import { userMessage } from '../../src/cli/run.js';
 import { settingError } from '../../src/cli/train-options.js';
 import { trainCommand } from '../../src/cli/train.js';
-import { DATASETS } from '../data/fixtures.js';
+import { landscapeCommand } from '../../src/cli/landscape.js';
+import { DATASETS, removeTempDirs } from '../data/fixtures.js';
+import { savedModel } from './model-fixture.js';
 import { runInProcess } from './command-helper.js';
+
+afterAll(removeTempDirs);
 
 const train = (...args: string[]) => runInProcess(trainCommand(), ['--data', DATASETS, ...args]);
 
@@ -48,5 +54,15 @@ describe('error lines name the option the user typed', () => {
     // An op's own argument that is not an option keeps the op: it is a library call's error.
     expect(userMessage(new ArgumentError('reshape', 'shape', 'bad'))).toBe('reshape: shape: bad');
     expect(userMessage(new ArgumentError('tsgrad', 'TSGRAD_BACKEND', 'gpu: expected one of blas, wasm, js'))).toBe('TSGRAD_BACKEND: gpu: expected one of blas, wasm, js');
+  });
+  it('a model file without training settings: landscape names the file and field, not landscape: model:', async () => {
+    const { file, dir } = await savedModel();
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { training: Record<string, unknown> };
+    delete doc.training['settings'];
+    const bare = join(dir, 'bare.json');
+    await writeFile(bare, JSON.stringify(doc));
+    const r = await runInProcess(landscapeCommand(), [bare, '--out', join(dir, 'land'), '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`tsgrad: error: ${bare}: training.settings: the model records no training settings, needed to re-create its initial parameters for the 1-D interpolation\n`);
   });
 });
