@@ -240,11 +240,27 @@ for _ in range(repeat):
 print(json.dumps({"version": np.__version__, "ms": float(np.median(times)), "value": float(c), "first": float(a[0]), "last": float(b[-1])}))
 `;
 
+/**
+ * np.dot's BLAS on one thread, as tsgrad's dot runs (src/kernels/blas-node.ts keeps products
+ * under 2^27 multiply-adds on one thread): on a loaded machine OpenBLAS's threads wait for
+ * each other, and a 100,000-element np.dot measured 16-24 ms on two shared cores against
+ * 0.015 ms on one thread. A thread count the user set is kept.
+ */
+function numpyEnv(): NodeJS.ProcessEnv {
+  return { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...process.env };
+}
+
+/** The BLAS thread count numpy runs with, for the printed line. */
+function numpyThreads(): string {
+  const env = numpyEnv();
+  return env['OPENBLAS_NUM_THREADS'] ?? env['OMP_NUM_THREADS'] ?? '1';
+}
+
 /** Runs np.dot in python3, or null when python3 or numpy is not there. */
 function numpyDot(size: number, repeat: number): Promise<NumpyTiming | null> {
   return new Promise((resolve) => {
     let out = '';
-    const child = spawn('python3', ['-c', NUMPY_SCRIPT, String(size), String(repeat)], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 });
+    const child = spawn('python3', ['-c', NUMPY_SCRIPT, String(size), String(repeat)], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000, env: numpyEnv() });
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', () => resolve(null));
     child.on('close', (code) => {
@@ -285,7 +301,7 @@ async function vectorise(opts: VectoriseCliOptions): Promise<void> {
   const backend = backendInfo();
   say(`Vectorized version:${ms(timing.dotMs)}  (tsgrad dot, ${backend.name} backend${backend.library === undefined ? '' : `: ${backend.library}`})`);
   say(`For loop:${ms(timing.loopMs)}  (a JavaScript for loop)`);
-  say(numpy === null ? 'numpy: not found (python3 -c "import numpy" failed)' : `np.dot:${ms(numpy.ms)}  (numpy ${numpy.version} in python3)`);
+  say(numpy === null ? 'numpy: not found (python3 -c "import numpy" failed)' : `np.dot:${ms(numpy.ms)}  (numpy ${numpy.version} in python3, OPENBLAS_NUM_THREADS=${numpyThreads()})`);
   say(`ratio: the for loop takes ${Number((timing.loopMs / timing.dotMs).toPrecision(3))}x tsgrad dot's time${numpy === null ? '' : `, ${Number((timing.loopMs / numpy.ms).toPrecision(3))}x np.dot's`}`);
   say(`results: for loop ${timing.loopValue}, tsgrad dot ${timing.dotValue}${numpy === null ? '' : `, np.dot ${numpy.value}`}`);
   say(relative < 1e-12 ? `equal: they differ by ${spread.toPrecision(2)} (${relative.toPrecision(2)} of the sum: the additions run in different orders)` : `NOT equal: they differ by ${spread} (${relative} of the sum)`);
