@@ -4,7 +4,7 @@
  * the CLI and the page alike.
  */
 import { firstNonFinite, type FloatDType } from '../core/dtype.js';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, shown } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import type { Dataset } from '../data/dataset.js';
 import { parseInitializer } from '../nn/init.js';
@@ -135,6 +135,7 @@ export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Datase
   const op = 'train';
   const init = parseInitializer(s.init, op);
   if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1) throw new ArgumentError(op, 'seed', `must be an integer in 0..2**32-1, got ${s.seed}`);
+  if (s.dtype !== 'float64' && s.dtype !== 'float32') throw new ArgumentError(op, 'dtype', `expected float64 or float32, got ${shown(s.dtype)}`);
   parseOptimizerName(op, s.optimizer);
   checkLearningRate(op, s.learningRate);
   if (!Number.isFinite(s.l2) || s.l2 < 0) throw new ArgumentError(op, 'l2', `must be a number >= 0, got ${s.l2}`);

@@ -21,12 +21,26 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.js')).demoCommand(),
 };
 
-// A closed pipe (`tsgrad train | head`) ends output quietly instead of crashing.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+// A closed pipe (`tsgrad train | head`) ends output quietly instead of crashing; any other
+// failure to write stdout (a full disk, /dev/full, EIO) is one line on stderr and exit 2;
+// stderr itself failing can only exit. Model files are written atomically, so exiting here
+// never leaves one half-written.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  try {
+    process.stderr.write(`tsgrad: error: cannot write to standard output (${e.code ?? 'error'}: ${stdioReason(e)})\n`);
+  } catch {
+    // stderr is gone too: the exit code is all that is left.
+  }
+  process.exit(EXIT.user);
+});
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  process.exit(e.code === 'EPIPE' ? (process.exitCode ?? EXIT.ok) : EXIT.user);
+});
+
+/** The system's words for a stream error, without the code and syscall Node puts around them. */
+function stdioReason(e: NodeJS.ErrnoException): string {
+  return (e.message.split('\n')[0] ?? '').replace(/^[A-Z]+: /, '').replace(/, write$/, '');
 }
 
 const program = new Command('tsgrad')

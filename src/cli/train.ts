@@ -194,6 +194,8 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   try {
     run = new TrainingRun({ ...data, preprocessing }, settings, { onRecord, ...(resume !== undefined ? { resume } : {}) });
   } catch (e) {
+    // A resumed run's settings come from its model file: name the file and the field.
+    if (resume !== undefined && e instanceof ArgumentError) throw new ModelFileError(o.resume ?? '', `checkpoint.settings.${e.argument}`, e.message.slice(e.op.length + e.argument.length + 4));
     throw settingError(e, o);
   }
   const s = run.settings;

@@ -73,3 +73,19 @@ export class ModelFileError extends FileProblem {}
 export class InternalError extends TsgradError {
   readonly userError = false;
 }
+
+/**
+ * A value read from a file or an option, as a message shows it: JSON, cut to 60 characters,
+ * and a missing one said in words ("undefined" is never a user's word).
+ * @example `expected a number, got ${shown(v)}` // '... got nothing (the field is missing)'
+ */
+export function shown(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  let text: string;
+  try {
+    text = typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = String(v);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -5,7 +5,7 @@
  * parameters, or a reformulation's: the span step's coefficients) with one step back. The
  * data's fingerprint makes sure a resumed run trains on the same samples. Browser-safe.
  */
-import { ModelFileError } from '../core/errors.js';
+import { ArgumentError, ModelFileError, shown } from '../core/errors.js';
 import type { RandomStateSnapshot } from '../core/rng.js';
 import type { Dataset } from '../data/dataset.js';
 import { checkLayerConfig } from '../nn/registry.js';
@@ -42,13 +42,20 @@ export function dataRecord(data: Sets): Record<string, unknown> {
 /** Checks that `data` is the data a checkpoint was trained on. @example checkData('model.json', ck.data, { train, test }) */
 export function checkData(file: string, stored: unknown, data: Sets): void {
   const now = dataRecord(data) as Record<string, Record<string, unknown> | undefined>;
-  const was = (stored ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const record = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const was = record(stored);
+  if (was === undefined) throw new ModelFileError(file, 'checkpoint.data', `expected {train: {samples, fingerprint}, test: ...}, got ${shown(stored)}`);
+  const describe = (r: Record<string, unknown> | undefined): string => (r === undefined ? 'no such set' : `${String(r['samples'])} samples, fingerprint ${String(r['fingerprint'])}`);
   for (const set of ['train', 'test'] as const) {
     const a = was[set];
     const b = now[set];
     if (a === undefined && b === undefined) continue;
-    if (a?.['samples'] !== b?.['samples'] || a?.['fingerprint'] !== b?.['fingerprint']) {
-      throw new ModelFileError(file, `checkpoint.data.${set}`, `the checkpoint was trained on other ${set} data (${String(a?.['samples'])} samples, fingerprint ${String(a?.['fingerprint'])}); this data has ${String(b?.['samples'])} samples, fingerprint ${String(b?.['fingerprint'])}`);
+    const ra = record(a);
+    if (a !== undefined && (ra === undefined || !Number.isSafeInteger(ra['samples']) || typeof ra['fingerprint'] !== 'string')) {
+      throw new ModelFileError(file, `checkpoint.data.${set}`, `expected {samples: integer, fingerprint: string}, got ${shown(a)}`);
+    }
+    if (ra?.['samples'] !== b?.['samples'] || ra?.['fingerprint'] !== b?.['fingerprint']) {
+      throw new ModelFileError(file, `checkpoint.data.${set}`, `the checkpoint was trained on other ${set} data (${describe(ra)}); this data has ${describe(b)}`);
     }
   }
 }
@@ -101,16 +108,20 @@ export function restoreCheckpoint(file: string, c: Record<string, unknown>, reco
   try {
     settings.layers.forEach((l, i) => checkLayerConfig(l, `checkpoint.settings.layers[${i}]`));
   } catch (e) {
-    throw new ModelFileError(file, 'checkpoint.settings.layers', e instanceof Error ? e.message : String(e));
+    if (e instanceof ArgumentError) throw new ModelFileError(file, e.argument, e.message.slice(e.op.length + e.argument.length + 4));
+    throw e;
   }
   const engine = c['engine'];
   if (!isEngineName(engine)) throw bad('engine', ENGINE_NAMES.join(' or '));
   for (const k of ['epoch', 'batch', 'iteration'] as const) if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) throw bad(k, 'an integer >= 0');
-  if (typeof c['epochTotal'] !== 'number' || !Number.isFinite(c['epochTotal'])) throw bad('epochTotal', 'a finite number');
+  if (typeof c['epochTotal'] !== 'number' || !Number.isFinite(c['epochTotal']) || c['epochTotal'] < 0) throw bad('epochTotal', 'a finite number >= 0');
   const o = c['optimizer'] as Record<string, unknown> | undefined;
   if (typeof o?.['name'] !== 'string' || !Number.isSafeInteger(o['steps']) || typeof o['learningRate'] !== 'number' || typeof o['slots'] !== 'object' || o['slots'] === null) {
     throw bad('optimizer', '{name, steps, learningRate, slots}');
   }
+  if (o['name'] !== settings.optimizer) throw bad('optimizer.name', `${shown(settings.optimizer)}, the optimizer of checkpoint.settings, got ${shown(o['name'])}`);
+  if ((o['steps'] as number) < 0) throw bad('optimizer.steps', 'an integer >= 0');
+  if (!Number.isFinite(o['learningRate']) || o['learningRate'] <= 0) throw bad('optimizer.learningRate', 'a positive finite number');
   const slots: Record<string, Tensor[]> = {};
   for (const [k, v] of Object.entries(o['slots'] as Record<string, unknown>)) {
     if (!Array.isArray(v)) throw bad(`optimizer.slots.${k}`, 'a list of stored tensors');
@@ -118,6 +129,9 @@ export function restoreCheckpoint(file: string, c: Record<string, unknown>, reco
   }
   const rng = c['dropoutRng'] as RandomStateSnapshot | undefined;
   if (typeof rng !== 'object' || rng === null || !Array.isArray(rng.key) || rng.key.length !== 624) throw bad('dropoutRng', 'a generator state {key, pos, hasGauss, gauss}');
+  if (!rng.key.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) throw bad('dropoutRng.key', '624 integers in 0..2**32-1');
+  if (!Number.isInteger(rng.pos) || rng.pos < 0 || rng.pos > 624) throw bad('dropoutRng.pos', `an integer in 0..624, got ${shown(rng.pos)}`);
+  if (typeof rng.hasGauss !== 'boolean' || typeof rng.gauss !== 'number' || !Number.isFinite(rng.gauss)) throw bad('dropoutRng', 'hasGauss a boolean and gauss a finite number');
   const previous = c['previous'] === undefined ? undefined : restoreTensors(file, 'checkpoint.previous', c['previous']);
   return {
     settings,

@@ -7,7 +7,7 @@
  * tsgrad ever wrote loads, predicts and resumes. docs/model-format.md is the reference.
  */
 import type { FloatDType } from '../core/dtype.js';
-import { ArgumentError, ModelFileError } from '../core/errors.js';
+import { ArgumentError, ModelFileError, shown } from '../core/errors.js';
 import type { Preprocessing } from '../data/preprocess.js';
 import { buildModel, checkLayerConfig, type LayerConfig } from '../nn/registry.js';
 import type { Sequential } from '../nn/sequential.js';
@@ -109,7 +109,7 @@ export function parseModelText(file: string, text: string): Record<string, unkno
   const o = doc as Record<string, unknown>;
   if (o['format'] !== MODEL_FORMAT) throw new ModelFileError(file, 'format', `expected "${MODEL_FORMAT}"`);
   if (o['version'] === 1) return convertV1(file, o);
-  if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${JSON.stringify(o['version'])}, this tsgrad reads versions 1 and ${MODEL_VERSION}`);
+  if (o['version'] !== MODEL_VERSION) throw new ModelFileError(file, 'version', `unknown version ${shown(o['version'])}, this tsgrad reads versions 1 and ${MODEL_VERSION}`);
   return o;
 }
 
@@ -146,7 +146,7 @@ function trainingOf(file: string, t: Record<string, unknown>): TrainingRecord {
     for (const k of ['testLast', 'validation', 'splitSeed'] as const) {
       const v = sp[k];
       if (v === undefined) continue;
-      if (typeof v !== 'number' || !ok[k](v)) throw new ModelFileError(file, `training.split.${k}`, `expected a valid ${k}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !ok[k](v)) throw new ModelFileError(file, `training.split.${k}`, `expected a valid ${k}, got ${shown(v)}`);
       split[k] = v;
     }
     out.split = split;
@@ -164,14 +164,15 @@ function trainingOf(file: string, t: Record<string, unknown>): TrainingRecord {
  */
 export function modelFromDocument(file: string, doc: Record<string, unknown>): LoadedModel {
   const model = obj(doc['model']);
+  if (model === undefined) throw new ModelFileError(file, 'model', `expected an object {inputShape, layers}, got ${shown(doc['model'])}`);
   const inputShape = model?.['inputShape'];
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw new ModelFileError(file, 'model.inputShape', `expected a list of positive integers, got ${JSON.stringify(inputShape)}`);
+    throw new ModelFileError(file, 'model.inputShape', `expected a list of positive integers, got ${shown(inputShape)}`);
   }
   const list = model?.['layers'];
   if (!Array.isArray(list) || list.length === 0) throw new ModelFileError(file, 'model.layers', 'expected a list of layer configs');
   const dtype = doc['dtype'];
-  if (dtype !== 'float64' && dtype !== 'float32') throw new ModelFileError(file, 'dtype', `expected float64 or float32, got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float64' && dtype !== 'float32') throw new ModelFileError(file, 'dtype', `expected float64 or float32, got ${shown(dtype)}`);
   let layers: LayerConfig[];
   let net: Sequential;
   try {
@@ -180,6 +181,8 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
   } catch (e) {
     // The registry names the layer (`model.layers[2]`, or its text); the file is named here.
     if (e instanceof ArgumentError) throw new ModelFileError(file, e.argument.startsWith('model.layers') ? e.argument : 'model.layers', e.message.slice(e.op.length + (e.argument.startsWith('model.layers') ? e.argument.length + 4 : 2)));
+    // Sizes no real file holds (an inputShape or units in the billions): too large to allocate.
+    if (e instanceof RangeError) throw new ModelFileError(file, 'model', `the layers for input ${shown(inputShape)} are too large to build (${e.message})`);
     throw e;
   }
   const stored = obj(doc['parameters']);
@@ -204,11 +207,11 @@ export function modelFromDocument(file: string, doc: Record<string, unknown>): L
   }
   const classes = doc['classes'];
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string') || classes.length !== net.classes) {
-    throw new ModelFileError(file, 'classes', `expected ${net.classes} class names, got ${JSON.stringify(classes)}`);
+    throw new ModelFileError(file, 'classes', `expected ${net.classes} class names, got ${shown(classes)}`);
   }
   const pre = obj(doc['preprocessing']);
   const scale = pre?.['scale'];
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new ModelFileError(file, 'preprocessing.scale', `expected a positive number, got ${JSON.stringify(scale)}`);
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw new ModelFileError(file, 'preprocessing.scale', `expected a positive number, got ${shown(scale)}`);
   const standardized = standardizationOf(file, pre?.['mean'], pre?.['std'], inputShape as number[]);
   const training = obj(doc['training']);
   if (training === undefined) throw new ModelFileError(file, 'training', 'expected an object');

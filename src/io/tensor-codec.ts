@@ -4,7 +4,7 @@
  */
 import type { FloatDType } from '../core/dtype.js';
 import { firstNonFinite } from '../core/dtype.js';
-import { ModelFileError } from '../core/errors.js';
+import { ModelFileError, shown } from '../core/errors.js';
 import { formatShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../tensor/index.js';
 
@@ -60,7 +60,7 @@ export function restoreTensor(file: string, field: string, s: unknown): Tensor {
   const shape = o['shape'];
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ModelFileError(file, `${field}.shape`, 'expected a list of non-negative integers');
   const dtype = o['dtype'];
-  if (dtype !== 'float64' && dtype !== 'float32') throw new ModelFileError(file, `${field}.dtype`, `expected float64 or float32, got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float64' && dtype !== 'float32') throw new ModelFileError(file, `${field}.dtype`, `expected float64 or float32, got ${shown(dtype)}`);
   if (typeof o['base64'] !== 'string') throw new ModelFileError(file, `${field}.base64`, 'expected a base64 string');
   const bytes = fromBase64(file, `${field}.base64`, o['base64']);
   const width = dtype === 'float64' ? 8 : 4;

@@ -5,7 +5,7 @@
  * reshaped to batch-first layers, and their training settings and checkpoints as the one
  * trainer's. Only the checks that version 2 does not repeat are made here.
  */
-import { ModelFileError } from '../core/errors.js';
+import { ModelFileError, shown } from '../core/errors.js';
 import { RandomState } from '../core/rng.js';
 import { astype, scalar, transpose, type Tensor } from '../tensor/index.js';
 import { L_LAYER, mlpLayers, NEURON, type RunSettings } from '../app/settings.js';
@@ -64,13 +64,13 @@ function mlpSettings(t: Json, sizes: number[], hidden: (typeof HIDDEN)[number]):
 }
 
 /** A v1 single-neuron checkpoint as the v2 one. */
-function logisticCheckpoint(c: Json, settings: RunSettings, n: number): Json {
+function logisticCheckpoint(file: string, c: Json, settings: RunSettings, n: number): Json {
   const engine = c['engine'];
   const it = c['iteration'];
   const snap = (s: Json): Json =>
-    engine === 'fast' ? { c: s['c'], b: storeTensor(restoreNumber(s['b'])) }
-    : engine === 'autodiff' ? { W1: reshaped(s['w'], [1, n]), b1: storeTensor(restoreNumber(s['b'], settings.dtype).reshape([1])) }
-    : { w: s['w'], b: storeTensor(restoreNumber(s['b'])) };
+    engine === 'fast' ? { c: s['c'], b: storeTensor(restoreNumber(file, 'checkpoint.b', s['b'])) }
+    : engine === 'autodiff' ? { W1: reshaped(s['w'], [1, n]), b1: storeTensor(restoreNumber(file, 'checkpoint.b', s['b'], settings.dtype).reshape([1])) }
+    : { w: s['w'], b: storeTensor(restoreNumber(file, 'checkpoint.b', s['b'])) };
   const prev = c['previous'];
   return {
     settings,
@@ -85,8 +85,8 @@ function logisticCheckpoint(c: Json, settings: RunSettings, n: number): Json {
 }
 
 /** A JSON number of a v1 file (b, a span scale) as a scalar tensor. */
-function restoreNumber(v: unknown, dtype: 'float64' | 'float32' = 'float64'): Tensor {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ModelFileError('(v1)', 'checkpoint', `expected a finite number, got ${JSON.stringify(v)}`);
+function restoreNumber(file: string, field: string, v: unknown, dtype: 'float64' | 'float32' = 'float64'): Tensor {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ModelFileError(file, field, `expected a finite number, got ${shown(v)}`);
   return astype(scalar(v), dtype);
 }
 
@@ -106,7 +106,7 @@ function mlpCheckpoint(file: string, c: Json, settings: RunSettings, params: Jso
     slots[k] = v.map((t, i) => (order[i] === 'spanD' ? D(t, `checkpoint.optimizer.slots.${k}[${i}]`) : order[i] === 'spanScale' ? t : fix(order[i] ?? '', t)));
   }
   const list = (values: unknown, from: readonly string[]): Json => (Array.isArray(values) ? Object.fromEntries(values.map((t, i) => [from[i], fix(from[i] ?? '', t)])) : {});
-  const scalar11 = (s: unknown): unknown => storeTensor(restoreNumber(s));
+  const scalar11 = (s: unknown): unknown => storeTensor(restoreNumber(file, 'checkpoint.scale', s));
   const step: Json = fast
     ? { spanScale: scalar11(c['scale']), spanD: D(c['C'], 'checkpoint.C'), ...Object.fromEntries(names.slice(1).map((k) => [k, fix(k, params[k])])) }
     : Object.fromEntries(names.map((k) => [k, fix(k, params[k])]));
@@ -149,15 +149,15 @@ export function convertV1(file: string, doc: Json): Json {
       ...base,
       model: { inputShape, layers: settings.layers },
       training: { ...t, settings, engine: settings.engine },
-      parameters: { W1: reshaped(params['w'], [1, n]), b1: storeTensor(restoreNumber(b, dtype).reshape([1])) },
-      ...(ck !== undefined ? { checkpoint: logisticCheckpoint(ck, logisticSettings(t, doc['dtype'], ck['engine']), n) } : {}),
+      parameters: { W1: reshaped(params['w'], [1, n]), b1: storeTensor(restoreNumber(file, 'parameters.b', b, dtype).reshape([1])) },
+      ...(ck !== undefined ? { checkpoint: logisticCheckpoint(file, ck, logisticSettings(t, doc['dtype'], ck['engine']), n) } : {}),
     };
   }
   if (model['type'] === 'mlp') {
     const sizes = model['layers'];
     const hidden = model['hidden'];
     if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isSafeInteger(s) && s > 0)) throw new ModelFileError(file, 'model.layers', 'expected a list of at least 2 positive integers');
-    if (typeof hidden !== 'string' || !(HIDDEN as readonly string[]).includes(hidden)) throw new ModelFileError(file, 'model.hidden', `expected one of ${HIDDEN.join(', ')}, got ${JSON.stringify(hidden)}`);
+    if (typeof hidden !== 'string' || !(HIDDEN as readonly string[]).includes(hidden)) throw new ModelFileError(file, 'model.hidden', `expected one of ${HIDDEN.join(', ')}, got ${shown(hidden)}`);
     const settings = mlpSettings({ ...t, ...(ck !== undefined ? obj(ck['settings']) : {}), ...(ck !== undefined ? { engine: ck['engine'] } : {}) }, sizes as number[], hidden as (typeof HIDDEN)[number]);
     const parameters: Json = {};
     for (let l = 1; l < sizes.length; l++) {
@@ -172,5 +172,5 @@ export function convertV1(file: string, doc: Json): Json {
       ...(ck !== undefined ? { checkpoint: mlpCheckpoint(file, ck, settings, params, sizes as number[]) } : {}),
     };
   }
-  throw new ModelFileError(file, 'model.type', `unknown model type ${JSON.stringify(model['type'])}, expected "logistic" or "mlp"`);
+  throw new ModelFileError(file, 'model.type', `unknown model type ${shown(model['type'])}, expected "logistic" or "mlp"`);
 }

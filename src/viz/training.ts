@@ -187,9 +187,13 @@ export async function misclassifiedSvg(pd: PlotData, set: PlotSet): Promise<{ sv
 export async function confusionSvg(pd: PlotData): Promise<string> {
   const values = pd.sets.flatMap((s) => {
     const setName = `${s.name} set (${s.labels.length} images, accuracy ${percent(s.report.accuracy)})`;
-    return s.report.confusion.flatMap((row, t) => row.map((count, p) => ({ set: setName, true: pd.classes[t] ?? String(t), predicted: pd.classes[p] ?? String(p), count, share: count / s.labels.length })));
+    return s.report.confusion.flatMap((row, t) => row.map((count, p) => ({ set: setName, true: t, predicted: p, count, share: count / s.labels.length })));
   });
-  const order = [...pd.classes];
+  // Classes by index, named by the axis. Vega looks names up in plain objects: a name of
+  // Object.prototype's (`constructor`, `__proto__`, `toString`) gets a zero-width space so that
+  // it reads the same but is not one of its keys.
+  const names = pd.classes.map((n) => (n === '__proto__' || n in Object.prototype ? `${n}\u200b` : n));
+  const labelExpr = `${JSON.stringify(names)}[datum.value]`;
   const spec: TopLevelSpec = {
     title: { text: 'Confusion matrix', subtitle: subtitle(pd) },
     data: { values },
@@ -198,8 +202,8 @@ export async function confusionSvg(pd: PlotData): Promise<string> {
       width: 200,
       height: 200,
       encoding: {
-        x: { field: 'predicted', type: 'nominal', sort: order, title: 'predicted class', axis: { labelAngle: 0 } },
-        y: { field: 'true', type: 'nominal', sort: order, title: 'true class' },
+        x: { field: 'predicted', type: 'ordinal', title: 'predicted class', axis: { labelAngle: 0, labelExpr } },
+        y: { field: 'true', type: 'ordinal', title: 'true class', axis: { labelExpr } },
       },
       layer: [
         {
