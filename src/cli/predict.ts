@@ -80,9 +80,11 @@ async function predict(file: string, images: string[], opts: PredictOptions, deb
  * @example accuracyNote(await loadModelFile('cat.json')) // 'note: this single neuron got 70.0 % ...'
  */
 export function accuracyNote(model: LoadedModel): string | undefined {
-  const dense = model.layers.filter((l) => l.kind === 'dense').length;
+  // One dense layer of one unit (softmax regression over k classes is not a single neuron).
+  const dense = model.layers.filter((l) => l.kind === 'dense');
   const acc = model.training.testAccuracy;
-  if (dense !== 1 || model.layers.some((l) => l.kind === 'conv') || acc === undefined || !Number.isFinite(acc)) return undefined;
+  const single = dense.length === 1 && dense[0]?.kind === 'dense' && dense[0].units === 1 && !model.layers.some((l) => l.kind === 'conv');
+  if (!single || acc === undefined || !Number.isFinite(acc)) return undefined;
   const wrong = 100 - acc;
   const share = wrong <= 0 ? 'none of its test photos' : `about 1 photo in ${Math.max(1, Math.round(100 / wrong))}`;
   return `note: this single neuron got ${acc.toFixed(1)} % of its test photos right, so it misclassifies ${share}; a deeper network (--model mlp, --layers) or a CNN (--arch conv:...) does better`;

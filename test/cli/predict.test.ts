@@ -60,6 +60,8 @@ describe('tsgrad predict', () => {
     expect(accuracyNote({ ...m, training: { ...m.training, testAccuracy: 70 } })).toContain('got 70.0 % of its test photos right, so it misclassifies about 1 photo in 3;');
     const deep = { ...m, layers: [{ kind: 'flatten' }, { kind: 'dense', units: 7 }, { kind: 'relu' }, { kind: 'dense', units: 1 }, { kind: 'sigmoid' }] } as typeof m;
     expect(accuracyNote(deep)).toBeUndefined();
+    const softmax = { ...m, layers: [{ kind: 'flatten' }, { kind: 'dense', units: 10 }, { kind: 'softmax' }] } as typeof m;
+    expect(accuracyNote(softmax)).toBeUndefined();
   });
 
   it('prints nothing on stdout, not even the table header, when the only image is missing', async () => {
