@@ -55,6 +55,7 @@ export interface TrainOptions {
   channels?: 1 | 3;
   cache?: boolean;
   skipBadImages?: boolean;
+  progress?: boolean;
   normalize?: 'scale' | 'standardize';
   save?: string;
   resume?: string;

@@ -23,6 +23,7 @@ import { heldOutScore, type HeldOutScore } from '../train/held-out.js';
 import type { CostRecord } from '../train/trainer.js';
 import { g17, pyFloat, pyShape } from './format.js';
 import { imageRequest } from './image-options.js';
+import { TrainingProgress } from './progress.js';
 import { EXIT, runCommand } from './run.js';
 import { signalExit, watchStopSignals } from './signals.js';
 import { addDataOptions, addTrainOptions, given, RUN_FLAGS, runSettings, settingError, type TrainOptions } from './train-options.js';
@@ -35,6 +36,7 @@ export function trainCommand(): Command {
     .option('--resume <file>', 'continue a run stopped by Ctrl-C or SIGTERM from the model file it saved; --save defaults to the same file')
     .option('--plot <dir>', 'write the training plots (cost curve, learned weights, misclassified test images, confusion matrix) to this folder')
     .option('--json', 'print one JSON object on stdout instead of text')
+    .option('--no-progress', 'no progress report on stderr (a bar per epoch on a terminal; elsewhere a line every 10 s of a long run)')
     .option('--debug', 'show stack traces on errors');
   return addTrainOptions(cmd).action(async (opts: TrainOptions, c: Command) => {
     process.exitCode = await runCommand(() => train(opts, c), opts.debug === true || c.optsWithGlobals()['debug'] === true);
@@ -184,6 +186,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const watched = split.validation !== undefined || split.testLast !== undefined ? heldOutSet(data) : undefined;
   const scores = new Map<number, HeldOutScore>();
   let run: TrainingRun | undefined;
+  let progress: TrainingProgress | undefined;
   const onRecord = (c: CostRecord): void => {
     if (c.unit !== 'epoch' || watched === undefined || run === undefined) return say(line(c));
     run.trainer.step.sync();
@@ -192,7 +195,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     say(`Epoch ${c.index}: cost ${g17(c.cost)}, ${watched.name} cost ${g17(h.cost)}, ${watched.name} accuracy ${pyFloat(h.accuracy)} %`);
   };
   try {
-    run = new TrainingRun({ ...data, preprocessing }, settings, { onRecord, ...(resume !== undefined ? { resume } : {}) });
+    run = new TrainingRun({ ...data, preprocessing }, settings, { onRecord, onUpdate: (u) => progress?.tick(u), ...(resume !== undefined ? { resume } : {}) });
   } catch (e) {
     // A resumed run's settings come from its model file: name the file and the field.
     if (resume !== undefined && e instanceof ArgumentError) throw new ModelFileError(o.resume ?? '', `checkpoint.settings.${e.argument}`, e.message.slice(e.op.length + e.argument.length + 4));
@@ -205,11 +208,16 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   const { engine, note } = run.engine;
   say(`engine: ${engine} (${engine === 'span' ? 'the first layer in the span of the samples, exact' : note ?? (engine === 'course' ? "the course's hand-derived functions" : 'autodiff through every layer')})`);
   if (resume !== undefined) say(`resuming from update ${resume.trainer.iteration} (epoch ${resume.trainer.epoch}, batch ${resume.trainer.batch}) of ${o.resume}`);
+  if (o.progress !== false) {
+    const batches = batchesPerEpoch(s, data.train.x.shape[0] ?? 0);
+    progress = new TrainingProgress({ epochs: s.epochs, batches, fullBatch: s.batchSize === undefined, start: run.trainer.iterations });
+  }
   const signals = watchStopSignals();
   let finished: boolean;
   try {
     finished = await runInSlices(run, () => signals.requested !== undefined);
   } finally {
+    progress?.stop();
     signals.dispose();
   }
   const r = run.result();

@@ -81,6 +81,8 @@ export interface UpdateInfo {
   /** True after the last batch of an epoch. */
   lastBatch: boolean;
   learningRate: number;
+  /** With mini-batches: the mean cost of this epoch's batches so far (for a progress bar; full batches compute a cost only when it is recorded). */
+  epochCost?: number;
 }
 
 /** Settings of the loop (the optimiser and the step are given as objects). */
@@ -269,7 +271,7 @@ export class Trainer {
         } else {
           this.epochTotal += out.cost() * (end - start);
         }
-        opts.onUpdate?.({ iteration, epoch, batch, lastBatch, learningRate: optimizer.learningRate });
+        opts.onUpdate?.({ iteration, epoch, batch, lastBatch, learningRate: optimizer.learningRate, ...(full ? {} : { epochCost: this.epochTotal / end }) });
         this.iteration++;
         this.batch++;
         if (lastBatch) {
