@@ -143,8 +143,11 @@ export function descentPanel(): void {
   const draw3d = (): void => {
     const ctx = ui.view3d.getContext('2d');
     if (ctx === null || surface === null) return;
+    // Height up to 1.5 times the start's cost above the bottom: the bowl fills the picture, higher ground is cut flat.
     const { lo, hi } = levelsOf(surface);
-    const v: View3d = { turn: Number(ui.turn.value), x: view.w, y: view.b, z: [lo, hi] };
+    const startCost = paths[0]?.points[0]?.cost ?? hi;
+    const top = Math.min(hi, lo + 1.5 * Math.max(startCost - lo, (hi - lo) / 4));
+    const v: View3d = { turn: Number(ui.turn.value), x: view.w, y: view.b, z: [lo, top > lo ? top : lo + 1] };
     drawWireframe(ctx, v, surface);
     for (const p of paths) {
       ctx.strokeStyle = COLOURS[p.optimizer];

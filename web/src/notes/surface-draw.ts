@@ -210,18 +210,18 @@ export function project(ctx: CanvasRenderingContext2D, v: View3d, x: number, y: 
   // The grid as the unit square centred on 0, the cost up to 0.8, clipped at the top.
   const gx = (x - v.x[0]) / (v.x[1] - v.x[0]) - 0.5;
   const gy = (y - v.y[0]) / (v.y[1] - v.y[0]) - 0.5;
-  const gz = Math.min(1.15, Math.max(0, (z - v.z[0]) / (v.z[1] - v.z[0]))) * 0.8;
+  const gz = Math.min(1, Math.max(0, (z - v.z[0]) / (v.z[1] - v.z[0]))) * 0.8;
   const t = (v.turn * Math.PI) / 180;
   const rx = gx * Math.cos(t) - gy * Math.sin(t);
   const ry = gx * Math.sin(t) + gy * Math.cos(t);
   const e = Math.PI / 6;
-  const scale = Math.min(W, H * 1.3) * 0.62;
+  const scale = Math.min(W, H * 1.4) * 0.6;
   const sx = W / 2 + rx * scale;
-  const sy = H * 0.62 - (ry * Math.sin(e) + gz * Math.cos(e)) * scale;
+  const sy = H * 0.76 - (ry * Math.sin(e) + gz * Math.cos(e)) * scale;
   return [sx, sy, ry];
 }
 
-/** The grid as a wireframe, lines coloured by height, drawn back to front. */
+/** The grid as a wireframe, lines coloured by height (cut flat at the view's top), drawn back to front. */
 export function drawWireframe(ctx: CanvasRenderingContext2D, v: View3d, g: Grid): void {
   const W = ctx.canvas.width;
   const H = ctx.canvas.height;
@@ -232,7 +232,7 @@ export function drawWireframe(ctx: CanvasRenderingContext2D, v: View3d, g: Grid)
   for (let i = 0; i < g.ys.length; i += step) {
     for (let j = 0; j < g.xs.length; j += step) {
       const here = project(ctx, v, g.xs[j] as number, g.ys[i] as number, zAt(i, j));
-      const t = (zAt(i, j) - v.z[0]) / (v.z[1] - v.z[0]);
+      const t = Math.min(1, (zAt(i, j) - v.z[0]) / (v.z[1] - v.z[0]));
       if (j + step < g.xs.length) segments.push({ a: here, b: project(ctx, v, g.xs[j + step] as number, g.ys[i] as number, zAt(i, j + step)), t });
       if (i + step < g.ys.length) segments.push({ a: here, b: project(ctx, v, g.xs[j] as number, g.ys[i + step] as number, zAt(i + step, j)), t });
     }

@@ -23,6 +23,11 @@ export function vectorisePanel(): void {
   const chart = $('v-chart', HTMLDivElement);
   const runs: DotTiming[] = [];
   let worker: Worker | null = null;
+  // Drawn at the box's width, so the labels keep their size on a phone.
+  const drawChart = (): void => {
+    if (runs.length > 0) chart.innerHTML = barChart(runs, Math.round(Math.min(560, Math.max(300, chart.clientWidth))));
+  };
+  window.addEventListener('resize', drawChart);
 
   button.addEventListener('click', () => {
     const n = readNumber(size, 'Size n', (x) => (Number.isInteger(x) && x >= 1000 && x <= 10_000_000 ? null : 'Size n: a whole number from 1,000 to 10,000,000'));
@@ -53,7 +58,7 @@ export function vectorisePanel(): void {
       status.dataset['loopValue'] = String(t.loopValue);
       status.dataset['dotValue'] = String(t.dotValue);
       status.dataset['size'] = String(t.size);
-      chart.innerHTML = barChart(runs);
+      drawChart();
     };
     const ask: TimeRequest = { size: n, repeat: r };
     worker.postMessage(ask);
@@ -114,10 +119,9 @@ function matrixFigure(name: string, note: string, m: Matrix): HTMLElement {
   return fig;
 }
 
-/** Two bars per run, each row scaled to its own longer bar, the milliseconds written at the end. */
-function barChart(runs: readonly DotTiming[]): string {
-  const W = 560;
-  const label = 120;
+/** Two bars per run, each row scaled to its own longer bar, the milliseconds written at the end; `W` wide in CSS pixels. */
+function barChart(runs: readonly DotTiming[], W: number): string {
+  const label = W < 420 ? 96 : 120;
   const bar = 18;
   const rowH = 2 * bar + 22;
   const H = runs.length * rowH + 8;
@@ -125,14 +129,14 @@ function barChart(runs: readonly DotTiming[]): string {
   runs.forEach((t, k) => {
     const y = 6 + k * rowH;
     const most = Math.max(t.loopMs, t.dotMs, 1e-9);
-    const room = W - label - 150;
+    const room = W - label - (W < 420 ? 120 : 150);
     parts.push(`<text x="0" y="${y + bar + 4}" font-size="13" fill="#1d1d1f">n = ${esc(count(t.size))}</text>`);
     for (const [i, ms, colour, name] of [[0, t.loopMs, LOOP, 'for loop'], [1, t.dotMs, DOT, 'tsgrad dot']] as const) {
       const by = y + i * (bar + 2);
       const w = Math.max(1, (ms / most) * room);
       parts.push(
         `<rect x="${label}" y="${by}" width="${w.toFixed(1)}" height="${bar}" fill="${colour}" rx="2"><title>${name}: ${esc(fmt(ms, 4))} ms</title></rect>`,
-        `<text x="${label + w + 6}" y="${by + bar - 4}" font-size="12" fill="#1d1d1f">${name} ${esc(fmt(ms, 4))} ms${ms > 0 ? '' : ' (under the clock step)'}</text>`,
+        `<text x="${label + w + 6}" y="${by + bar - 4}" font-size="12" fill="#1d1d1f">${name} ${esc(fmt(ms, 4))} ms${ms > 0 ? '' : ' (below the clock)'}</text>`,
       );
     }
   });
