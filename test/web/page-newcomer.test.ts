@@ -117,7 +117,12 @@ describe('the page for a newcomer', () => {
     for (const [width, height, name] of [[390, 844, 'phone'], [1280, 800, 'wide']] as const) {
       await page.setViewportSize({ width, height });
       if (name === 'wide') await page.evaluate('window.scrollTo(0, 0)');
-      if (name === 'wide') await shot('n04-wide-before');
+      if (name === 'wide') {
+        // On a laptop screen the controls and the chart share the first screen, unscrolled.
+        const [t, c] = [await box('#train'), await box('#cost-chart')];
+        expect(t.y >= 0 && t.y + t.height <= 800 && c.y >= 0 && c.y + c.height <= 800, `Train at ${t.y}, chart at ${c.y}`).toBe(true);
+        await shot('n04-wide-before');
+      }
       await page.getByLabel('Speed').selectOption('1');
       await button('Train').click();
       await expect.poll(async () => parseInt(await text('iteration'), 10), { timeout: SLOW }).toBeGreaterThan(40);
