@@ -174,6 +174,10 @@ describe('tsgrad demo, as installed', () => {
     const bad = await run('node', [main, 'demo', 'descent', '--optimizer', 'sgd']).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(bad?.code).toBe(2);
     expect(bad?.stderr).toBe("tsgrad: error: option '--optimizer <list>' argument 'sgd' is invalid. --optimizer takes a comma-separated list of gd, momentum, adam, got 'sgd'\n");
+    // The installed command (BLAS backend loaded) prints the paths this process computes, bit for bit.
+    const json = await run('node', [main, 'demo', 'descent', '--lr', '0.5', '--steps', '30', '--loss', 'squared', '--json']);
+    const doc = JSON.parse(json.stdout) as { paths: DescentPath[] };
+    for (const p of doc.paths) expect(p).toEqual(descentPath({ learningRate: 0.5, steps: 30, loss: 'squared', optimizer: p.optimizer }));
     const help = await run('node', [main, 'demo', '--help']);
     expect(help.stdout).toContain('descent [options]');
     expect(help.stdout).toContain('vectorise|vectorize [options]');
