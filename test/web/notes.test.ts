@@ -138,6 +138,15 @@ describe('the notes page in chromium', () => {
     expectRowsClose((await pagePaths())['adam'], rowsOf(descentPath({ learningRate: 1, steps: 30, optimizer: 'adam' })));
   });
 
+  it('replays the paths step by step and ends where they stop', async () => {
+    const last = await value('d-r-gd-cost');
+    await page.locator('#d-replay').click();
+    // The readout walks the steps (about 2.4 s for 30) and comes back to the last one.
+    await expect.poll(() => value('d-r-gd-step'), { timeout: SLOW }).toBeLessThan(30);
+    await expect.poll(() => value('d-r-gd-step'), { timeout: SLOW }).toBe(30);
+    expect(await value('d-r-gd-cost')).toBe(last);
+  });
+
   it('says so when α is too large and the path diverges', async () => {
     await fill('d-lr-num', 10);
     await expect.poll(() => text('d-status')).toBe(
@@ -283,7 +292,7 @@ describe('the notes page in chromium', () => {
     expect(Math.abs(dotValue - dot(fromArray(a), fromArray(b)).item())).toBeLessThan(1e-9);
     // Timings are not asserted, only said: as a ratio, or as under the browser's clock step.
     expect(await text('v-status')).toMatch(
-      /^n = 20,000: for loop [\d.e−]+ ms, tsgrad dot [\d.e−]+ ms \(medians of 3\); (the loop takes [\d.e−]+× as long as dot|one of them is under this browser's clock step \(about 0\.1 ms\): pick a larger n for a ratio)\. The results: [\d.]+ \(loop\) and [\d.]+ \(dot\), (equal|apart by [\d.e−]+ of their size \(the sums add in a different order\))\.$/,
+      /^n = 20,000: for loop [\d.e−]+ ms, tsgrad dot [\d.e−]+ ms \((js|wasm) backend; medians of 3\); (the loop takes [\d.e−]+× as long as dot|one of them is under this browser's clock step \(about 0\.1 ms\): pick a larger n for a ratio)\. The results: [\d.]+ \(loop\) and [\d.]+ \(dot\), (equal|apart by [\d.e−]+ of their size \(the sums add in a different order\))\.$/,
     );
     expect(await page.locator('#v-chart rect').count()).toBe(2);
     expect(await page.locator('#v-chart text').first().textContent()).toBe('n = 20,000');

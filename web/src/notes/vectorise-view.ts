@@ -53,7 +53,7 @@ export function vectorisePanel(): void {
       const ratio = t.loopMs > 0 && t.dotMs > 0 ? `the loop takes ${fmt(t.loopMs / t.dotMs, 3)}× as long as dot` : "one of them is under this browser's clock step (about 0.1 ms): pick a larger n for a ratio";
       const same = t.loopValue === t.dotValue ? 'equal' : `apart by ${fmt(Math.abs(t.loopValue - t.dotValue) / Math.abs(t.loopValue), 2)} of their size (the sums add in a different order)`;
       status.textContent =
-        `n = ${count(t.size)}: for loop ${fmt(t.loopMs, 4)} ms, tsgrad dot ${fmt(t.dotMs, 4)} ms (medians of ${t.repeat}); ${ratio}. ` +
+        `n = ${count(t.size)}: for loop ${fmt(t.loopMs, 4)} ms, tsgrad dot ${fmt(t.dotMs, 4)} ms (${e.data.backend} backend; medians of ${t.repeat}); ${ratio}. ` +
         `The results: ${String(t.loopValue)} (loop) and ${String(t.dotValue)} (dot), ${same}.`;
       status.dataset['loopValue'] = String(t.loopValue);
       status.dataset['dotValue'] = String(t.dotValue);
