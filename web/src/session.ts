@@ -186,6 +186,18 @@ export class PageSession {
     this.frameStarted = performance.now();
   }
 
+  /** A failure inside the frame loop stops the run and says so, instead of leaving "Training…" up for good. */
+  private guardedTick(): void {
+    try {
+      this.tick();
+    } catch (e) {
+      this.stop();
+      // The status first: the page's status line then shows the error, not "Paused".
+      this.post({ type: 'status', status: 'paused' });
+      this.post({ type: 'error', message: `Training stopped: ${message(e)}`, source: 'train' });
+    }
+  }
+
   /**
    * One slice of the frame loop. At N a frame, a frame is N iterations (or epochs) and one
    * readout, at most about 30 a second: a deep network whose N iterations take longer than
@@ -221,7 +233,7 @@ export class PageSession {
       this.frameFrom = run.iterations;
       this.frameStarted = performance.now() + wait;
     }
-    this.timer = setTimeout(() => this.tick(), wait);
+    this.timer = setTimeout(() => this.guardedTick(), wait);
   }
 
   private sayDiverged(): void {
@@ -288,7 +300,7 @@ export class PageSession {
         this.running = true;
         this.startFrame();
         this.post({ type: 'status', status: 'training' });
-        if (this.timer === undefined) this.tick();
+        if (this.timer === undefined) this.guardedTick();
         return;
       }
       case 'pause':
