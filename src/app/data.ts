@@ -15,6 +15,7 @@ import { stratifiedSplit, splitLast } from '../data/split.js';
 import { imageCacheDir, isImageCsv, isImageFolder, loadImageCsv, loadImageFolder, loadImageFolderPair, type ImageFolderOptions } from '../data/image-folder.js';
 import { findStandardFolder } from '../data/standard-folder.js';
 import { loadDataFile, type LoadedFile } from '../data/standard-files.js';
+import { classesAgree, classList } from './settings.js';
 
 /** Where the data is, and how to hold part of it out. @example const where: DataRequest = { data: 'mnist', testLast: 2000 }; */
 export interface DataRequest extends LocateOptions {
@@ -100,6 +101,10 @@ export async function loadRunData(where: DataRequest): Promise<LoadedData> {
       const field = d === sets.test ? sets.test.xField : undefined;
       throw new DataError(d.file, field, `images are ${formatShape(d.x.shape.slice(1))} but the training images are ${item}`);
     }
+  }
+  // A test file naming its classes otherwise than the training file would report accuracies of swapped names.
+  if (sets.test !== undefined && !classesAgree(sets.test.classes, train.classes)) {
+    throw new DataError(sets.test.file, 'list_classes', `the classes are ${classList(sets.test.classes)} but the training file ${train.file} has ${classList(train.classes)}: a test set must name the training set's classes in the same order`);
   }
   return { train, test, heldOut, ...(validation !== undefined ? { validation } : {}) };
 }

@@ -10,6 +10,7 @@ import { loadModelFile } from '../io/files.js';
 import type { LoadedModel } from '../io/model-file.js';
 import type { ClassificationReport } from '../train/metrics.js';
 import { loadRunData, type DataRequest, type LoadedData } from './data.js';
+import { classesAgree, classList } from './settings.js';
 import { evaluateSet } from '../train/evaluate.js';
 import { firstLayerOnPixels } from '../accel/pixels.js';
 import { isPlainScale } from '../data/preprocess.js';
@@ -32,6 +33,13 @@ export async function dataForModel(loaded: LoadedModel, where: DataRequest): Pro
   const shape = data.train.x.shape.slice(1);
   if (formatShape(shape) !== formatShape(loaded.inputShape)) {
     throw new DataError(data.train.file, undefined, `images are ${formatShape(shape)} but the model ${loaded.file} takes ${formatShape(loaded.inputShape)}`);
+  }
+  // Other classes than the model's: its accuracy would count one class's name as another's.
+  for (const set of [data.train, data.test]) {
+    if (!classesAgree(set.classes, loaded.classes)) throw new DataError(set.file, undefined, `the classes are ${classList(set.classes)} but the model ${loaded.file} tells apart ${classList(loaded.classes)}`);
+    let top = -1;
+    for (const v of set.labels.values()) if (v > top) top = v;
+    if (top >= loaded.classes.length) throw new DataError(set.file, undefined, `labels go up to ${top} but the model ${loaded.file} tells apart ${loaded.classes.length} classes ${classList(loaded.classes)}`);
   }
   return data;
 }

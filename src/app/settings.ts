@@ -175,3 +175,21 @@ export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Datase
   const classes = Array.from({ length: out }, (_, i) => data.train.classes[i] ?? String(i));
   return { settings: s, model, optimizer: createOptimizer(s.optimizer, settings), classes };
 }
+
+const numbered = (c: readonly string[]): boolean => c.every((n, i) => n === String(i));
+
+/**
+ * Whether two class lists can describe the same labels: equal, or one of them only the label
+ * numbers (a file without `list_classes`) and no longer than the other. `['cat', 'non-cat']`
+ * against `['non-cat', 'cat']` is not: the names would be swapped.
+ * @example classesAgree(['non-cat', 'cat'], ['0', '1']) // true
+ */
+export function classesAgree(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length && a.every((c, i) => c === b[i])) return true;
+  return (numbered(a) && a.length <= b.length) || (numbered(b) && b.length <= a.length);
+}
+
+/** A class list for a message: `[non-cat, cat]`, the first 10. */
+export function classList(c: readonly string[]): string {
+  return `[${c.slice(0, 10).join(', ')}${c.length > 10 ? `, ... (${c.length})` : ''}]`;
+}

@@ -57,7 +57,7 @@ for (const name of wanted) program.addCommand(await (COMMANDS[name] as () => Pro
 
 // Errors from commander itself (unknown flags, bad values) read like tsgrad's own: one line.
 for (const cmd of [program, ...program.commands]) {
-  cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`tsgrad: ${text}`) });
+  cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`tsgrad: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
 }
 
 // A forced backend that cannot run is refused at start, in one line (`tsgrad info` reports it itself).
