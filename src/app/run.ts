@@ -54,6 +54,8 @@ export interface RunResult {
 export interface RunOptions {
   onRecord?: (c: CostRecord) => void;
   onUpdate?: (info: UpdateInfo) => void;
+  /** Training batches' inputs changed per epoch and batch (seeded augmentation; the autodiff step only). */
+  batchTransform?: (x: Tensor, at: { epoch: number; batch: number }) => Tensor;
   resume?: RunCheckpoint;
   backend?: FastBackend;
   /** Parameters to start from instead of the initialiser's, in `model.parameters()` order (a loaded model trained on). */
@@ -94,6 +96,7 @@ export class TrainingRun {
     const s = this.settings;
     const resumeEngine = opts.resume?.trainer.engine;
     this.engine = chooseEngine(this.model, resumeEngine !== undefined ? { ...s, engine: resumeEngine } : s, m);
+    if (opts.batchTransform !== undefined && this.engine.engine !== 'autodiff') throw new ArgumentError('train', 'engine', `augmentation runs on the autodiff step, not ${this.engine.engine}`);
     if (resumeEngine !== undefined && this.engine.engine !== resumeEngine) {
       throw new ArgumentError('train', 'resume', `the ${resumeEngine} step cannot resume this run: ${this.engine.note ?? ''}`);
     }
@@ -108,6 +111,7 @@ export class TrainingRun {
       record: { every: s.printEvery, last: s.printLast },
       ...(opts.onRecord !== undefined ? { onRecord: opts.onRecord } : {}),
       ...(opts.onUpdate !== undefined ? { onUpdate: opts.onUpdate } : {}),
+      ...(opts.batchTransform !== undefined ? { batchTransform: opts.batchTransform } : {}),
     }, opts.resume?.trainer);
   }
 

@@ -57,6 +57,7 @@ export interface TrainOptions {
   skipBadImages?: boolean;
   progress?: boolean;
   normalize?: 'scale' | 'standardize';
+  augment?: string;
   save?: string;
   resume?: string;
   plot?: string;
@@ -71,7 +72,7 @@ export const RUN_FLAGS: readonly [keyof TrainOptions, string][] = [
   ['batchSize', '--batch-size'], ['l2', '--l2'], ['dropout', '--dropout'], ['dropoutSeed', '--dropout-seed'], ['decay', '--decay'],
   ['decayInterval', '--decay-interval'], ['beta', '--beta'], ['beta1', '--beta1'], ['beta2', '--beta2'], ['epsilon', '--epsilon'],
   ['loss', '--loss'], ['shuffleSeed', '--shuffle-seed'], ['printEvery', '--print-every'], ['dtype', '--dtype'], ['engine', '--engine'],
-  ['autodiff', '--autodiff'], ['normalize', '--normalize'],
+  ['autodiff', '--autodiff'], ['normalize', '--normalize'], ['augment', '--augment'],
 ];
 
 /** Parses `--layers 12288,20,7,5,1`. @example layerList("12288,7,1") // [12288, 7, 1] */
@@ -129,6 +130,7 @@ export function addDataOptions(cmd: Command): Command {
     .option('--channels <n>', 'image folders: 3 (RGB, the default) or 1 (grayscale); EXIF orientation is applied and RGBA is composited on white', (v) => (oneOf('--channels', ['1', '3'] as const)(v) === '1' ? 1 : 3))
     .option('--no-cache', 'image folders: decode every image again and write no cache (the decoded set is cached in $TSGRAD_CACHE_DIR, else $XDG_CACHE_HOME/tsgrad, else ~/.cache/tsgrad)')
     .option('--normalize <how>', 'inputs: scale (pixels / 255, the default, as the notes) or standardize (then each channel less its mean, over its standard deviation, both measured on the training set only and recorded in the model file, so predict, evaluate, saliency and the page prepare inputs the same way)', oneOf('--normalize', ['scale', 'standardize'] as const))
+    .option('--augment <list>', 'images: seeded augmentation of the training batches, new draws every epoch, never the test set, off by default: flip (mirror left-right, p = 1/2), crop:K (pad K pixels, cut back at a random offset), brightness:D (add a random amount in [-D, D]), e.g. flip,crop:4,brightness:0.1; runs on the autodiff step')
     .option('--skip-bad-images', 'image folders: leave out the images that do not decode (a note says how many and which) instead of stopping at the first');
 }
 

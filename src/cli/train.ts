@@ -24,6 +24,8 @@ import type { CostRecord } from '../train/trainer.js';
 import { g17, pyFloat, pyShape } from './format.js';
 import { imageRequest } from './image-options.js';
 import { TrainingProgress } from './progress.js';
+import { augmentBatch, augmentText, parseAugment } from '../data/transforms.js';
+import type { Tensor } from '../tensor/index.js';
 import { EXIT, runCommand } from './run.js';
 import { signalExit, watchStopSignals } from './signals.js';
 import { addDataOptions, addTrainOptions, given, RUN_FLAGS, runSettings, settingError, type TrainOptions } from './train-options.js';
@@ -116,9 +118,10 @@ function heldOutFields(c: CostRecord, scores: ReadonlyMap<number, HeldOutScore>,
 const batchesPerEpoch = (s: RunSettings, m: number): number => (s.batchSize === undefined ? 1 : Math.ceil(m / s.batchSize));
 
 /** The model file's training record for a result. */
-function trainingRecord(r: RunResult, d: LoadedData, split: DataSplit): TrainingRecord {
+function trainingRecord(r: RunResult, d: LoadedData, split: DataSplit, augment: string | undefined): TrainingRecord {
   const dv = r.diverged;
   return {
+    ...(augment !== undefined ? { augment } : {}),
     ...(split.testLast !== undefined || split.validation !== undefined ? { split } : {}),
     settings: r.settings,
     engine: r.engine.engine,
@@ -133,12 +136,12 @@ function trainingRecord(r: RunResult, d: LoadedData, split: DataSplit): Training
   };
 }
 
-async function save(file: string, r: RunResult, d: LoadedData, split: DataSplit, preprocessing: Preprocessing, checkpoint?: RunCheckpoint): Promise<void> {
+async function save(file: string, r: RunResult, d: LoadedData, split: DataSplit, preprocessing: Preprocessing, augment: string | undefined, checkpoint?: RunCheckpoint): Promise<void> {
   await saveModelFile(file, {
     model: r.model,
     classes: r.classes,
     preprocessing,
-    training: trainingRecord(r, d, split),
+    training: trainingRecord(r, d, split, augment),
     ...(checkpoint !== undefined ? { checkpoint: storeCheckpoint(checkpoint, d) } : {}),
   });
 }
@@ -174,7 +177,13 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (resume !== undefined) checkData(o.resume ?? '', resume.data, data);
   else checkClasses(o, data);
   // The CNN presets' output takes the data's classes.
-  const settings = resume === undefined && (o.model === 'signs-cnn' || o.model === 'lenet5') ? withClasses(options, data.train.classes.length) : options;
+  const sized = resume === undefined && (o.model === 'signs-cnn' || o.model === 'lenet5') ? withClasses(options, data.train.classes.length) : options;
+  // Augmentation changes each batch before the forward pass: only the autodiff step takes batches so. A resumed run keeps its file's.
+  const augmentSpec = o.augment !== undefined ? parseAugment(o.augment) : training?.augment !== undefined ? parseAugment(training.augment, 'training.augment') : undefined;
+  if (augmentSpec !== undefined && data.train.x.ndim !== 4) throw new ArgumentError('train', '--augment', `is for images (N, H, W, C); the data's samples are ${pyShape(data.train.x.shape.slice(1))}`);
+  if (augmentSpec !== undefined && resume === undefined && sized.engine !== 'auto' && sized.engine !== 'autodiff') throw new ArgumentError('train', '--augment', `runs on the autodiff step, which changes each batch before its forward pass: drop --engine ${sized.engine}`);
+  const settings = augmentSpec !== undefined && resume === undefined ? { ...sized, engine: 'autodiff' as const } : sized;
+  const augment = augmentSpec !== undefined ? augmentText(augmentSpec) : undefined;
   const features = data.train.x.shape.slice(1).reduce((p, q) => p * q, 1);
   if (o.layers !== undefined && o.layers[0] !== features) throw new ArgumentError('train', '--layers', `the first size must be the ${features} input features of the data's ${pyShape(data.train.x.shape.slice(1))} samples, got ${o.layers[0]}`);
   describeData(data, say);
@@ -195,7 +204,8 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     say(`Epoch ${c.index}: cost ${g17(c.cost)}, ${watched.name} cost ${g17(h.cost)}, ${watched.name} accuracy ${pyFloat(h.accuracy)} %`);
   };
   try {
-    run = new TrainingRun({ ...data, preprocessing }, settings, { onRecord, onUpdate: (u) => progress?.tick(u), ...(resume !== undefined ? { resume } : {}) });
+    const batchTransform = augmentSpec === undefined ? undefined : (x: Tensor, at: { epoch: number; batch: number }) => augmentBatch(x, augmentSpec, settings.seed, at.epoch, at.batch);
+    run = new TrainingRun({ ...data, preprocessing }, settings, { onRecord, onUpdate: (u) => progress?.tick(u), ...(batchTransform !== undefined ? { batchTransform } : {}), ...(resume !== undefined ? { resume } : {}) });
   } catch (e) {
     // A resumed run's settings come from its model file: name the file and the field.
     if (resume !== undefined && e instanceof ArgumentError) throw new ModelFileError(o.resume ?? '', `checkpoint.settings.${e.argument}`, e.message.slice(e.op.length + e.argument.length + 4));
@@ -226,7 +236,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   };
   if (!finished) {
     const signal = signals.requested ?? 'SIGINT';
-    if (target !== undefined) await save(target, r, data, split, run.preprocessing, run.checkpoint());
+    if (target !== undefined) await save(target, r, data, split, run.preprocessing, augment, run.checkpoint());
     // The trainer stands at the next update: name the epoch and batch of the last one done.
     const t = run.trainer;
     const next = t.state().batch;
@@ -243,7 +253,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   if (validation !== undefined) say(`validation accuracy: ${pyFloat(validation.accuracy)} %`);
   const d = r.diverged;
   if (target !== undefined) {
-    await save(target, r, data, split, run.preprocessing);
+    await save(target, r, data, split, run.preprocessing, augment);
     say(`saved model to ${target}${d !== undefined ? ` (the parameters of iteration ${d.kept})` : ''}`);
   }
   if (o.plot !== undefined) {

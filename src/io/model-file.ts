@@ -35,6 +35,8 @@ export interface TrainingRecord {
   /** Updates done, when fewer than the settings asked for (stopped or diverged). */
   iterationsDone?: number;
   diverged?: { iteration: number; epoch: number; batch: number; cost: string; kept: number };
+  /** The training batches' augmentation (`--augment`), as typed. */
+  augment?: string;
 }
 
 /** A held-out set cut from the data: the last N samples, or a seeded stratified fraction. */
@@ -135,7 +137,7 @@ function trainingOf(file: string, t: Record<string, unknown>): TrainingRecord {
     const v = num(k);
     if (v !== undefined) out[k] = v;
   }
-  for (const k of ['engine', 'trainFile', 'testFile'] as const) {
+  for (const k of ['engine', 'trainFile', 'testFile', 'augment'] as const) {
     const v = str(k);
     if (v !== undefined) out[k] = v;
   }

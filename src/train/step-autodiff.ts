@@ -9,7 +9,7 @@ import type { ForwardContext, ModuleBuffer, Parameter } from '../nn/module.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Optimizer } from '../optim/index.js';
 import { add, Tensor, zeros } from '../tensor/index.js';
-import type { Snapshot, StepOutcome, StepStrategy } from './trainer.js';
+import type { BatchTransform, Snapshot, StepOutcome, StepStrategy } from './trainer.js';
 
 /** What the loss adds to the data term: the binary loss's form and the L2 strength. */
 export interface LossSettings {
@@ -57,8 +57,9 @@ export class AutodiffStep implements StepStrategy {
     this.params = model.parameters();
   }
 
-  forward(batch: Int32Array | undefined, ctx: ForwardContext): StepOutcome {
-    const xb = batch === undefined ? this.x : this.gather(batch);
+  forward(batch: Int32Array | undefined, ctx: ForwardContext, transform?: BatchTransform): StepOutcome {
+    const gathered = batch === undefined ? this.x : this.gather(batch);
+    const xb = transform === undefined ? gathered : transform(gathered);
     const yb = batch === undefined ? this.labels : takeRows(this.labels, batch);
     let J = lossOfScores(this.model, this.model.scores(xb, ctx), yb, this.settings.loss);
     const penalty = l2Term(this.params, this.settings.l2, xb.shape[0] as number);

@@ -47,13 +47,16 @@ export interface StepOutcome {
 export interface StepStrategy {
   readonly engine: EngineName;
   /** The optimiser's parameter list may differ from the model's (a span form): the step drives it. */
-  forward(batch: Int32Array | undefined, ctx: ForwardContext): StepOutcome;
+  forward(batch: Int32Array | undefined, ctx: ForwardContext, transform?: BatchTransform): StepOutcome;
   update(optimizer: Optimizer): void;
   snapshot(): Snapshot;
   restore(s: Snapshot): void;
   /** Writes the current parameters into the model (a span step forms its weights here). */
   sync(): void;
 }
+
+/** Changes a training batch's inputs before the forward pass (augmentation); a step that cannot apply one is not given one. */
+export type BatchTransform = (x: Tensor) => Tensor;
 
 /** A recorded (printed) cost: per iteration with full batches, per epoch with mini-batches. */
 export interface CostRecord {
@@ -101,6 +104,8 @@ export interface TrainerOptions {
   record?: { every: number; last: boolean };
   onRecord?: (r: CostRecord) => void;
   onUpdate?: (info: UpdateInfo) => void;
+  /** The training batch's inputs as the step takes them, for each epoch and batch (seeded augmentation); test sets never pass here. */
+  batchTransform?: (x: Tensor, at: { epoch: number; batch: number }) => Tensor;
 }
 
 /** Where a run stands, exactly: with the model's step restored from `step`, it continues bit for bit. */
@@ -255,7 +260,8 @@ export class Trainer {
         const start = batch * size;
         const end = Math.min(start + size, m);
         const before = step.snapshot();
-        const out = step.forward(perm?.subarray(start, end), this.ctx);
+        const bt = opts.batchTransform;
+        const out = step.forward(perm?.subarray(start, end), this.ctx, bt === undefined ? undefined : (x) => bt(x, { epoch, batch }));
         if (!out.finite) {
           // The steps overshot: go back to the parameters of the last finite cost.
           const back = iteration > 0 ? this.previous : undefined;
