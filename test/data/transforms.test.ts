@@ -11,6 +11,10 @@ import { ArgumentError } from '../../src/core/errors.js';
 import { augmentBatch, augmentText, parseAugment } from '../../src/data/transforms.js';
 import { loadModelFile } from '../../src/io/files.js';
 import { Tensor } from '../../src/tensor/index.js';
+import { loadRunData } from '../../src/app/data.js';
+import { TrainingRun } from '../../src/app/run.js';
+import { NEURON, type RunSettings } from '../../src/app/settings.js';
+import { restoreCheckpoint, storeCheckpoint } from '../../src/io/checkpoint.js';
 import { runInProcess } from '../cli/command-helper.js';
 import { DATASETS, removeTempDirs, tempDir } from './fixtures.js';
 
@@ -107,5 +111,28 @@ describe('tsgrad train --augment', () => {
     const bad = await runInProcess(trainCommand(), ['--data', DATASETS, '--augment', 'flip', '--engine', 'span']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('tsgrad: error: --augment: runs on the autodiff step, which changes each batch before its forward pass: drop --engine span\n');
+  }, 60_000);
+});
+
+describe('the trainer\'s batch transform', () => {
+  it('augments a run stopped and resumed exactly as one run straight through', async () => {
+    const data = await loadRunData({ data: DATASETS });
+    const s: RunSettings = { ...NEURON, engine: 'autodiff', optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 2, printEvery: 1 };
+    const spec = parseAugment('flip,crop:4,brightness:0.1');
+    const batchTransform = (x: Tensor, at: { epoch: number; batch: number }): Tensor => augmentBatch(x, spec, 1, at.epoch, at.batch);
+    const whole = new TrainingRun(data, s, { batchTransform });
+    whole.advance();
+    const first = new TrainingRun(data, s, { batchTransform });
+    let updates = 0;
+    first.advance(() => ++updates === 5);
+    const ck = restoreCheckpoint('(memory)', JSON.parse(JSON.stringify(storeCheckpoint(first.checkpoint(), data))) as Record<string, unknown>, first.trainer.costs);
+    const second = new TrainingRun(data, ck.settings, { resume: ck, batchTransform });
+    second.advance();
+    expect(second.result().records).toEqual(whole.result().records);
+    expect(second.model.parameters().map((p) => Array.from(p.value.values()))).toEqual(whole.model.parameters().map((p) => Array.from(p.value.values())));
+    const plain = new TrainingRun(data, s);
+    plain.advance();
+    expect(plain.result().records).not.toEqual(whole.result().records);
+    expect(() => new TrainingRun(data, { ...NEURON, engine: 'span' }, { batchTransform })).toThrow('augmentation runs on the autodiff step, not span');
   }, 60_000);
 });
