@@ -119,6 +119,6 @@ describe('tsgrad train on a bad image folder (the built CLI)', () => {
   it('--help names the image options, the cache folder and the alpha rule', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'train', '--help'], { cwd: ROOT, encoding: 'utf8' });
     const help = r.stdout.replace(/\s+/g, ' ');
-    for (const w of ['--image-size <n>', '--resize <fit>', '--channels <n>', '--no-cache', '$XDG_CACHE_HOME/tsgrad', '~/.cache/tsgrad', 'TSGRAD_CACHE_DIR', 'RGBA is composited on white', 'an image folder']) expect(help).toContain(w);
+    for (const w of ['--image-size <n>', '--resize <fit>', '--channels <n>', '--no-cache', '$XDG_CACHE_HOME/tsgrad', '~/.cache/tsgrad', 'TSGRAD_CACHE_DIR', 'RGBA is composited on white', 'an image folder', '--skip-bad-images', 'a CSV of file,label rows', '--normalize <how>', 'measured on the training set only', '--augment <list>', 'flip,crop:4,brightness:0.1', '--no-progress']) expect(help).toContain(w);
   });
 });
