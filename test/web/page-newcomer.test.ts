@@ -171,6 +171,7 @@ describe('the page for a newcomer', () => {
     expect(await page.locator('#landscape-progress').isHidden()).toBe(true);
     expect(await button('Cancel').isHidden()).toBe(true);
     expect(await button('Draw the landscape').isDisabled()).toBe(false);
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('draw-landscape');
     expect(await page.locator('#landscape-figures').isHidden()).toBe(true);
     // The worker is free again: a run trains.
     await page.getByLabel('Iterations').fill('70');

@@ -306,13 +306,20 @@ ui.modelFile.addEventListener('change', () => {
 ui.drawLandscape.addEventListener('click', () => {
   state.drawing = true;
   setStatus(state.status);
+  let cancelled = false;
   const view = landscapeView(ui, () => {
+    // Cancel hides itself: whoever pressed it lands back on the button that starts a drawing.
+    const refocus = cancelled && (document.activeElement === ui.cancelLandscape || document.activeElement === document.body);
     state.drawing = false;
     setStatus(state.status);
+    if (refocus && !ui.drawLandscape.disabled) ui.drawLandscape.focus();
   });
   const id = state.nextId++;
   requestEach({ type: 'landscape', id, grid: Number(ui.landscapeGrid.value) }, view);
-  ui.cancelLandscape.onclick = () => send({ type: 'cancelLandscape', id });
+  ui.cancelLandscape.onclick = () => {
+    cancelled = true;
+    send({ type: 'cancelLandscape', id });
+  };
 });
 
 // ---- the worker's replies ----
