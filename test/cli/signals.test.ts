@@ -23,6 +23,6 @@ describe('watchStopSignals', () => {
   it('exit codes 130 and 143', () => {
     expect(signalExit('SIGINT')).toBe(130);
     expect(signalExit('SIGTERM')).toBe(143);
-    expect(EXIT).toEqual({ ok: 0, internal: 1, user: 2, diverged: 3, sigint: 130, sigterm: 143 });
+    expect(EXIT).toEqual({ ok: 0, internal: 1, user: 2, diverged: 3, checkFailed: 4, sigint: 130, sigterm: 143 });
   });
 });
