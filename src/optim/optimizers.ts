@@ -9,6 +9,7 @@ import { ArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../core/shape.js';
 import { allocateFloat, isFloat, type FloatArray } from '../core/dtype.js';
 import { adamUpdate, sgdUpdate } from '../kernels/optim.js';
+import { adamWasm } from '../kernels/optim-wasm.js';
 import { add, div, mul, sqrt, sub, Tensor, zeros } from '../tensor/index.js';
 
 export const OPTIMIZER_NAMES = ['gd', 'momentum', 'rmsprop', 'adam'] as const;
@@ -242,7 +243,9 @@ export class Adam extends Base {
     const outV = inPlace ? values(v0) : allocateFloat(dtype, n);
     const outS = inPlace ? values(s0) : allocateFloat(dtype, n);
     const c = { beta1: this.beta1, beta2: this.beta2, lr: this.learningRate, epsilon: this.epsilon, correction1: 1 - this.beta1 ** t, correction2: 1 - this.beta2 ** t };
-    adamUpdate(values(p), values(g), v0 === undefined ? null : values(v0), s0 === undefined ? null : values(s0), c, dtype === 'float32', outP, outV, outS);
+    const args = [values(p), values(g), v0 === undefined ? null : values(v0), s0 === undefined ? null : values(s0), c, dtype === 'float32', outP, outV, outS] as const;
+    // WebAssembly SIMD where the engine has it and the parameter is large, else the loop: the same bits.
+    if (!adamWasm(...args)) adamUpdate(...args);
     if (!inPlace) {
       const [v, s] = [new Tensor(outV, p.shape, dtype), new Tensor(outS, p.shape, dtype)];
       this.own.add(v);

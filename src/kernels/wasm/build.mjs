@@ -12,6 +12,7 @@ const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const targets = [
   { source: 'logistic', out: '../logistic-wasm-module.ts', constant: 'LOGISTIC_WASM_BASE64', what: "The WebAssembly SIMD kernels' module" },
   { source: 'matmul', out: '../matmul-wasm-module.ts', constant: 'MATMUL_WASM_BASE64', what: "The WebAssembly SIMD matrix product's module" },
+  { source: 'optim', out: '../optim-wasm-module.ts', constant: 'OPTIM_WASM_BASE64', what: "The WebAssembly SIMD Adam update's module" },
 ];
 
 let failed = false;
