@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ArgumentError, ModelFileError } from '../core/errors.js';
@@ -103,7 +104,11 @@ async function landscape(file: string, opts: LandscapeCliOptions): Promise<void>
   const train = lossSet(data.train, loaded.preprocessing, loaded.dtype);
   const test = lossSet(data.test, loaded.preprocessing, loaded.dtype);
   const trained = { model: loaded.model, settings: loaded.training.settings };
-  const evaluator = workerEvaluator({ modelFile: path.resolve(file), train, test }, opts.workers ?? defaultWorkers(), opts.workers !== undefined);
+  // More threads than cores only cost memory (each holds the model and the data): capped, and said.
+  const cores = availableParallelism();
+  if (opts.workers !== undefined && opts.workers > cores) process.stderr.write(`tsgrad: landscape: --workers ${opts.workers} capped at this machine's ${cores} cores\n`);
+  const workers = opts.workers !== undefined ? Math.min(opts.workers, cores) : defaultWorkers();
+  const evaluator = workerEvaluator({ modelFile: path.resolve(file), train, test }, workers, opts.workers !== undefined);
   const progress = async <T>(label: string, work: (update: (done: number, total: number) => void) => Promise<T>): Promise<T> => {
     const bar = startProgress(label, 1, { enabled: opts.progress });
     try {

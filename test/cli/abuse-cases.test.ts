@@ -277,6 +277,13 @@ describe('abuse cases', () => {
     for (const c of CASES) expect(c.rule.length).toBeGreaterThan(10);
   });
 
+  it('landscape --workers 1000 runs on at most one thread per core, and says so', async () => {
+    const out = join(OUT, 'workers');
+    const r = await limited(() => run(['landscape', join(IN, 'cat.json'), '--data', join(IN, 'cats'), '--grid', '3', '--alpha-points', '3', '--no-progress', '--workers', '1000', '--out', out]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`tsgrad: landscape: --workers 1000 capped at this machine's ${availableParallelism()} cores\n`);
+  }, 120_000);
+
   describe.concurrent.each(CASES.map((c, i) => [`${i}: ${c.rule}`, c, i] as const))('%s', (_name, c, i) => {
     it('exits as expected, in one line naming the problem, inputs unchanged', async () => {
       const out = join(OUT, String(i));
