@@ -60,6 +60,9 @@ export type H5wasmLibrary = typeof h5wasm;
 /** The WebAssembly module behind an h5wasm build. @example const Module: H5wasmModule = await h5wasm.ready; */
 export type H5wasmModule = Awaited<H5wasmLibrary['ready']>;
 
+/** Groups nested deeper than this, or more objects than MAX_OBJECTS, are refused before they are listed. */
+export const MAX_DEPTH = 32;
+export const MAX_OBJECTS = 10_000;
 /** The start of every message about a file HDF5 cannot read. */
 const CORRUPT_HDF5 = 'truncated or corrupt HDF5 file';
 /** The largest dataset read whole: 1 GiB (some 87,000 64 x 64 RGB images). */
@@ -126,13 +129,27 @@ class Reader implements Hdf5File {
 
   constructor(readonly file: string, private readonly f: h5wasm.File, private readonly Module: H5wasmModule, lib: H5wasmLibrary) {
     const infos: Hdf5DatasetInfo[] = [];
-    for (const name of guard(file, undefined, 'cannot list its contents', () => f.paths())) {
-      const entity = guard(file, name, 'cannot open this object', () => f.get(name));
-      if (!(entity instanceof lib.Dataset)) continue;
-      const meta = guard(file, name, 'cannot read its header', () => entity.metadata);
-      this.handles.set(name, entity);
-      infos.push({ name, shape: meta.shape ?? [], ...describe(meta) });
-    }
+    // The tree walked here, depth first as f.paths() lists it, but bounded: paths() opens every
+    // object by its full path (time growing with the square of the depth: 66 s for a chain of
+    // 500 groups), and a chain or a cycle of links has no end. Data files are a few levels deep.
+    let objects = 0;
+    const visit = (group: h5wasm.Group, prefix: string, depth: number): void => {
+      for (const key of guard(file, prefix === '' ? undefined : prefix, 'cannot list its contents', () => group.keys())) {
+        if (++objects > MAX_OBJECTS) throw new DataError(file, undefined, `holds more than ${MAX_OBJECTS} objects: a data file holds a few datasets`);
+        const name = prefix === '' ? key : `${prefix}/${key}`;
+        const entity = guard(file, name, 'cannot open this object', () => group.get(key));
+        if (entity instanceof lib.Group) {
+          if (depth >= MAX_DEPTH) throw new DataError(file, name, `groups nested more than ${MAX_DEPTH} deep: tsgrad reads datasets at most ${MAX_DEPTH} groups down`);
+          visit(entity, name, depth + 1);
+          continue;
+        }
+        if (!(entity instanceof lib.Dataset)) continue;
+        const meta = guard(file, name, 'cannot read its header', () => entity.metadata);
+        this.handles.set(name, entity);
+        infos.push({ name, shape: meta.shape ?? [], ...describe(meta) });
+      }
+    };
+    visit(f, '', 0);
     this.datasets = infos;
   }
 
