@@ -106,10 +106,11 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     const dir = await tempDir();
     const stopped = join(dir, 'stopped.json');
     const whole = join(dir, 'whole.json');
-    const args = ['train', '--data', DATASETS, '--model', 'mlp', '--layers', '12288,7,1', '--engine', 'plain', '--optimizer', 'adam', '--batch-size', '64', '--epochs', '5', '--dropout', '0.2', '--print-every', '1'];
+    const args = ['train', '--data', DATASETS, '--model', 'mlp', '--layers', '12288,7,1', '--engine', 'plain', '--optimizer', 'adam', '--batch-size', '64', '--epochs', '100', '--dropout', '0.2', '--print-every', '1'];
+    // 100 epochs: long enough that the signal lands before the end on a fast machine (5 epochs once did not).
     const a = await interrupted([...args, '--save', stopped], 'SIGINT');
     expect(a.code).toBe(130);
-    const said = new RegExp(`stopped by SIGINT after update (\\d+) \\(epoch (\\d+), batch (\\d+)\\) of 5 epochs; saved a checkpoint to ${escape(stopped)}`).exec(a.stderr);
+    const said = new RegExp(`stopped by SIGINT after update (\\d+) \\(epoch (\\d+), batch (\\d+)\\) of 100 epochs; saved a checkpoint to ${escape(stopped)}`).exec(a.stderr);
     expect(said, a.stderr).not.toBeNull();
     const ck = (await readDoc(stopped)).checkpoint;
     expect(ck?.['engine']).toBe('autodiff');
@@ -119,7 +120,7 @@ describe('stop with SIGINT/SIGTERM, then --resume', () => {
     expect(done + 1).toBe(at);
     expect(doneEpoch * 4 + doneBatch).toBe(done);
     expect(epoch! * 4 + batch!).toBe(at);
-    expect(at).toBeLessThan(20);
+    expect(at).toBeLessThan(400);
     const opt = ck?.optimizer;
     expect(opt?.name).toBe('adam');
     expect(opt?.steps).toBe(at);
