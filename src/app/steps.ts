@@ -26,8 +26,16 @@ export interface EngineChoice {
   note?: string;
 }
 
-// Past this many samples the m x m Gram matrix takes over 512 MiB.
-const MAX_GRAM_SAMPLES = 8192;
+/** The most bytes the span step's m x m float64 Gram matrix may take (512 MiB): past it, auto trains with autodiff and an asked-for span step is refused. */
+export const GRAM_LIMIT_BYTES = 2 ** 29;
+
+const sizeText = (bytes: number): string => (bytes < 2 ** 20 ? `${bytes} bytes` : `${Math.round(bytes / 2 ** 20)} MiB`);
+
+/** Why the m x m Gram matrix is too large for `limit` bytes, or null. */
+function gramTooLarge(m: number, limit: number): string | null {
+  const bytes = m * m * 8;
+  return bytes > limit ? `the ${m} x ${m} Gram matrix of the span step would take ${sizeText(bytes)} (over the ${sizeText(limit)} limit)` : null;
+}
 
 const fullBatchGd = (s: RunSettings): string | null =>
   s.optimizer !== 'gd' ? `${s.optimizer} is not the course's full-batch gradient descent` :
@@ -44,16 +52,16 @@ function neuron(model: Sequential): Dense | null {
 }
 
 /** Why the span step cannot train this run, or null when it can. @example spanRefusal(model, { ...TWO_LAYER, optimizer: 'adam' }, 209) // 'adam is not linear in the gradient, ...' */
-export function spanRefusal(model: Sequential, s: RunSettings, m: number): string | null {
-  if (neuron(model) !== null && fullBatchGd(s) === null) return null;
+export function spanRefusal(model: Sequential, s: RunSettings, m: number, gramLimit = GRAM_LIMIT_BYTES): string | null {
+  // The neuron's fused step builds the same m x m Gram matrix as the deep one.
+  if (neuron(model) !== null && fullBatchGd(s) === null) return gramTooLarge(m, gramLimit);
   const i = firstDense(model);
   if (i < 0) return 'the span step needs a dense first layer (after a flatten)';
   if (s.optimizer !== 'gd' && s.optimizer !== 'momentum') return `${s.optimizer} is not linear in the gradient, so the first layer does not stay in the span of the samples: the span step covers gd and momentum`;
   if (s.dtype !== 'float64') return `the span step of a deep network trains float64 weights, not ${s.dtype}`;
   const nx = (model.layers[i] as Dense).inputs;
   if (m >= nx) return `with ${m} samples of ${nx} features the span of the samples is no smaller than the weights: the span step pays when samples are fewer than features`;
-  if (m > MAX_GRAM_SAMPLES) return `the ${m} x ${m} Gram matrix of the span step would take ${Math.round((m * m * 8) / 2 ** 20)} MiB`;
-  return null;
+  return gramTooLarge(m, gramLimit);
 }
 
 function courseRefusal(model: Sequential, s: RunSettings): string | null {
@@ -65,14 +73,18 @@ function courseRefusal(model: Sequential, s: RunSettings): string | null {
 }
 
 /** The engine a run will train with (without building the step). @example chooseEngine(model, { ...L_LAYER, engine: 'span', optimizer: 'adam' }, 209) // { engine: 'autodiff', note: 'adam is not linear ...' } */
-export function chooseEngine(model: Sequential, s: RunSettings, m: number): EngineChoice {
+export function chooseEngine(model: Sequential, s: RunSettings, m: number, gramLimit = GRAM_LIMIT_BYTES): EngineChoice {
   if (s.engine === 'course') {
     const why = courseRefusal(model, s);
     if (why !== null) throw new ArgumentError('train', '--engine', why);
     return { engine: 'course' };
   }
   if (s.engine === 'autodiff') return { engine: 'autodiff' };
-  const why = spanRefusal(model, s, m);
+  const big = gramTooLarge(m, gramLimit);
+  if (big !== null && s.engine === 'span') throw new ArgumentError('train', '--engine', `span does not fit ${m} samples: ${big}; use --engine auto or autodiff`);
+  // Too large a Gram matrix is said even under auto: the user should know why the fast step is not taken.
+  if (big !== null) return { engine: 'autodiff', note: big };
+  const why = spanRefusal(model, s, m, gramLimit);
   return why === null ? { engine: 'span' } : { engine: 'autodiff', ...(s.engine === 'span' ? { note: why } : {}) };
 }
 

@@ -232,7 +232,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
   }
   const r = run.result();
   const json = (extra: Record<string, unknown>): void => {
-    if (o.json) process.stdout.write(`${JSON.stringify({ model: archText(s.layers), settings: s, engine, costs: r.records.map((c) => ({ [c.unit]: c.index, cost: c.cost, ...heldOutFields(c, scores, watched?.name) })), iterations: r.iterations, ...extra, ...(target !== undefined ? { saved: target } : {}) })}\n`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ model: archText(s.layers), settings: s, engine, ...(note !== undefined ? { engineNote: note } : {}), costs: r.records.map((c) => ({ [c.unit]: c.index, cost: c.cost, ...heldOutFields(c, scores, watched?.name) })), iterations: r.iterations, ...extra, ...(target !== undefined ? { saved: target } : {}) })}\n`);
   };
   if (!finished) {
     const signal = signals.requested ?? 'SIGINT';

@@ -24,7 +24,8 @@ describe('spanRefusal', () => {
   it('refuses as many samples as features, a Gram matrix too large, float32 deep networks and a first layer that is not dense', () => {
     expect(spanRefusal(deep, L_LAYER, 12288)).toBe('with 12288 samples of 12288 features the span of the samples is no smaller than the weights: the span step pays when samples are fewer than features');
     const wide = model(mlpLayers([3, 1]), [20000]);
-    expect(spanRefusal(wide, L_LAYER, 10000)).toBe('the 10000 x 10000 Gram matrix of the span step would take 763 MiB');
+    expect(spanRefusal(wide, L_LAYER, 10000)).toBe('the 10000 x 10000 Gram matrix of the span step would take 763 MiB (over the 512 MiB limit)');
+    expect(spanRefusal(model(NEURON.layers), NEURON, 209, 209 * 209 * 8 - 1)).toBe('the 209 x 209 Gram matrix of the span step would take 349448 bytes (over the 349447 bytes limit)');
     expect(spanRefusal(model(L_LAYER.layers, [64, 64, 3], 'float32'), { ...L_LAYER, dtype: 'float32' }, 209)).toBe('the span step of a deep network trains float64 weights, not float32');
     expect(spanRefusal(model(parseArch('flatten,relu,dense:1,sigmoid')), L_LAYER, 209)).toBe('the span step needs a dense first layer (after a flatten)');
   });
@@ -36,6 +37,15 @@ describe('chooseEngine', () => {
     expect(chooseEngine(deep, { ...L_LAYER, optimizer: 'adam' }, 209)).toEqual({ engine: 'autodiff' });
     expect(chooseEngine(deep, { ...L_LAYER, optimizer: 'adam', engine: 'span' }, 209).note).toMatch(/^adam is not linear/);
     expect(chooseEngine(deep, { ...L_LAYER, engine: 'autodiff' }, 209)).toEqual({ engine: 'autodiff' });
+  });
+  it('a Gram matrix over the limit: auto trains the neuron and deep networks with autodiff, an asked-for span step is refused', () => {
+    const limit = 100 * 100 * 8;
+    expect(chooseEngine(model(NEURON.layers), NEURON, 100, limit)).toEqual({ engine: 'span' });
+    const note = 'the 101 x 101 Gram matrix of the span step would take 81608 bytes (over the 80000 bytes limit)';
+    expect(chooseEngine(model(NEURON.layers), NEURON, 101, limit)).toEqual({ engine: 'autodiff', note });
+    expect(chooseEngine(deep, L_LAYER, 101, limit)).toEqual({ engine: 'autodiff', note });
+    const e = caught(ArgumentError, () => chooseEngine(model(NEURON.layers), { ...NEURON, engine: 'span' }, 101, limit));
+    expect(e.message).toBe('train: --engine: span does not fit 101 samples: the 101 x 101 Gram matrix of the span step would take 81608 bytes (over the 80000 bytes limit); use --engine auto or autodiff');
   });
   it("course: the course's models with full-batch gradient descent, refused otherwise", () => {
     expect(chooseEngine(model(NEURON.layers), { ...NEURON, engine: 'course' }, 209)).toEqual({ engine: 'course' });
