@@ -3,6 +3,7 @@
  * by name: the notes' single neuron and the course's 2-layer and L-layer networks. Used by
  * the CLI and the page alike.
  */
+import { totalmem } from 'node:os';
 import { firstNonFinite, type FloatDType } from '../core/dtype.js';
 import { ArgumentError, shown } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
@@ -120,6 +121,29 @@ export interface ResolvedRun {
   classes: string[];
 }
 
+// Copies of the parameters a run holds: the values and their gradients, plus the optimiser's state.
+const COPIES: Record<OptimizerName, number> = { gd: 2, momentum: 3, rmsprop: 3, adam: 4 };
+
+/**
+ * The bytes the dense layers' parameters take, times the run's copies (a lower bound: other layers are not counted).
+ * @example modelBytes([64, 64, 3], { ...L_LAYER, layers: parseArch('flatten,dense:100000,relu,dense:1,sigmoid') }) // 39326400000 * 2
+ */
+export function modelBytes(item: readonly number[], s: Pick<RunSettings, 'layers' | 'dtype' | 'optimizer'>): number {
+  let features = item.reduce((a, b) => a * b, 1);
+  let count = 0;
+  for (const l of s.layers) {
+    if (l.kind === 'dense') { count += features * l.units + l.units; features = l.units; }
+    else if (l.kind !== 'flatten' && l.kind !== 'relu' && l.kind !== 'sigmoid' && l.kind !== 'tanh' && l.kind !== 'softmax' && l.kind !== 'dropout') break;
+  }
+  return count * (s.dtype === 'float32' ? 4 : 8) * (COPIES[s.optimizer] ?? 4);
+}
+
+/** Refuses a model whose parameters would not fit the machine's memory, before anything is allocated. */
+function checkModelSize(op: string, item: readonly number[], s: RunSettings, memory: number): void {
+  const bytes = modelBytes(item, s);
+  if (bytes > memory) throw new ArgumentError(op, 'layers', `the model's parameters would take about ${(bytes / 1e9).toFixed(1)} GB with ${s.optimizer} (values, gradients and its state), over this machine's ${(memory / 1e9).toFixed(1)} GB of memory: use fewer units (--layers / --arch)`);
+}
+
 function largest(t: Dataset['labels']): number {
   let m = -Infinity;
   for (const v of t.values()) if (v > m) m = v;
@@ -157,6 +181,7 @@ export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Datase
   if (data.test !== undefined && formatShape(data.test.x.shape.slice(1)) !== formatShape(item)) {
     throw new ArgumentError(op, 'data', `the test samples are ${formatShape(data.test.x.shape.slice(1))}, the training samples ${formatShape(item)}`);
   }
+  checkModelSize(op, item, s, totalmem());
   let model: Sequential;
   try {
     model = buildModel(item, s.layers, { init, seed: s.seed, dtype: s.dtype });
