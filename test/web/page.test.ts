@@ -345,7 +345,7 @@ describe('the training page in chromium', () => {
   it('reads the data from the file picker too', async () => {
     // The one-click load before left the same sentence: clear it, so the wait below is for this pick's answer
     // (else the refusal further down can be overwritten by this load's late answer).
-    await page.evaluate(() => { (document.getElementById('data-status') as HTMLElement).textContent = ''; });
+    await page.evaluate("document.getElementById('data-status').textContent = ''");
     await page.setInputFiles('#data-files', [join(DATASETS, 'test_catvnoncat.h5'), join(DATASETS, 'train_catvnoncat.h5')]);
     await expect.poll(() => text('data-status'), { timeout: SLOW }).toBe('Loaded 209 training images from train_catvnoncat.h5 and 50 test images from test_catvnoncat.h5.');
     await page.setInputFiles('#data-files', [join(ROOT, 'package.json'), join(DATASETS, 'test_catvnoncat.h5')]);
