@@ -3,7 +3,6 @@
  * by name: the notes' single neuron and the course's 2-layer and L-layer networks. Used by
  * the CLI and the page alike.
  */
-import { totalmem } from 'node:os';
 import { firstNonFinite, type FloatDType } from '../core/dtype.js';
 import { ArgumentError, shown } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
@@ -138,6 +137,14 @@ export function modelBytes(item: readonly number[], s: Pick<RunSettings, 'layers
   return count * (s.dtype === 'float32' ? 4 : 8) * (COPIES[s.optimizer] ?? 4);
 }
 
+// The machine's memory, set by the Node entry points (os.totalmem()); this module stays browser-safe, so the page sets none and skips the check.
+let memoryLimit: number | undefined;
+
+/** Sets the bytes a model's parameters may take (the CLI passes os.totalmem()); undefined turns the check off. */
+export function setMemoryLimit(bytes: number | undefined): void {
+  memoryLimit = bytes;
+}
+
 /** Refuses a model whose parameters would not fit the machine's memory, before anything is allocated. */
 function checkModelSize(op: string, item: readonly number[], s: RunSettings, memory: number): void {
   const bytes = modelBytes(item, s);
@@ -181,7 +188,7 @@ export function resolveRun(s: RunSettings, data: { train: Dataset; test?: Datase
   if (data.test !== undefined && formatShape(data.test.x.shape.slice(1)) !== formatShape(item)) {
     throw new ArgumentError(op, 'data', `the test samples are ${formatShape(data.test.x.shape.slice(1))}, the training samples ${formatShape(item)}`);
   }
-  checkModelSize(op, item, s, totalmem());
+  if (memoryLimit !== undefined) checkModelSize(op, item, s, memoryLimit);
   let model: Sequential;
   try {
     model = buildModel(item, s.layers, { init, seed: s.seed, dtype: s.dtype });

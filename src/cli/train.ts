@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadRunData, type DataRequest, type LoadedData } from '../app/data.js';
 import { TrainingRun, type RunCheckpoint, type RunResult } from '../app/run.js';
-import { modelBytes, withClasses, type RunSettings } from '../app/settings.js';
+import { modelBytes, setMemoryLimit, withClasses, type RunSettings } from '../app/settings.js';
 import { ArgumentError, ModelFileError } from '../core/errors.js';
 import { PIXELS, standardizeOn, type Preprocessing } from '../data/preprocess.js';
 import { checkOutputs } from '../data/output-path.js';
@@ -205,6 +205,7 @@ async function train(o: TrainOptions, cmd: Command): Promise<number | void> {
     say(`Epoch ${c.index}: cost ${g17(c.cost)}, ${watched.name} cost ${g17(h.cost)}, ${watched.name} accuracy ${pyFloat(h.accuracy)} %`);
   };
   // Gigabytes of parameters take minutes to allocate and initialise: said before (the app refuses more than the machine's memory).
+  setMemoryLimit(totalmem());
   const estimate = modelBytes(data.train.x.shape.slice(1), settings);
   if (estimate > 2 ** 30 && estimate <= totalmem()) process.stderr.write(`tsgrad: the model's parameters take about ${(estimate / 1e9).toFixed(1)} GB with ${settings.optimizer} (values, gradients and its state): allocating them can take minutes before iteration 0\n`);
   try {
